@@ -1,0 +1,213 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// ValidationError names the record and the field that is wrong, so a user
+// (or a remote) can find and fix it.
+type ValidationError struct {
+	Kind    string // ticket, feedback or event
+	ID      string // empty when the id itself is missing
+	Field   string
+	Problem string
+}
+
+func (e *ValidationError) Error() string {
+	id := e.ID
+	if id == "" {
+		id = "(no id)"
+	}
+	return fmt.Sprintf("%s %s: %s: %s", e.Kind, id, e.Field, e.Problem)
+}
+
+func invalid(kind, id, field, format string, args ...any) error {
+	return &ValidationError{Kind: kind, ID: id, Field: field, Problem: fmt.Sprintf(format, args...)}
+}
+
+// MaxKeyLen bounds ids and other values that become parts of index keys.
+const MaxKeyLen = 200
+
+// checkKey rejects values that cannot be part of an index key: the store
+// separates key parts with NUL and bbolt limits key sizes.
+func checkKey(kind, id, field, v string, required bool) error {
+	switch {
+	case v == "" && required:
+		return invalid(kind, id, field, "is required")
+	case len(v) > MaxKeyLen:
+		return invalid(kind, id, field, "is %d bytes long (at most %d)", len(v), MaxKeyLen)
+	case strings.IndexByte(v, 0) >= 0:
+		return invalid(kind, id, field, "contains a NUL byte")
+	case !utf8.ValidString(v):
+		return invalid(kind, id, field, "is not valid UTF-8")
+	}
+	return nil
+}
+
+// CheckTicket applies the rules every stored ticket obeys, whatever the
+// taxonomy: what the store's indexes and rollups rely on.
+func CheckTicket(t *Ticket) error {
+	const k = "ticket"
+	if err := checkKey(k, t.ID, "id", t.ID, true); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name, v  string
+		required bool
+	}{
+		{"status", t.Status, true}, {"type", t.Type, true}, {"subtype", t.SubType, false},
+		{"source", t.Source, true}, {"priority", t.Priority, true},
+		{"department", t.Department, false}, {"assignee", t.Assignee, false},
+		{"customer_id", t.CustomerID, false}, {"segment", t.Segment, false},
+		{"touchpoint", t.Touchpoint, false},
+	} {
+		if err := checkKey(k, t.ID, f.name, f.v, f.required); err != nil {
+			return err
+		}
+	}
+	if t.CreatedAt.IsZero() {
+		return invalid(k, t.ID, "created_at", "is required")
+	}
+	if t.Status == StatusDone && t.ResolvedAt.IsZero() {
+		return invalid(k, t.ID, "resolved_at", "is required when status is %q", StatusDone)
+	}
+	if t.Status != StatusDone && !t.ResolvedAt.IsZero() {
+		return invalid(k, t.ID, "resolved_at", "is set but status is %q, not %q", t.Status, StatusDone)
+	}
+	if !t.ResolvedAt.IsZero() && t.ResolvedAt.Before(t.CreatedAt) {
+		return invalid(k, t.ID, "resolved_at", "%s is before created_at %s", FormatTime(t.ResolvedAt), FormatTime(t.CreatedAt))
+	}
+	if !t.FirstResponseAt.IsZero() && t.FirstResponseAt.Before(t.CreatedAt) {
+		return invalid(k, t.ID, "first_response_at", "%s is before created_at %s", FormatTime(t.FirstResponseAt), FormatTime(t.CreatedAt))
+	}
+	if !t.SLADueAt.IsZero() && t.SLADueAt.Before(t.CreatedAt) {
+		return invalid(k, t.ID, "sla_due_at", "%s is before created_at %s", FormatTime(t.SLADueAt), FormatTime(t.CreatedAt))
+	}
+	return nil
+}
+
+// CheckFeedback applies the rules every stored feedback answer obeys.
+func CheckFeedback(f *Feedback) error {
+	const k = "feedback"
+	if err := checkKey(k, f.ID, "id", f.ID, true); err != nil {
+		return err
+	}
+	lo, hi, ok := SurveyRange(f.Survey)
+	if !ok {
+		return invalid(k, f.ID, "survey", "unknown survey %q (want one of %s)", f.Survey, strings.Join(Surveys, ", "))
+	}
+	if f.Score < lo || f.Score > hi {
+		return invalid(k, f.ID, "score", "%d is out of range for %s (%d–%d)", f.Score, f.Survey, lo, hi)
+	}
+	if f.At.IsZero() {
+		return invalid(k, f.ID, "at", "is required")
+	}
+	for _, fl := range []struct{ name, v string }{
+		{"customer_id", f.CustomerID}, {"segment", f.Segment}, {"touchpoint", f.Touchpoint},
+		{"channel", f.Channel}, {"ticket_id", f.TicketID}, {"survey_kind", f.Kind},
+	} {
+		if err := checkKey(k, f.ID, fl.name, fl.v, false); err != nil {
+			return err
+		}
+	}
+	if f.Kind != "" && !slices.Contains(FeedbackKinds, f.Kind) {
+		return invalid(k, f.ID, "survey_kind", "unknown kind %q (want one of %s)", f.Kind, strings.Join(FeedbackKinds, ", "))
+	}
+	if f.Sentiment != nil && !(*f.Sentiment >= -1 && *f.Sentiment <= 1) {
+		return invalid(k, f.ID, "sentiment", "%v is outside −1..1", *f.Sentiment)
+	}
+	return nil
+}
+
+// CheckEvent applies the rules every stored event obeys.
+func CheckEvent(e *Event) error {
+	const k = "event"
+	if err := checkKey(k, e.ID, "id", e.ID, true); err != nil {
+		return err
+	}
+	if !slices.Contains(EventTypes, e.Type) {
+		return invalid(k, e.ID, "type", "unknown event type %q (want one of %s)", e.Type, strings.Join(EventTypes, ", "))
+	}
+	if e.At.IsZero() {
+		return invalid(k, e.ID, "at", "is required")
+	}
+	for _, fl := range []struct{ name, v string }{
+		{"customer_id", e.CustomerID}, {"segment", e.Segment}, {"variant", e.Variant}, {"order_id", e.OrderID},
+	} {
+		if err := checkKey(k, e.ID, fl.name, fl.v, false); err != nil {
+			return err
+		}
+	}
+	switch e.Type {
+	case EventOrderPlaced:
+		if e.OrderID == "" {
+			return invalid(k, e.ID, "order_id", "is required for %s", e.Type)
+		}
+	case EventOrderProcessed:
+		if e.OrderID == "" {
+			return invalid(k, e.ID, "order_id", "is required for %s", e.Type)
+		}
+		if e.PlacedAt.IsZero() {
+			return invalid(k, e.ID, "placed_at", "is required for %s", e.Type)
+		}
+		if e.PlacedAt.After(e.At) {
+			return invalid(k, e.ID, "placed_at", "%s is after the event time %s", FormatTime(e.PlacedAt), FormatTime(e.At))
+		}
+	case EventPurchase:
+		if e.Amount < 0 {
+			return invalid(k, e.ID, "amount", "%d is negative", e.Amount)
+		}
+	}
+	return nil
+}
+
+// CheckRecord applies the structural rules of the record's kind.
+func CheckRecord(r Record) error {
+	switch {
+	case r.Ticket != nil:
+		return CheckTicket(r.Ticket)
+	case r.Feedback != nil:
+		return CheckFeedback(r.Feedback)
+	case r.Event != nil:
+		return CheckEvent(r.Event)
+	}
+	return fmt.Errorf("empty record")
+}
+
+// ValidateTicket checks a ticket against the structural rules and this
+// taxonomy: its status, type, sub-type, source and priority must be known.
+func (tx *Taxonomy) ValidateTicket(t *Ticket) error {
+	if err := CheckTicket(t); err != nil {
+		return err
+	}
+	const k = "ticket"
+	if !tx.HasStatus(t.Status) {
+		return invalid(k, t.ID, "status", "unknown status %q (want one of %s)", t.Status, strings.Join(tx.Statuses, ", "))
+	}
+	tt, ok := tx.Type(t.Type)
+	if !ok {
+		return invalid(k, t.ID, "type", "unknown type %q (want one of %s)", t.Type, strings.Join(tx.TypeNames(), ", "))
+	}
+	if t.SubType != "" && !slices.Contains(tt.SubTypes, t.SubType) {
+		return invalid(k, t.ID, "subtype", "%q is not a sub-type of %s (want one of %s)", t.SubType, t.Type, strings.Join(tt.SubTypes, ", "))
+	}
+	if !tx.HasSource(t.Source) {
+		return invalid(k, t.ID, "source", "unknown source %q (want one of %s)", t.Source, strings.Join(tx.Sources, ", "))
+	}
+	if !slices.Contains(tx.Priorities, t.Priority) {
+		return invalid(k, t.ID, "priority", "unknown priority %q (want one of %s)", t.Priority, strings.Join(tx.Priorities, ", "))
+	}
+	return nil
+}
+
+// Validate checks any record: tickets against the taxonomy, feedback and
+// events against their structural rules.
+func (tx *Taxonomy) Validate(r Record) error {
+	if r.Ticket != nil {
+		return tx.ValidateTicket(r.Ticket)
+	}
+	return CheckRecord(r)
+}
