@@ -1,0 +1,187 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/cxtop/cxtop/model"
+)
+
+// CheckReport lists what a consistency check found.
+type CheckReport struct {
+	Tickets, Feedback, Events int
+	IndexEntries              int
+	RollupKeys                int
+	Problems                  []string
+	// Omitted counts problems beyond those listed.
+	Omitted int
+}
+
+// OK reports whether the store is consistent.
+func (r *CheckReport) OK() bool { return len(r.Problems) == 0 }
+
+const maxListedProblems = 20
+
+func (r *CheckReport) problem(format string, args ...any) {
+	if len(r.Problems) >= maxListedProblems {
+		r.Omitted++
+		return
+	}
+	r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
+}
+
+// Check verifies the file (bbolt's own page check), then that every index
+// entry, rollup counter, log entry and counter in meta equals what the
+// records give. It reads everything once and holds the expected rollups in
+// memory: a tool for operators and tests, not for the console.
+func (s *Store) Check() (rep *CheckReport, err error) {
+	rep = &CheckReport{}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %s: %v", ErrCorrupt, s.path, r)
+		}
+	}()
+	err = s.db.View(func(tx *bolt.Tx) error {
+		for e := range tx.Check() {
+			rep.problem("file: %v", e)
+		}
+		if !rep.OK() {
+			return nil // records cannot be trusted on a damaged file
+		}
+		expected := map[string]int64{}
+		add := func(k string, d int64) { expected[k] += d }
+		indexCounts := map[string]int{}
+		var open uint64
+		seqs := map[uint64]bool{}
+		for _, name := range [][]byte{bucketTickets, bucketFeedback, bucketEvents} {
+			kind := map[string]byte{"tickets": kindTicket, "feedback": kindFeedback, "events": kindEvent}[string(name)]
+			log := tx.Bucket(bucketLog)
+			err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+				r, err := decodeStored(v)
+				if err != nil {
+					rep.problem("%s %q: unreadable value: %v", name, k, err)
+					return nil
+				}
+				switch kind {
+				case kindTicket:
+					rep.Tickets++
+					if r.Ticket.Open() {
+						open++
+					}
+				case kindFeedback:
+					rep.Feedback++
+				default:
+					rep.Events++
+				}
+				if r.ID() != string(k) {
+					rep.problem("%s %q: value holds id %q", name, k, r.ID())
+				}
+				if err := model.CheckRecord(r); err != nil {
+					rep.problem("%s: %v", name, err)
+				}
+				if canon := model.AppendRecord(nil, r); !bytes.Equal(canon, v[8:]) {
+					rep.problem("%s %q: stored JSON is not canonical", name, k)
+				}
+				seq := binary.BigEndian.Uint64(v[:8])
+				seqs[seq] = true
+				if got := log.Get(v[:8]); !bytes.Equal(got, append([]byte{kind}, k...)) {
+					rep.problem("log: sequence %d should name %s %q, has %q", seq, name, k, got)
+				}
+				for _, e := range recordIndexEntries(r) {
+					indexCounts[string(e.bucket)]++
+					got := tx.Bucket(e.bucket).Get(e.key)
+					switch {
+					case got == nil:
+						rep.problem("index %s: missing entry for %s %q", e.bucket, r.Kind(), k)
+					case !bytes.Equal(got, e.value):
+						rep.problem("index %s: stale entry for %s %q", e.bucket, r.Kind(), k)
+					}
+				}
+				contributions(r, 1, add)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		for _, name := range indexBuckets {
+			n := tx.Bucket(name).Stats().KeyN
+			rep.IndexEntries += n
+			if want := indexCounts[string(name)]; n != want {
+				rep.problem("index %s: %d entries, records give %d (stray entries)", name, n, want)
+			}
+		}
+		if n := tx.Bucket(bucketLog).Stats().KeyN; n != len(seqs) {
+			rep.problem("log: %d entries, records give %d", n, len(seqs))
+		}
+		if got := readU64(tx.Bucket(bucketMeta).Get(metaOpenCount)); got != open {
+			rep.problem("meta: open ticket count is %d, records give %d", got, open)
+		}
+		checkRollups(tx, expected, rep)
+		return nil
+	})
+	return rep, err
+}
+
+func checkRollups(tx *bolt.Tx, expected map[string]int64, rep *CheckReport) {
+	for k, v := range expected {
+		if v == 0 {
+			delete(expected, k)
+		}
+	}
+	var wrong []string
+	tx.Bucket(bucketRollups).ForEach(func(k, v []byte) error {
+		rep.RollupKeys++
+		got := int64(readU64(v))
+		want, ok := expected[string(k)]
+		if !ok || got != want {
+			wrong = append(wrong, fmt.Sprintf("rollup %s: stored %d, records give %d", describeRollupKey(k), got, want))
+		}
+		delete(expected, string(k))
+		return nil
+	})
+	for k, want := range expected {
+		wrong = append(wrong, fmt.Sprintf("rollup %s: missing, records give %d", describeRollupKey([]byte(k)), want))
+	}
+	sort.Strings(wrong)
+	for _, w := range wrong {
+		rep.problem("%s", w)
+	}
+}
+
+func describeRollupKey(k []byte) string {
+	i := bytes.IndexByte(k, 0)
+	if i < 0 || len(k) < i+5 {
+		return fmt.Sprintf("%q", k)
+	}
+	h := binary.BigEndian.Uint32(k[i+1 : i+5])
+	desc := fmt.Sprintf("%s @ %s", k[:i], HourTime(h).Format("2006-01-02T15Z"))
+	if suffix := k[i+5:]; len(suffix) > 0 {
+		desc += " " + string(suffix)
+	}
+	return desc
+}
+
+// String renders the report for the terminal.
+func (r *CheckReport) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d tickets, %d feedback, %d events, %d index entries, %d rollup counters\n",
+		r.Tickets, r.Feedback, r.Events, r.IndexEntries, r.RollupKeys)
+	if r.OK() {
+		b.WriteString("ok: indexes and rollups agree with the records\n")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "FAILED: %d problems\n", len(r.Problems)+r.Omitted)
+	for _, p := range r.Problems {
+		fmt.Fprintf(&b, "  %s\n", p)
+	}
+	if r.Omitted > 0 {
+		fmt.Fprintf(&b, "  ... and %d more\n", r.Omitted)
+	}
+	return b.String()
+}

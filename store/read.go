@@ -1,0 +1,246 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/cxtop/cxtop/model"
+)
+
+func getTicket(tx *bolt.Tx, id string) (*model.Ticket, error) {
+	v := tx.Bucket(bucketTickets).Get([]byte(id))
+	if v == nil {
+		return nil, fmt.Errorf("ticket %s: %w", id, ErrNoSuchKey)
+	}
+	r, err := decodeStored(v)
+	if err != nil {
+		return nil, fmt.Errorf("%w: ticket %s: %v", ErrCorrupt, id, err)
+	}
+	return r.Ticket, nil
+}
+
+// Ticket returns one ticket; the error wraps ErrNoSuchKey when there is none.
+func (s *Store) Ticket(id string) (*model.Ticket, error) {
+	var t *model.Ticket
+	err := s.db.View(func(tx *bolt.Tx) (err error) {
+		t, err = getTicket(tx, id)
+		return err
+	})
+	return t, err
+}
+
+// TicketFilter keeps tickets whose fields equal every non-empty field here.
+type TicketFilter struct {
+	Status     string
+	Type       string
+	SubType    string
+	Source     string
+	Segment    string
+	Department string
+}
+
+func (f TicketFilter) empty() bool { return f == TicketFilter{} }
+
+// match tests an index entry's summary value (see ticketSummary).
+func (f TicketFilter) match(summary []byte) bool {
+	if f.empty() {
+		return true
+	}
+	parts := bytes.SplitN(summary, nul, 6)
+	if len(parts) != 6 {
+		return false
+	}
+	for i, want := range [...]string{f.Status, f.Type, f.SubType, f.Source, f.Segment, f.Department} {
+		if want != "" && string(parts[i]) != want {
+			return false
+		}
+	}
+	return true
+}
+
+// TicketQuery selects a page of tickets.
+type TicketQuery struct {
+	Filter TicketFilter
+	Offset int
+	Limit  int // 0 means 50
+}
+
+// Tickets returns a page of tickets in queue order: open tickets by urgency
+// (escalated, SLA due time, priority, age). A filter on the "done" status
+// lists done tickets instead, most recently updated first. Only the rows of
+// the page are decoded, so the cost does not grow with the store.
+func (s *Store) Tickets(q TicketQuery) ([]*model.Ticket, error) {
+	if q.Limit <= 0 {
+		q.Limit = 50
+	}
+	var out []*model.Ticket
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var c *bolt.Cursor
+		var next func() ([]byte, []byte)
+		var k, v []byte
+		if q.Filter.Status == model.StatusDone {
+			c = tx.Bucket(bucketIdxUpdated).Cursor()
+			k, v = c.Last()
+			next = c.Prev
+		} else {
+			c = tx.Bucket(bucketIdxQueue).Cursor()
+			k, v = c.First()
+			next = c.Next
+		}
+		skip := q.Offset
+		tb := tx.Bucket(bucketTickets)
+		for ; k != nil && len(out) < q.Limit; k, v = next() {
+			if !q.Filter.match(v) {
+				continue
+			}
+			if skip > 0 {
+				skip--
+				continue
+			}
+			id := indexID(k, q.Filter.Status == model.StatusDone)
+			raw := tb.Get(id)
+			if raw == nil {
+				return fmt.Errorf("%w: index points at missing ticket %q: run 'cxtop check'", ErrCorrupt, id)
+			}
+			r, err := decodeStored(raw)
+			if err != nil {
+				return fmt.Errorf("%w: ticket %s: %v", ErrCorrupt, id, err)
+			}
+			out = append(out, r.Ticket)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// indexID extracts the ticket id from a queue key (esc 1 + due 8 + prio 1 +
+// created 8) or an update key (updated 8).
+func indexID(k []byte, updated bool) []byte {
+	if updated {
+		return k[8:]
+	}
+	return k[18:]
+}
+
+// OpenTickets is the number of open tickets, kept as a counter.
+func (s *Store) OpenTickets() (int, error) {
+	var n int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = int(readU64(tx.Bucket(bucketMeta).Get(metaOpenCount)))
+		return nil
+	})
+	return n, err
+}
+
+// Meta reads a value stored with Writer.PutMeta; nil when absent.
+func (s *Store) Meta(key string) ([]byte, error) {
+	var out []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketMeta).Get([]byte(key)); v != nil {
+			out = append([]byte(nil), v...)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Seq is the change-log sequence of the last committed write.
+func (s *Store) Seq() (uint64, error) {
+	var n uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = readU64(tx.Bucket(bucketMeta).Get(metaSeq))
+		return nil
+	})
+	return n, err
+}
+
+// Export writes every record as JSON Lines — tickets, then feedback, then
+// events, each in id order — from one consistent read transaction. The
+// stored values are already canonical export JSON, so nothing is decoded.
+func (s *Store) Export(out io.Writer) error {
+	bw := bufio.NewWriterSize(out, 1<<16)
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketTickets, bucketFeedback, bucketEvents} {
+			err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+				if len(v) <= 8 {
+					return fmt.Errorf("%w: %s %q has a truncated value", ErrCorrupt, name, k)
+				}
+				bw.Write(v[8:])
+				return bw.WriteByte('\n')
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// ForEach decodes every record of one kind ("ticket", "feedback", "event")
+// in id order. It reads the whole bucket: for tools and tests, never for
+// the console.
+func (s *Store) ForEach(kind string, fn func(model.Record) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		b, _ := recordBucket(tx, kind)
+		return b.ForEach(func(k, v []byte) error {
+			r, err := decodeStored(v)
+			if err != nil {
+				return fmt.Errorf("%w: %s %s: %v", ErrCorrupt, kind, k, err)
+			}
+			return fn(r)
+		})
+	})
+}
+
+// FeedbackForTicket lists the survey answers tied to a ticket.
+func (s *Store) FeedbackForTicket(ticketID string) ([]*model.Feedback, error) {
+	var out []*model.Feedback
+	err := s.db.View(func(tx *bolt.Tx) error {
+		prefix := join([]byte(ticketID), nul)
+		fb := tx.Bucket(bucketFeedback)
+		c := tx.Bucket(bucketIdxFbTicket).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			r, err := decodeStored(fb.Get(k[len(prefix):]))
+			if err != nil {
+				return fmt.Errorf("%w: feedback %s: %v", ErrCorrupt, k[len(prefix):], err)
+			}
+			out = append(out, r.Feedback)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CustomerRecords lists a customer's tickets and feedback.
+func (s *Store) CustomerRecords(customerID string) ([]model.Record, error) {
+	var out []model.Record
+	err := s.db.View(func(tx *bolt.Tx) error {
+		prefix := join([]byte(customerID), nul)
+		c := tx.Bucket(bucketIdxCustomer).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			rest := k[len(prefix):]
+			if len(rest) < 2 {
+				continue
+			}
+			b := tx.Bucket(bucketTickets)
+			if rest[0] == kindFeedback {
+				b = tx.Bucket(bucketFeedback)
+			}
+			r, err := decodeStored(b.Get(rest[1:]))
+			if err != nil {
+				return fmt.Errorf("%w: record %s: %v", ErrCorrupt, rest[1:], err)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,63 @@
+package store
+
+// SchemaVersion is bumped whenever the layout below changes incompatibly.
+// A store with a higher version is refused rather than misread.
+const SchemaVersion = 1
+
+// Buckets. Record buckets map id → value, where a value is the record's
+// change-log sequence (8 bytes, big endian) followed by its canonical export
+// JSON, so export streams stored bytes and sync can resume by sequence.
+var (
+	bucketMeta     = []byte("meta")
+	bucketTickets  = []byte("tickets")
+	bucketFeedback = []byte("feedback")
+	bucketEvents   = []byte("events")
+	// bucketLog maps sequence → kind byte + id: every record's latest
+	// version in commit order. An update deletes the record's older entry.
+	bucketLog = []byte("log")
+
+	// Indexes (see index.go for their keys).
+	bucketIdxQueue    = []byte("idx_queue")
+	bucketIdxUpdated  = []byte("idx_updated")
+	bucketIdxType     = []byte("idx_type")
+	bucketIdxSource   = []byte("idx_source")
+	bucketIdxCustomer = []byte("idx_customer")
+	bucketIdxFbTicket = []byte("idx_feedback_ticket")
+
+	// bucketRollups maps metric NUL hour [suffix] → int64 (see rollup.go).
+	bucketRollups = []byte("rollups")
+)
+
+var allBuckets = [][]byte{
+	bucketMeta, bucketTickets, bucketFeedback, bucketEvents, bucketLog,
+	bucketIdxQueue, bucketIdxUpdated, bucketIdxType, bucketIdxSource, bucketIdxCustomer, bucketIdxFbTicket,
+	bucketRollups,
+}
+
+var indexBuckets = [][]byte{
+	bucketIdxQueue, bucketIdxUpdated, bucketIdxType, bucketIdxSource, bucketIdxCustomer, bucketIdxFbTicket,
+}
+
+// Meta keys.
+var (
+	metaApp       = []byte("app")
+	metaSchema    = []byte("schema")
+	metaSeq       = []byte("seq")
+	metaOpenCount = []byte("open_tickets")
+	metaCreated   = []byte("created_at")
+	appName       = []byte("cxtop")
+)
+
+// Kind bytes used in the log and the customer index.
+const (
+	kindTicket   byte = 't'
+	kindFeedback byte = 'f'
+	kindEvent    byte = 'e'
+)
+
+// Fill percents: ids and sequences arrive in ascending order, so record
+// buckets and the log split pages nearly full; indexes take random keys.
+const (
+	fillAppend = 0.9
+	fillRandom = 0.5
+)

@@ -1,0 +1,219 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// Options tune how a store is opened.
+type Options struct {
+	// ReadOnly opens the file with a shared lock and refuses every write:
+	// snapshots and viewers use it.
+	ReadOnly bool
+	// Create makes a new store when the file does not exist.
+	Create bool
+	// LockTimeout bounds the wait for another process's lock (default 1s).
+	LockTimeout time.Duration
+	// NoSync skips fsync on commit. Only for throwaway stores (tests,
+	// benchmarks): a crash can lose or corrupt the file.
+	NoSync bool
+}
+
+// Store is an open cxtop database. Its methods are safe for concurrent use.
+type Store struct {
+	db       *bolt.DB
+	path     string
+	readOnly bool
+
+	subsMu sync.Mutex
+	subs   map[*Subscription]struct{}
+}
+
+// initialMmap is reserved up front so a long read transaction (an export,
+// the TUI) never blocks a writer that needs to grow the map.
+const initialMmap = 1 << 30
+
+// bboltMagic is the magic number bbolt writes in its meta pages.
+const bboltMagic = 0xED0CDAED
+
+// Open opens the store at path. The errors say which file and what to do;
+// they wrap ErrNotFound, ErrInUse, ErrNotStore, ErrCorrupt or ErrNewer.
+func Open(path string, opt Options) (s *Store, err error) {
+	if opt.LockTimeout <= 0 {
+		opt.LockTimeout = time.Second
+	}
+	fresh, err := precheck(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	if fresh {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("create store directory for %s: %w", path, err)
+		}
+	}
+	// bbolt panics on some kinds of damage; a bad file must be an error.
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("%w: %s (%v): restore it from a snapshot or re-sync into a new file", ErrCorrupt, path, r)
+		}
+	}()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:         opt.LockTimeout,
+		ReadOnly:        opt.ReadOnly,
+		NoSync:          opt.NoSync,
+		InitialMmapSize: initialMmap,
+		FreelistType:    bolt.FreelistMapType,
+	})
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	s = &Store{db: db, path: path, readOnly: opt.ReadOnly, subs: map[*Subscription]struct{}{}}
+	if err := s.initOrVerify(fresh); err != nil {
+		db.Close()
+		if fresh {
+			os.Remove(path)
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+// precheck refuses what bbolt would mishandle: a missing file for a reader,
+// a directory, or an empty or foreign file (bbolt would format an empty file
+// in place). It reports whether the store will be created.
+func precheck(path string, opt Options) (fresh bool, err error) {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if !opt.Create || opt.ReadOnly {
+			return false, fmt.Errorf("%w: %s: create one with 'cxtop simulate', 'cxtop import' or 'cxtop sync', or pass --db", ErrNotFound, path)
+		}
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("open store %s: %w", path, err)
+	case fi.IsDir():
+		return false, fmt.Errorf("%w: %s is a directory: pass the path of a store file with --db", ErrNotStore, path)
+	case fi.Size() == 0:
+		return false, fmt.Errorf("%w: %s is an empty file: remove it or pass another --db", ErrNotStore, path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false, fmt.Errorf("open store %s: %w", path, err)
+	}
+	defer f.Close()
+	var head [32]byte
+	if _, err := io.ReadFull(f, head[:]); err != nil || binary.LittleEndian.Uint32(head[16:20]) != bboltMagic {
+		return false, fmt.Errorf("%w: %s is not a database file: pass the path of a cxtop store with --db", ErrNotStore, path)
+	}
+	return false, nil
+}
+
+func openError(path string, err error) error {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return fmt.Errorf("%w: %s: close the other cxtop (or take a snapshot from it) and try again", ErrInUse, path)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
+		return fmt.Errorf("%w: %s (%v): restore it from a snapshot or re-sync into a new file", ErrCorrupt, path, err)
+	case errors.Is(err, os.ErrPermission):
+		return fmt.Errorf("open store %s: permission denied", path)
+	}
+	return fmt.Errorf("%w: %s (%v)", ErrCorrupt, path, err)
+}
+
+func (s *Store) initOrVerify(fresh bool) error {
+	if fresh {
+		return s.db.Update(func(tx *bolt.Tx) error {
+			for _, name := range allBuckets {
+				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+					return fmt.Errorf("create bucket %s in %s: %w", name, s.path, err)
+				}
+			}
+			meta := tx.Bucket(bucketMeta)
+			if err := meta.Put(metaApp, appName); err != nil {
+				return err
+			}
+			if err := meta.Put(metaSchema, u64(SchemaVersion)); err != nil {
+				return err
+			}
+			return meta.Put(metaCreated, []byte(time.Now().UTC().Format(time.RFC3339)))
+		})
+	}
+	return s.db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil || string(meta.Get(metaApp)) != string(appName) {
+			return fmt.Errorf("%w: %s is a bbolt database of another program: pass the path of a cxtop store with --db", ErrNotStore, s.path)
+		}
+		v := meta.Get(metaSchema)
+		if len(v) != 8 {
+			return fmt.Errorf("%w: %s has no valid schema version", ErrCorrupt, s.path)
+		}
+		if got := binary.BigEndian.Uint64(v); got > SchemaVersion {
+			return fmt.Errorf("%w: %s has schema v%d, this cxtop reads up to v%d: upgrade cxtop", ErrNewer, s.path, got, SchemaVersion)
+		}
+		for _, name := range allBuckets {
+			if tx.Bucket(name) == nil {
+				return fmt.Errorf("%w: %s lacks bucket %q: run 'cxtop check' and restore from a snapshot", ErrCorrupt, s.path, name)
+			}
+		}
+		return nil
+	})
+}
+
+// Path is the file the store lives in.
+func (s *Store) Path() string { return s.path }
+
+// ReadOnly reports whether the store refuses writes.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// Close ends every subscription and releases the file.
+func (s *Store) Close() error {
+	s.subsMu.Lock()
+	for sub := range s.subs {
+		sub.close()
+	}
+	s.subs = map[*Subscription]struct{}{}
+	s.subsMu.Unlock()
+	return s.db.Close()
+}
+
+// SnapshotTo writes a consistent copy of the store to path (mode 0600),
+// while writers carry on. This is how a live store is snapshotted: another
+// process cannot open a file this one holds.
+func (s *Store) SnapshotTo(path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("snapshot %s: file exists: choose a new name", path)
+	}
+	tmp := path + ".partial"
+	err := s.db.View(func(tx *bolt.Tx) error { return tx.CopyFile(tmp, 0o600) })
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("snapshot %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("snapshot %s: %w", path, err)
+	}
+	return nil
+}
+
+func u64(v uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], v)
+	return b[:]
+}
+
+func readU64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}

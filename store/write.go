@@ -1,0 +1,242 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/cxtop/cxtop/model"
+)
+
+// WriteResult counts what a write did with the records it was given.
+type WriteResult struct {
+	Inserted  int
+	Updated   int
+	Unchanged int // identical to the stored version: nothing written
+}
+
+// Writer is one write transaction. Everything put through it — records,
+// their indexes and rollups, the change log and meta entries such as sync
+// cursors — commits together when the function given to Update returns nil.
+type Writer struct {
+	s      *Store
+	tx     *bolt.Tx
+	meta   *bolt.Bucket
+	log    *bolt.Bucket
+	deltas map[string]int64
+	seq    uint64
+	open   int64 // change in the number of open tickets
+	result WriteResult
+	change Change
+}
+
+// Update runs fn in one write transaction. If fn returns an error nothing
+// is written. Subscribers are told after the commit.
+func (s *Store) Update(fn func(w *Writer) error) (WriteResult, error) {
+	if s.readOnly {
+		return WriteResult{}, fmt.Errorf("write to %s: %w", s.path, ErrReadOnly)
+	}
+	var w *Writer
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		w = &Writer{s: s, tx: tx, meta: tx.Bucket(bucketMeta), log: tx.Bucket(bucketLog), deltas: map[string]int64{}}
+		w.log.FillPercent = fillAppend
+		w.seq = readU64(w.meta.Get(metaSeq))
+		if err := fn(w); err != nil {
+			return err
+		}
+		return w.flush()
+	})
+	if err != nil {
+		return WriteResult{}, err
+	}
+	if !w.change.Empty() {
+		w.change.Seq = w.seq
+		s.notify(w.change)
+	}
+	return w.result, nil
+}
+
+// Write stores records in one transaction: a page from the remote, a chunk
+// of an import, a simulated day. It is the batch API; never call it once
+// per record when records arrive together.
+func (s *Store) Write(records []model.Record) (WriteResult, error) {
+	return s.Update(func(w *Writer) error {
+		for _, r := range records {
+			if err := w.Put(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func recordBucket(tx *bolt.Tx, kind string) (*bolt.Bucket, byte) {
+	switch kind {
+	case model.RecordTicket:
+		return tx.Bucket(bucketTickets), kindTicket
+	case model.RecordFeedback:
+		return tx.Bucket(bucketFeedback), kindFeedback
+	default:
+		return tx.Bucket(bucketEvents), kindEvent
+	}
+}
+
+// Put inserts or replaces a record. A record identical to the stored one
+// is skipped; a changed one moves its index entries and rollup
+// contributions from the old version to the new.
+func (w *Writer) Put(r model.Record) error {
+	if err := model.CheckRecord(r); err != nil {
+		return err
+	}
+	b, kb := recordBucket(w.tx, r.Kind())
+	b.FillPercent = fillAppend
+	id := []byte(r.ID())
+	encoded := model.AppendRecord(make([]byte, 8, 512), r)
+	old := b.Get(id)
+	var oldEntries []indexEntry
+	if old != nil {
+		if len(old) > 8 && bytes.Equal(old[8:], encoded[8:]) {
+			w.result.Unchanged++
+			return nil
+		}
+		oldRec, err := decodeStored(old)
+		if err != nil {
+			return fmt.Errorf("%w: %s %s: stored value: %v", ErrCorrupt, r.Kind(), r.ID(), err)
+		}
+		contributions(oldRec, -1, w.add)
+		oldEntries = recordIndexEntries(oldRec)
+		if oldRec.Ticket != nil && oldRec.Ticket.Open() {
+			w.open--
+		}
+		if err := w.log.Delete(old[:8]); err != nil {
+			return err
+		}
+		w.result.Updated++
+	} else {
+		w.result.Inserted++
+	}
+	w.seq++
+	copy(encoded[:8], u64(w.seq))
+	if err := b.Put(id, encoded); err != nil {
+		return fmt.Errorf("put %s %s: %w", r.Kind(), r.ID(), err)
+	}
+	if err := w.log.Put(u64(w.seq), append([]byte{kb}, id...)); err != nil {
+		return err
+	}
+	if err := w.moveIndexEntries(oldEntries, recordIndexEntries(r)); err != nil {
+		return err
+	}
+	contributions(r, 1, w.add)
+	switch {
+	case r.Ticket != nil:
+		if r.Ticket.Open() {
+			w.open++
+		}
+		if len(w.change.Tickets) < MaxChangeIDs {
+			w.change.Tickets = append(w.change.Tickets, r.Ticket.ID)
+		} else {
+			w.change.More = true
+		}
+	case r.Feedback != nil:
+		w.change.Feedback++
+	case r.Event != nil:
+		w.change.Events++
+	}
+	return nil
+}
+
+func (w *Writer) add(key string, delta int64) { w.deltas[key] += delta }
+
+// moveIndexEntries deletes the entries the old version had and the new one
+// does not, and puts the new ones that differ.
+func (w *Writer) moveIndexEntries(old, new []indexEntry) error {
+	same := func(a indexEntry, list []indexEntry) bool {
+		for _, b := range list {
+			if bytes.Equal(a.bucket, b.bucket) && bytes.Equal(a.key, b.key) && bytes.Equal(a.value, b.value) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, e := range old {
+		if !same(e, new) {
+			if err := w.tx.Bucket(e.bucket).Delete(e.key); err != nil {
+				return err
+			}
+		}
+	}
+	for _, e := range new {
+		if same(e, old) {
+			continue
+		}
+		v := e.value
+		if v == nil {
+			v = []byte{}
+		}
+		if err := w.tx.Bucket(e.bucket).Put(e.key, v); err != nil {
+			return fmt.Errorf("index %s: %w", e.bucket, err)
+		}
+	}
+	return nil
+}
+
+// PutMeta stores a small named value (a sync cursor, sync state) in the same
+// transaction as the records. Names starting with "app", "schema", "seq",
+// "open_tickets" and "created_at" are the store's own.
+func (w *Writer) PutMeta(key string, value []byte) error {
+	switch key {
+	case string(metaApp), string(metaSchema), string(metaSeq), string(metaOpenCount), string(metaCreated):
+		return fmt.Errorf("meta key %q is reserved", key)
+	}
+	w.change.Meta = true
+	return w.meta.Put([]byte(key), append([]byte(nil), value...))
+}
+
+// Ticket reads a ticket inside the transaction (seeing this transaction's
+// own writes), for read-modify-write changes such as triage actions.
+func (w *Writer) Ticket(id string) (*model.Ticket, error) {
+	return getTicket(w.tx, id)
+}
+
+// flush applies the batch's rollup deltas (in key order, so pages are
+// touched sequentially) and the counters in meta.
+func (w *Writer) flush() error {
+	rb := w.tx.Bucket(bucketRollups)
+	keys := make([]string, 0, len(w.deltas))
+	for k, d := range w.deltas {
+		if d != 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		key := []byte(k)
+		v := int64(readU64(rb.Get(key))) + w.deltas[k]
+		var err error
+		if v == 0 {
+			err = rb.Delete(key)
+		} else {
+			err = rb.Put(key, u64(uint64(v)))
+		}
+		if err != nil {
+			return fmt.Errorf("rollup: %w", err)
+		}
+	}
+	if err := w.meta.Put(metaSeq, u64(w.seq)); err != nil {
+		return err
+	}
+	if w.open != 0 {
+		n := int64(readU64(w.meta.Get(metaOpenCount))) + w.open
+		return w.meta.Put(metaOpenCount, u64(uint64(n)))
+	}
+	return nil
+}
+
+func decodeStored(v []byte) (model.Record, error) {
+	if len(v) <= 8 {
+		return model.Record{}, fmt.Errorf("value too short")
+	}
+	return model.ParseRecord(v[8:])
+}
