@@ -19,15 +19,15 @@ import (
 
 // Metric families written for tickets.
 const (
-	MTicketCreated       = "tk.created"           // at created_at
-	MTicketOpenCreated   = "tk.open_created"      // at created_at, tickets still open
-	MTicketEscalated     = "tk.escalated"         // at created_at
-	MTicketFirstResp     = "tk.first_response"    // at first_response_at
+	MTicketCreated       = "tk.created"            // at created_at
+	MTicketOpenCreated   = "tk.open_created"       // at created_at, tickets still open
+	MTicketEscalated     = "tk.escalated"          // at created_at
+	MTicketFirstResp     = "tk.first_response"     // at first_response_at
 	MTicketFirstRespSec  = "tk.first_response.sec" // seconds created → first response
-	MTicketResolved      = "tk.resolved"          // at resolved_at
-	MTicketResolvedSec   = "tk.resolved.sec"      // seconds created → resolved
-	MTicketResolvedSLA   = "tk.resolved.with_sla" // resolved tickets that had an SLA due time
-	MTicketResolvedInSLA = "tk.resolved.in_sla"   // ... and were resolved by it
+	MTicketResolved      = "tk.resolved"           // at resolved_at
+	MTicketResolvedSec   = "tk.resolved.sec"       // seconds created → resolved
+	MTicketResolvedSLA   = "tk.resolved.with_sla"  // resolved tickets that had an SLA due time
+	MTicketResolvedInSLA = "tk.resolved.in_sla"    // ... and were resolved by it
 )
 
 // Feedback metrics: "fb.<survey>.s<score>" counts answers with that score;
