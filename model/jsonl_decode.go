@@ -76,6 +76,10 @@ func jsonProblem(err error) error {
 	switch {
 	case errors.As(err, &typeErr):
 		return fmt.Errorf("key %q: got a JSON %s, want %s", typeErr.Field, typeErr.Value, jsonTypeName(typeErr.Type.String()))
+	case errors.As(err, &syntaxErr) && strings.Contains(syntaxErr.Error(), "unexpected end"):
+		return errors.New("truncated JSON object")
+	case errors.As(err, &syntaxErr) && strings.Contains(syntaxErr.Error(), "after top-level value"):
+		return errors.New("more than one JSON value on the line")
 	case errors.As(err, &syntaxErr):
 		return fmt.Errorf("invalid JSON at byte %d: %s", syntaxErr.Offset, strings.TrimPrefix(syntaxErr.Error(), "json: "))
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected EOF"):

@@ -180,10 +180,10 @@ func CheckRecord(r Record) error {
 // ValidateTicket checks a ticket against the structural rules and this
 // taxonomy: its status, type, sub-type, source and priority must be known.
 func (tx *Taxonomy) ValidateTicket(t *Ticket) error {
-	if err := CheckTicket(t); err != nil {
+	const k = "ticket"
+	if err := checkKey(k, t.ID, "id", t.ID, true); err != nil {
 		return err
 	}
-	const k = "ticket"
 	if !tx.HasStatus(t.Status) {
 		return invalid(k, t.ID, "status", "unknown status %q (want one of %s)", t.Status, strings.Join(tx.Statuses, ", "))
 	}
@@ -200,7 +200,7 @@ func (tx *Taxonomy) ValidateTicket(t *Ticket) error {
 	if !slices.Contains(tx.Priorities, t.Priority) {
 		return invalid(k, t.ID, "priority", "unknown priority %q (want one of %s)", t.Priority, strings.Join(tx.Priorities, ", "))
 	}
-	return nil
+	return CheckTicket(t)
 }
 
 // Validate checks any record: tickets against the taxonomy, feedback and
