@@ -54,7 +54,7 @@ func (s *Store) Check() (rep *CheckReport, err error) {
 			return nil // records cannot be trusted on a damaged file
 		}
 		expected := map[string]int64{}
-		add := func(k string, d int64) { expected[k] += d }
+		kb := keyBuilder{sink: func(k []byte, d int64) { expected[string(k)] += d }}
 		indexCounts := map[string]int{}
 		var open uint64
 		seqs := map[uint64]bool{}
@@ -102,7 +102,7 @@ func (s *Store) Check() (rep *CheckReport, err error) {
 						rep.problem("index %s: stale entry for %s %q", e.bucket, r.Kind(), k)
 					}
 				}
-				contributions(r, 1, add)
+				contributions(r, 1, &kb)
 				return nil
 			})
 			if err != nil {

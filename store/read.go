@@ -70,30 +70,41 @@ type TicketQuery struct {
 }
 
 // Tickets returns a page of tickets in queue order: open tickets by urgency
-// (escalated, SLA due time, priority, age). A filter on the "done" status
-// lists done tickets instead, most recently updated first. Only the rows of
-// the page are decoded, so the cost does not grow with the store.
+// (escalated, SLA due time, priority, age). A type or source filter scans
+// that index's prefix, so a filtered page costs what an unfiltered one does.
+// A filter on the "done" status lists done tickets instead, most recently
+// updated first. Only the rows of the page are decoded.
 func (s *Store) Tickets(q TicketQuery) ([]*model.Ticket, error) {
 	if q.Limit <= 0 {
 		q.Limit = 50
 	}
 	var out []*model.Ticket
 	err := s.db.View(func(tx *bolt.Tx) error {
-		var c *bolt.Cursor
-		var next func() ([]byte, []byte)
+		bucket, prefix, header := bucketIdxQueue, []byte(nil), queueKeyHeader
+		done := q.Filter.Status == model.StatusDone
+		switch {
+		case done:
+			bucket, header = bucketIdxUpdated, 8
+		case q.Filter.Type != "":
+			bucket, prefix = bucketIdxType, join([]byte(q.Filter.Type), nul)
+		case q.Filter.Source != "":
+			bucket, prefix = bucketIdxSource, join([]byte(q.Filter.Source), nul)
+		}
+		c := tx.Bucket(bucket).Cursor()
 		var k, v []byte
-		if q.Filter.Status == model.StatusDone {
-			c = tx.Bucket(bucketIdxUpdated).Cursor()
+		next := c.Next
+		switch {
+		case done:
 			k, v = c.Last()
 			next = c.Prev
-		} else {
-			c = tx.Bucket(bucketIdxQueue).Cursor()
+		case prefix != nil:
+			k, v = c.Seek(prefix)
+		default:
 			k, v = c.First()
-			next = c.Next
 		}
 		skip := q.Offset
 		tb := tx.Bucket(bucketTickets)
-		for ; k != nil && len(out) < q.Limit; k, v = next() {
+		for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < q.Limit; k, v = next() {
 			if !q.Filter.match(v) {
 				continue
 			}
@@ -101,10 +112,14 @@ func (s *Store) Tickets(q TicketQuery) ([]*model.Ticket, error) {
 				skip--
 				continue
 			}
-			id := indexID(k, q.Filter.Status == model.StatusDone)
+			rest := k[len(prefix):]
+			if len(rest) <= header {
+				return fmt.Errorf("%w: short key in %s: run 'cxtop check'", ErrCorrupt, bucket)
+			}
+			id := rest[header:]
 			raw := tb.Get(id)
 			if raw == nil {
-				return fmt.Errorf("%w: index points at missing ticket %q: run 'cxtop check'", ErrCorrupt, id)
+				return fmt.Errorf("%w: index %s points at missing ticket %q: run 'cxtop check'", ErrCorrupt, bucket, id)
 			}
 			r, err := decodeStored(raw)
 			if err != nil {
@@ -115,15 +130,6 @@ func (s *Store) Tickets(q TicketQuery) ([]*model.Ticket, error) {
 		return nil
 	})
 	return out, err
-}
-
-// indexID extracts the ticket id from a queue key (esc 1 + due 8 + prio 1 +
-// created 8) or an update key (updated 8).
-func indexID(k []byte, updated bool) []byte {
-	if updated {
-		return k[8:]
-	}
-	return k[18:]
 }
 
 // OpenTickets is the number of open tickets, kept as a counter.

@@ -74,10 +74,28 @@ func HourOf(t time.Time) uint32 {
 // HourTime is the start of rollup hour h.
 func HourTime(h uint32) time.Time { return time.Unix(int64(h)*3600, 0).UTC() }
 
-// contribution is one record's share of one rollup counter.
-type contribution struct {
-	key   string // metric NUL hour [suffix], as a string to be a map key
-	delta int64
+// keyBuilder builds rollup keys in one reused buffer: a batch adds tens of
+// contributions per record and most hit keys already in the batch's map,
+// so building them must not allocate.
+type keyBuilder struct {
+	buf  []byte
+	sink func(key []byte, delta int64)
+}
+
+// add counts delta on metric (with an optional dimension) at hour, for the
+// customer in suffix when the metric is per customer.
+func (kb *keyBuilder) add(metric, dim, value string, hour uint32, suffix string, delta int64) {
+	k := append(kb.buf[:0], metric...)
+	if dim != "" {
+		k = append(k, '|')
+		k = append(k, dim...)
+		k = append(k, '=')
+		k = append(k, value...)
+	}
+	k = append(k, 0, byte(hour>>24), byte(hour>>16), byte(hour>>8), byte(hour))
+	k = append(k, suffix...)
+	kb.buf = k
+	kb.sink(k, delta)
 }
 
 func rollupKey(metric string, hour uint32, suffix string) string {
@@ -86,105 +104,118 @@ func rollupKey(metric string, hour uint32, suffix string) string {
 	return metric + "\x00" + string(h[:]) + suffix
 }
 
-// contributions calls add for every counter record r adds to, with sign +1
+// contributions adds to kb every counter record r counts in, with sign +1
 // to add it or −1 to take it back.
-func contributions(r model.Record, sign int64, add func(key string, delta int64)) {
+func contributions(r model.Record, sign int64, kb *keyBuilder) {
 	switch {
 	case r.Ticket != nil:
-		ticketContributions(r.Ticket, sign, add)
+		ticketContributions(r.Ticket, sign, kb)
 	case r.Feedback != nil:
-		feedbackContributions(r.Feedback, sign, add)
+		feedbackContributions(r.Feedback, sign, kb)
 	case r.Event != nil:
-		eventContributions(r.Event, sign, add)
+		eventContributions(r.Event, sign, kb)
 	}
 }
 
-func ticketContributions(t *model.Ticket, sign int64, add func(string, int64)) {
+func ticketContributions(t *model.Ticket, sign int64, kb *keyBuilder) {
 	created := HourOf(t.CreatedAt)
-	add(rollupKey(MTicketCreated, created, ""), sign)
-	for _, d := range [...][2]string{
-		{"type", t.Type}, {"subtype", t.Type + "/" + t.SubType}, {"source", t.Source},
-		{"dept", t.Department}, {"priority", t.Priority}, {"segment", t.Segment},
-	} {
-		add(rollupKey(Dim(MTicketCreated, d[0], d[1]), created, ""), sign)
-	}
+	kb.add(MTicketCreated, "", "", created, "", sign)
+	kb.add(MTicketCreated, "type", t.Type, created, "", sign)
+	kb.add(MTicketCreated, "subtype", t.Type+"/"+t.SubType, created, "", sign)
+	kb.add(MTicketCreated, "source", t.Source, created, "", sign)
+	kb.add(MTicketCreated, "dept", t.Department, created, "", sign)
+	kb.add(MTicketCreated, "priority", t.Priority, created, "", sign)
+	kb.add(MTicketCreated, "segment", t.Segment, created, "", sign)
 	if t.Open() {
-		add(rollupKey(MTicketOpenCreated, created, ""), sign)
+		kb.add(MTicketOpenCreated, "", "", created, "", sign)
 	}
 	if t.Escalated {
-		add(rollupKey(MTicketEscalated, created, ""), sign)
+		kb.add(MTicketEscalated, "", "", created, "", sign)
 	}
 	if !t.FirstResponseAt.IsZero() {
 		h := HourOf(t.FirstResponseAt)
-		add(rollupKey(MTicketFirstResp, h, ""), sign)
-		add(rollupKey(MTicketFirstRespSec, h, ""), sign*seconds(t.FirstResponseAt.Sub(t.CreatedAt)))
+		kb.add(MTicketFirstResp, "", "", h, "", sign)
+		kb.add(MTicketFirstRespSec, "", "", h, "", sign*seconds(t.FirstResponseAt.Sub(t.CreatedAt)))
 	}
 	if !t.Open() && !t.ResolvedAt.IsZero() {
 		h := HourOf(t.ResolvedAt)
 		sec := sign * seconds(t.ResolvedAt.Sub(t.CreatedAt))
-		add(rollupKey(MTicketResolved, h, ""), sign)
-		add(rollupKey(MTicketResolvedSec, h, ""), sec)
+		kb.add(MTicketResolved, "", "", h, "", sign)
+		kb.add(MTicketResolvedSec, "", "", h, "", sec)
 		for _, d := range [...][2]string{{"type", t.Type}, {"source", t.Source}, {"dept", t.Department}} {
-			add(rollupKey(Dim(MTicketResolved, d[0], d[1]), h, ""), sign)
-			add(rollupKey(Dim(MTicketResolvedSec, d[0], d[1]), h, ""), sec)
+			kb.add(MTicketResolved, d[0], d[1], h, "", sign)
+			kb.add(MTicketResolvedSec, d[0], d[1], h, "", sec)
 		}
 		if !t.SLADueAt.IsZero() {
-			add(rollupKey(MTicketResolvedSLA, h, ""), sign)
+			kb.add(MTicketResolvedSLA, "", "", h, "", sign)
 			if !t.ResolvedAt.After(t.SLADueAt) {
-				add(rollupKey(MTicketResolvedInSLA, h, ""), sign)
+				kb.add(MTicketResolvedInSLA, "", "", h, "", sign)
 			}
 		}
 	}
 	if t.CustomerID != "" {
-		add(rollupKey(MActive, created, t.CustomerID), sign)
+		kb.add(MActive, "", "", created, t.CustomerID, sign)
 	}
 }
 
-func feedbackContributions(f *model.Feedback, sign int64, add func(string, int64)) {
+// feedbackScoreFamilies caches "fb.<survey>.s<score>" so the hot path does
+// not format it per record.
+var feedbackScoreFamilies = func() map[string][]string {
+	m := map[string][]string{}
+	for _, s := range model.Surveys {
+		_, hi, _ := model.SurveyRange(s)
+		for score := 0; score <= hi; score++ {
+			m[s] = append(m[s], FeedbackScoreMetric(s, score))
+		}
+	}
+	return m
+}()
+
+func feedbackContributions(f *model.Feedback, sign int64, kb *keyBuilder) {
 	h := HourOf(f.At)
-	m := FeedbackScoreMetric(f.Survey, f.Score)
-	add(rollupKey(m, h, ""), sign)
+	m := feedbackScoreFamilies[f.Survey][f.Score]
+	kb.add(m, "", "", h, "", sign)
 	for _, d := range [...][2]string{
 		{"segment", f.Segment}, {"touchpoint", f.Touchpoint}, {"channel", f.Channel}, {"kind", f.Kind},
 	} {
 		if d[1] != "" {
-			add(rollupKey(Dim(m, d[0], d[1]), h, ""), sign)
+			kb.add(m, d[0], d[1], h, "", sign)
 		}
 	}
 	if f.Sentiment != nil {
 		fam := "fb." + f.Survey
-		add(rollupKey(fam+MFeedbackSentimentN, h, ""), sign)
-		add(rollupKey(fam+MFeedbackSentimentMilli, h, ""), sign*int64(math.Round(*f.Sentiment*1000)))
+		kb.add(fam+MFeedbackSentimentN, "", "", h, "", sign)
+		kb.add(fam+MFeedbackSentimentMilli, "", "", h, "", sign*int64(math.Round(*f.Sentiment*1000)))
 	}
 	if f.CustomerID != "" {
-		add(rollupKey(MActive, h, f.CustomerID), sign)
+		kb.add(MActive, "", "", h, f.CustomerID, sign)
 	}
 }
 
-func eventContributions(e *model.Event, sign int64, add func(string, int64)) {
+func eventContributions(e *model.Event, sign int64, kb *keyBuilder) {
 	h := HourOf(e.At)
 	m := "ev." + e.Type
-	add(rollupKey(m, h, ""), sign)
+	kb.add(m, "", "", h, "", sign)
 	switch e.Type {
 	case model.EventFormStarted, model.EventFormCompleted, model.EventFormAbandoned:
 		if e.Variant != "" {
-			add(rollupKey(Dim(m, "variant", e.Variant), h, ""), sign)
+			kb.add(m, "variant", e.Variant, h, "", sign)
 		}
 	case model.EventPurchase:
 		digital := strconv.FormatBool(e.Digital)
-		add(rollupKey(Dim(m, "digital", digital), h, ""), sign)
-		add(rollupKey(MPurchaseAmount, h, ""), sign*e.Amount)
-		add(rollupKey(Dim(MPurchaseAmount, "digital", digital), h, ""), sign*e.Amount)
+		kb.add(m, "digital", digital, h, "", sign)
+		kb.add(MPurchaseAmount, "", "", h, "", sign*e.Amount)
+		kb.add(MPurchaseAmount, "digital", digital, h, "", sign*e.Amount)
 		if e.Segment != "" {
-			add(rollupKey(Dim(MPurchaseAmount, "segment", e.Segment), h, ""), sign*e.Amount)
+			kb.add(MPurchaseAmount, "segment", e.Segment, h, "", sign*e.Amount)
 		}
 	case model.EventOrderProcessed:
-		add(rollupKey(MOrderProcessingSec, h, ""), sign*seconds(e.At.Sub(e.PlacedAt)))
+		kb.add(MOrderProcessingSec, "", "", h, "", sign*seconds(e.At.Sub(e.PlacedAt)))
 	}
 	if e.CustomerID != "" {
-		add(rollupKey(MActive, h, e.CustomerID), sign)
+		kb.add(MActive, "", "", h, e.CustomerID, sign)
 		if e.Type == model.EventDigitalLogin {
-			add(rollupKey(MDigitalActive, h, e.CustomerID), sign)
+			kb.add(MDigitalActive, "", "", h, e.CustomerID, sign)
 		}
 	}
 }

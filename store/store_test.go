@@ -176,9 +176,28 @@ func TestQueueOrder(t *testing.T) {
 	if len(page) != 2 || page[0].ID != "soon-urgent" || page[1].ID != "soon" {
 		t.Fatalf("page 2 of 2: %v", page)
 	}
-	filtered, _ := s.Tickets(TicketQuery{Filter: TicketFilter{Type: "suggestion"}})
-	if len(filtered) != 1 || filtered[0].ID != "no-sla" {
-		t.Fatalf("filter by type: %v", filtered)
+	for _, tc := range []struct {
+		f    TicketFilter
+		want string
+	}{
+		{TicketFilter{Type: "suggestion"}, "no-sla"},
+		{TicketFilter{Type: "complaint"}, "esc soon-urgent soon late"},
+		{TicketFilter{Type: "complaint", Source: "email"}, "esc soon-urgent soon late"},
+		{TicketFilter{Source: "store"}, "no-sla"},
+		{TicketFilter{Status: model.StatusInProgress}, "no-sla"},
+		{TicketFilter{Type: "complaint", SubType: "billing_error"}, ""},
+	} {
+		got, err := s.Tickets(TicketQuery{Filter: tc.f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, tk := range got {
+			ids = append(ids, tk.ID)
+		}
+		if strings.Join(ids, " ") != tc.want {
+			t.Errorf("filter %+v: %v, want %q", tc.f, ids, tc.want)
+		}
 	}
 }
 

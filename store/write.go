@@ -25,7 +25,8 @@ type Writer struct {
 	tx     *bolt.Tx
 	meta   *bolt.Bucket
 	log    *bolt.Bucket
-	deltas map[string]int64
+	deltas map[string]*int64
+	keys   keyBuilder
 	seq    uint64
 	open   int64 // change in the number of open tickets
 	result WriteResult
@@ -40,7 +41,8 @@ func (s *Store) Update(fn func(w *Writer) error) (WriteResult, error) {
 	}
 	var w *Writer
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		w = &Writer{s: s, tx: tx, meta: tx.Bucket(bucketMeta), log: tx.Bucket(bucketLog), deltas: map[string]int64{}}
+		w = &Writer{s: s, tx: tx, meta: tx.Bucket(bucketMeta), log: tx.Bucket(bucketLog), deltas: map[string]*int64{}}
+		w.keys.sink = w.add
 		w.log.FillPercent = fillAppend
 		w.seq = readU64(w.meta.Get(metaSeq))
 		if err := fn(w); err != nil {
@@ -105,7 +107,7 @@ func (w *Writer) Put(r model.Record) error {
 		if err != nil {
 			return fmt.Errorf("%w: %s %s: stored value: %v", ErrCorrupt, r.Kind(), r.ID(), err)
 		}
-		contributions(oldRec, -1, w.add)
+		contributions(oldRec, -1, &w.keys)
 		oldEntries = recordIndexEntries(oldRec)
 		if oldRec.Ticket != nil && oldRec.Ticket.Open() {
 			w.open--
@@ -128,7 +130,7 @@ func (w *Writer) Put(r model.Record) error {
 	if err := w.moveIndexEntries(oldEntries, recordIndexEntries(r)); err != nil {
 		return err
 	}
-	contributions(r, 1, w.add)
+	contributions(r, 1, &w.keys)
 	switch {
 	case r.Ticket != nil:
 		if r.Ticket.Open() {
@@ -147,7 +149,15 @@ func (w *Writer) Put(r model.Record) error {
 	return nil
 }
 
-func (w *Writer) add(key string, delta int64) { w.deltas[key] += delta }
+// add sums a contribution into the batch's deltas; only a key new to the
+// batch allocates.
+func (w *Writer) add(key []byte, delta int64) {
+	if p := w.deltas[string(key)]; p != nil {
+		*p += delta
+		return
+	}
+	w.deltas[string(key)] = &delta
+}
 
 // moveIndexEntries deletes the entries the old version had and the new one
 // does not, and puts the new ones that differ.
@@ -206,14 +216,14 @@ func (w *Writer) flush() error {
 	rb := w.tx.Bucket(bucketRollups)
 	keys := make([]string, 0, len(w.deltas))
 	for k, d := range w.deltas {
-		if d != 0 {
+		if *d != 0 {
 			keys = append(keys, k)
 		}
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
 		key := []byte(k)
-		v := int64(readU64(rb.Get(key))) + w.deltas[k]
+		v := int64(readU64(rb.Get(key))) + *w.deltas[k]
 		var err error
 		if v == 0 {
 			err = rb.Delete(key)
