@@ -22,7 +22,7 @@ func benchTickets(n int) []model.Record {
 	for i := range recs {
 		t := randomTicket(rng, i)
 		// Arrivals in time order, as pages from a remote come: about 10k a day.
-		shift := t0.Add(time.Duration(i)*9*time.Second).Sub(t.CreatedAt)
+		shift := t0.Add(time.Duration(i) * 9 * time.Second).Sub(t.CreatedAt)
 		for _, p := range []*time.Time{&t.CreatedAt, &t.FirstResponseAt, &t.ResolvedAt, &t.UpdatedAt, &t.SLADueAt} {
 			if !p.IsZero() {
 				*p = p.Add(shift)

@@ -160,7 +160,7 @@ func describeRollupKey(k []byte) string {
 		return fmt.Sprintf("%q", k)
 	}
 	h := binary.BigEndian.Uint32(k[i+1 : i+5])
-	desc := fmt.Sprintf("%s @ %s", k[:i], HourTime(h).Format("2006-01-02T15Z"))
+	desc := fmt.Sprintf("%s @ %s", k[:i], model.HourTime(h).Format("2006-01-02T15Z"))
 	if suffix := k[i+5:]; len(suffix) > 0 {
 		desc += " " + string(suffix)
 	}

@@ -17,63 +17,6 @@ import (
 //
 // Metric names are family[|dimension=value]; e.g. "tk.created|type=complaint".
 
-// Metric families written for tickets.
-const (
-	MTicketCreated       = "tk.created"            // at created_at
-	MTicketOpenCreated   = "tk.open_created"       // at created_at, tickets still open
-	MTicketEscalated     = "tk.escalated"          // at created_at
-	MTicketFirstResp     = "tk.first_response"     // at first_response_at
-	MTicketFirstRespSec  = "tk.first_response.sec" // seconds created → first response
-	MTicketResolved      = "tk.resolved"           // at resolved_at
-	MTicketResolvedSec   = "tk.resolved.sec"       // seconds created → resolved
-	MTicketResolvedSLA   = "tk.resolved.with_sla"  // resolved tickets that had an SLA due time
-	MTicketResolvedInSLA = "tk.resolved.in_sla"    // ... and were resolved by it
-)
-
-// Feedback metrics: "fb.<survey>.s<score>" counts answers with that score;
-// sentiment sums are in thousandths.
-const (
-	MFeedbackSentimentN     = ".sentiment.n"
-	MFeedbackSentimentMilli = ".sentiment.milli"
-)
-
-// Event metrics: "ev.<type>" counts; purchases also sum amounts; processed
-// orders sum their processing seconds.
-const (
-	MPurchaseAmount     = "ev.purchase.amount"
-	MOrderProcessingSec = "ev.order_processed.sec"
-)
-
-// Activity metrics carry the customer id as a suffix, so the number of
-// distinct active customers in a window is the number of distinct suffixes.
-const (
-	MActive        = "act"         // any record of the customer
-	MDigitalActive = "act.digital" // digital_login events of the customer
-)
-
-// FeedbackScoreMetric is the count metric of one score of one survey.
-func FeedbackScoreMetric(survey string, score int) string {
-	return "fb." + survey + ".s" + strconv.Itoa(score)
-}
-
-// Dim appends a dimension to a metric family.
-func Dim(metric, dim, value string) string { return metric + "|" + dim + "=" + value }
-
-// HourOf is the rollup hour (hours since the Unix epoch) that holds t.
-func HourOf(t time.Time) uint32 {
-	h := t.Unix() / 3600
-	if t.Unix() < 0 {
-		return 0
-	}
-	if h > math.MaxUint32 {
-		return math.MaxUint32
-	}
-	return uint32(h)
-}
-
-// HourTime is the start of rollup hour h.
-func HourTime(h uint32) time.Time { return time.Unix(int64(h)*3600, 0).UTC() }
-
 // keyBuilder builds rollup keys in one reused buffer: a batch adds tens of
 // contributions per record and most hit keys already in the batch's map,
 // so building them must not allocate.
@@ -118,43 +61,43 @@ func contributions(r model.Record, sign int64, kb *keyBuilder) {
 }
 
 func ticketContributions(t *model.Ticket, sign int64, kb *keyBuilder) {
-	created := HourOf(t.CreatedAt)
-	kb.add(MTicketCreated, "", "", created, "", sign)
-	kb.add(MTicketCreated, "type", t.Type, created, "", sign)
-	kb.add(MTicketCreated, "subtype", t.Type+"/"+t.SubType, created, "", sign)
-	kb.add(MTicketCreated, "source", t.Source, created, "", sign)
-	kb.add(MTicketCreated, "dept", t.Department, created, "", sign)
-	kb.add(MTicketCreated, "priority", t.Priority, created, "", sign)
-	kb.add(MTicketCreated, "segment", t.Segment, created, "", sign)
+	created := model.HourOf(t.CreatedAt)
+	kb.add(model.MTicketCreated, "", "", created, "", sign)
+	kb.add(model.MTicketCreated, "type", t.Type, created, "", sign)
+	kb.add(model.MTicketCreated, "subtype", t.Type+"/"+t.SubType, created, "", sign)
+	kb.add(model.MTicketCreated, "source", t.Source, created, "", sign)
+	kb.add(model.MTicketCreated, "dept", t.Department, created, "", sign)
+	kb.add(model.MTicketCreated, "priority", t.Priority, created, "", sign)
+	kb.add(model.MTicketCreated, "segment", t.Segment, created, "", sign)
 	if t.Open() {
-		kb.add(MTicketOpenCreated, "", "", created, "", sign)
+		kb.add(model.MTicketOpenCreated, "", "", created, "", sign)
 	}
 	if t.Escalated {
-		kb.add(MTicketEscalated, "", "", created, "", sign)
+		kb.add(model.MTicketEscalated, "", "", created, "", sign)
 	}
 	if !t.FirstResponseAt.IsZero() {
-		h := HourOf(t.FirstResponseAt)
-		kb.add(MTicketFirstResp, "", "", h, "", sign)
-		kb.add(MTicketFirstRespSec, "", "", h, "", sign*seconds(t.FirstResponseAt.Sub(t.CreatedAt)))
+		h := model.HourOf(t.FirstResponseAt)
+		kb.add(model.MTicketFirstResp, "", "", h, "", sign)
+		kb.add(model.MTicketFirstRespSec, "", "", h, "", sign*seconds(t.FirstResponseAt.Sub(t.CreatedAt)))
 	}
 	if !t.Open() && !t.ResolvedAt.IsZero() {
-		h := HourOf(t.ResolvedAt)
+		h := model.HourOf(t.ResolvedAt)
 		sec := sign * seconds(t.ResolvedAt.Sub(t.CreatedAt))
-		kb.add(MTicketResolved, "", "", h, "", sign)
-		kb.add(MTicketResolvedSec, "", "", h, "", sec)
+		kb.add(model.MTicketResolved, "", "", h, "", sign)
+		kb.add(model.MTicketResolvedSec, "", "", h, "", sec)
 		for _, d := range [...][2]string{{"type", t.Type}, {"source", t.Source}, {"dept", t.Department}} {
-			kb.add(MTicketResolved, d[0], d[1], h, "", sign)
-			kb.add(MTicketResolvedSec, d[0], d[1], h, "", sec)
+			kb.add(model.MTicketResolved, d[0], d[1], h, "", sign)
+			kb.add(model.MTicketResolvedSec, d[0], d[1], h, "", sec)
 		}
 		if !t.SLADueAt.IsZero() {
-			kb.add(MTicketResolvedSLA, "", "", h, "", sign)
+			kb.add(model.MTicketResolvedSLA, "", "", h, "", sign)
 			if !t.ResolvedAt.After(t.SLADueAt) {
-				kb.add(MTicketResolvedInSLA, "", "", h, "", sign)
+				kb.add(model.MTicketResolvedInSLA, "", "", h, "", sign)
 			}
 		}
 	}
 	if t.CustomerID != "" {
-		kb.add(MActive, "", "", created, t.CustomerID, sign)
+		kb.add(model.MActive, "", "", created, t.CustomerID, sign)
 	}
 }
 
@@ -165,14 +108,14 @@ var feedbackScoreFamilies = func() map[string][]string {
 	for _, s := range model.Surveys {
 		_, hi, _ := model.SurveyRange(s)
 		for score := 0; score <= hi; score++ {
-			m[s] = append(m[s], FeedbackScoreMetric(s, score))
+			m[s] = append(m[s], model.FeedbackScoreMetric(s, score))
 		}
 	}
 	return m
 }()
 
 func feedbackContributions(f *model.Feedback, sign int64, kb *keyBuilder) {
-	h := HourOf(f.At)
+	h := model.HourOf(f.At)
 	m := feedbackScoreFamilies[f.Survey][f.Score]
 	kb.add(m, "", "", h, "", sign)
 	for _, d := range [...][2]string{
@@ -184,16 +127,16 @@ func feedbackContributions(f *model.Feedback, sign int64, kb *keyBuilder) {
 	}
 	if f.Sentiment != nil {
 		fam := "fb." + f.Survey
-		kb.add(fam+MFeedbackSentimentN, "", "", h, "", sign)
-		kb.add(fam+MFeedbackSentimentMilli, "", "", h, "", sign*int64(math.Round(*f.Sentiment*1000)))
+		kb.add(fam+model.MFeedbackSentimentN, "", "", h, "", sign)
+		kb.add(fam+model.MFeedbackSentimentMilli, "", "", h, "", sign*int64(math.Round(*f.Sentiment*1000)))
 	}
 	if f.CustomerID != "" {
-		kb.add(MActive, "", "", h, f.CustomerID, sign)
+		kb.add(model.MActive, "", "", h, f.CustomerID, sign)
 	}
 }
 
 func eventContributions(e *model.Event, sign int64, kb *keyBuilder) {
-	h := HourOf(e.At)
+	h := model.HourOf(e.At)
 	m := "ev." + e.Type
 	kb.add(m, "", "", h, "", sign)
 	switch e.Type {
@@ -204,18 +147,18 @@ func eventContributions(e *model.Event, sign int64, kb *keyBuilder) {
 	case model.EventPurchase:
 		digital := strconv.FormatBool(e.Digital)
 		kb.add(m, "digital", digital, h, "", sign)
-		kb.add(MPurchaseAmount, "", "", h, "", sign*e.Amount)
-		kb.add(MPurchaseAmount, "digital", digital, h, "", sign*e.Amount)
+		kb.add(model.MPurchaseAmount, "", "", h, "", sign*e.Amount)
+		kb.add(model.MPurchaseAmount, "digital", digital, h, "", sign*e.Amount)
 		if e.Segment != "" {
-			kb.add(MPurchaseAmount, "segment", e.Segment, h, "", sign*e.Amount)
+			kb.add(model.MPurchaseAmount, "segment", e.Segment, h, "", sign*e.Amount)
 		}
 	case model.EventOrderProcessed:
-		kb.add(MOrderProcessingSec, "", "", h, "", sign*seconds(e.At.Sub(e.PlacedAt)))
+		kb.add(model.MOrderProcessingSec, "", "", h, "", sign*seconds(e.At.Sub(e.PlacedAt)))
 	}
 	if e.CustomerID != "" {
-		kb.add(MActive, "", "", h, e.CustomerID, sign)
+		kb.add(model.MActive, "", "", h, e.CustomerID, sign)
 		if e.Type == model.EventDigitalLogin {
-			kb.add(MDigitalActive, "", "", h, e.CustomerID, sign)
+			kb.add(model.MDigitalActive, "", "", h, e.CustomerID, sign)
 		}
 	}
 }

@@ -44,7 +44,7 @@ func (r *Rollups) scan(metric string, from, to uint32, fn func(hour uint32, suff
 	}
 }
 
-// Sum adds metric over hours [from, to) (hour numbers from HourOf).
+// Sum adds metric over hours [from, to) (hour numbers from model.HourOf).
 func (r *Rollups) Sum(metric string, from, to uint32) int64 {
 	var n int64
 	r.scan(metric, from, to, func(_ uint32, _ []byte, v int64) { n += v })

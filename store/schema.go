@@ -26,12 +26,18 @@ var (
 
 	// bucketRollups maps metric NUL hour [suffix] → int64 (see rollup.go).
 	bucketRollups = []byte("rollups")
+
+	// bucketOutbox maps sequence → an entry for the remote (outbox.go);
+	// bucketOutboxKeys maps idempotency key → sequence while pending, or
+	// → "sent" once delivered, so the same key is never queued twice.
+	bucketOutbox     = []byte("outbox")
+	bucketOutboxKeys = []byte("outbox_keys")
 )
 
 var allBuckets = [][]byte{
 	bucketMeta, bucketTickets, bucketFeedback, bucketEvents, bucketLog,
 	bucketIdxQueue, bucketIdxUpdated, bucketIdxType, bucketIdxSource, bucketIdxCustomer, bucketIdxFbTicket,
-	bucketRollups,
+	bucketRollups, bucketOutbox, bucketOutboxKeys,
 }
 
 var indexBuckets = [][]byte{
@@ -45,6 +51,7 @@ var (
 	metaSeq       = []byte("seq")
 	metaOpenCount = []byte("open_tickets")
 	metaCreated   = []byte("created_at")
+	metaOutboxSeq = []byte("outbox_seq")
 	appName       = []byte("cxtop")
 )
 

@@ -147,7 +147,7 @@ func (s *Store) initOrVerify(fresh bool) error {
 			return meta.Put(metaCreated, []byte(time.Now().UTC().Format(time.RFC3339)))
 		})
 	}
-	return s.db.View(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil || string(meta.Get(metaApp)) != string(appName) {
 			return fmt.Errorf("%w: %s is a bbolt database of another program: pass the path of a cxtop store with --db", ErrNotStore, s.path)
@@ -160,8 +160,20 @@ func (s *Store) initOrVerify(fresh bool) error {
 			return fmt.Errorf("%w: %s has schema v%d, this cxtop reads up to v%d: upgrade cxtop", ErrNewer, s.path, got, SchemaVersion)
 		}
 		for _, name := range allBuckets {
-			if tx.Bucket(name) == nil {
-				return fmt.Errorf("%w: %s lacks bucket %q: run 'cxtop check' and restore from a snapshot", ErrCorrupt, s.path, name)
+			if tx.Bucket(name) == nil && s.readOnly {
+				return fmt.Errorf("%w: %s lacks bucket %q: open it once with a command that writes (cxtop sync) to upgrade it", ErrCorrupt, s.path, name)
+			}
+		}
+		return nil
+	})
+	if err != nil || s.readOnly {
+		return err
+	}
+	// Buckets added within a schema version are created on a writable open.
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("upgrade %s: %w", s.path, err)
 			}
 		}
 		return nil

@@ -83,8 +83,8 @@ func TestUpsertMovesRollupsAndIndexes(t *testing.T) {
 	err = s.ViewRollups(func(r *Rollups) error {
 		all := [2]uint32{0, ^uint32(0)}
 		for metric, want := range map[string]int64{
-			MTicketCreated: 1, MTicketOpenCreated: 0, MTicketResolved: 1, MTicketResolvedSec: 7200,
-			MTicketResolvedInSLA: 1, Dim(MTicketCreated, "type", tk.Type): 1,
+			model.MTicketCreated: 1, model.MTicketOpenCreated: 0, model.MTicketResolved: 1, model.MTicketResolvedSec: 7200,
+			model.MTicketResolvedInSLA: 1, model.Dim(model.MTicketCreated, "type", tk.Type): 1,
 		} {
 			if got := r.Sum(metric, all[0], all[1]); got != want {
 				t.Errorf("%s = %d, want %d", metric, got, want)
@@ -258,7 +258,7 @@ func TestCheckFindsTampering(t *testing.T) {
 		}, "index idx_source: "},
 		{"rollup off by one", func(tx *bolt.Tx) error {
 			c := tx.Bucket(bucketRollups).Cursor()
-			k, v := c.Seek([]byte(MTicketCreated + "\x00"))
+			k, v := c.Seek([]byte(model.MTicketCreated + "\x00"))
 			return tx.Bucket(bucketRollups).Put(k, u64(readU64(v)+1))
 		}, "rollup tk.created @"},
 		{"open counter", func(tx *bolt.Tx) error {

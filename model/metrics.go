@@ -1,0 +1,69 @@
+package model
+
+import (
+	"math"
+	"strconv"
+	"time"
+)
+
+// Rollup metrics: the hourly counters the store keeps for every record and
+// the KPI engine reads. The names are the contract between the two; the
+// store's docs/store.md lists what each counts. A metric name is a family
+// with an optional dimension: "tk.created|type=complaint".
+
+// Metric families written for tickets.
+const (
+	MTicketCreated       = "tk.created"            // at created_at
+	MTicketOpenCreated   = "tk.open_created"       // at created_at, tickets still open
+	MTicketEscalated     = "tk.escalated"          // at created_at
+	MTicketFirstResp     = "tk.first_response"     // at first_response_at
+	MTicketFirstRespSec  = "tk.first_response.sec" // seconds created → first response
+	MTicketResolved      = "tk.resolved"           // at resolved_at
+	MTicketResolvedSec   = "tk.resolved.sec"       // seconds created → resolved
+	MTicketResolvedSLA   = "tk.resolved.with_sla"  // resolved tickets that had an SLA due time
+	MTicketResolvedInSLA = "tk.resolved.in_sla"    // ... and were resolved by it
+)
+
+// Feedback metrics: "fb.<survey>.s<score>" counts answers with that score;
+// sentiment sums are in thousandths.
+const (
+	MFeedbackSentimentN     = ".sentiment.n"
+	MFeedbackSentimentMilli = ".sentiment.milli"
+)
+
+// Event metrics: "ev.<type>" counts; purchases also sum amounts; processed
+// orders sum their processing seconds.
+const (
+	MPurchaseAmount     = "ev.purchase.amount"
+	MOrderProcessingSec = "ev.order_processed.sec"
+)
+
+// Activity metrics carry the customer id as a suffix, so the number of
+// distinct active customers in a window is the number of distinct suffixes.
+const (
+	MActive        = "act"         // any record of the customer
+	MDigitalActive = "act.digital" // digital_login events of the customer
+)
+
+// FeedbackScoreMetric is the count metric of one score of one survey.
+func FeedbackScoreMetric(survey string, score int) string {
+	return "fb." + survey + ".s" + strconv.Itoa(score)
+}
+
+// Dim appends a dimension to a metric family.
+func Dim(metric, dim, value string) string { return metric + "|" + dim + "=" + value }
+
+// HourOf is the rollup hour (hours since the Unix epoch) that holds t.
+func HourOf(t time.Time) uint32 {
+	h := t.Unix() / 3600
+	if t.Unix() < 0 {
+		return 0
+	}
+	if h > math.MaxUint32 {
+		return math.MaxUint32
+	}
+	return uint32(h)
+}
+
+// HourTime is the start of rollup hour h.
+func HourTime(h uint32) time.Time { return time.Unix(int64(h)*3600, 0).UTC() }
