@@ -58,6 +58,16 @@ func parseRemoteURL(s string) (*url.URL, error) {
 func (h *HubRemote) Name() string { return "hub " + h.base.String() }
 
 func (h *HubRemote) do(ctx context.Context, method, path string, query url.Values, body []byte) ([]byte, int, http.Header, error) {
+	auth := ""
+	if h.token != "" {
+		auth = "Bearer " + h.token
+	}
+	return h.doAuth(ctx, method, path, query, body, auth)
+}
+
+// doAuth sends one request with the given Authorization header value and
+// reads the whole answer within the request timeout.
+func (h *HubRemote) doAuth(ctx context.Context, method, path string, query url.Values, body []byte, auth string) ([]byte, int, http.Header, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.timeout)
 	defer cancel()
 	u := *h.base
@@ -75,8 +85,8 @@ func (h *HubRemote) do(ctx context.Context, method, path string, query url.Value
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if h.token != "" {
-		req.Header.Set("Authorization", "Bearer "+h.token)
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
 	}
 	resp, err := h.client.Do(req)
 	if err != nil {
