@@ -168,31 +168,68 @@ func (h *HubRemote) Pull(ctx context.Context, cursor string, limit int) (*Page, 
 }
 
 // parseHubPage decodes a changes page; a record that does not parse makes
-// the whole page an error naming it.
+// the whole page an error naming it. The page is walked with a streaming
+// decoder so each record's bytes are scanned once before ParseRecord.
 func parseHubPage(body []byte) (*Page, error) {
-	var wire struct {
-		Records    []json.RawMessage `json:"records"`
-		NextCursor *string           `json:"next_cursor"`
-		HasMore    bool              `json:"has_more"`
+	malformed := func(err error) error {
+		return &PageError{Index: -1, Err: fmt.Errorf("changes page is not valid JSON (%v)", err)}
 	}
-	if err := json.Unmarshal(body, &wire); err != nil {
-		return nil, &PageError{Index: -1, Err: fmt.Errorf("changes page is not valid JSON (%v)", err)}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, malformed(fmt.Errorf("want an object, got %v %v", tok, err))
 	}
-	if wire.NextCursor == nil {
-		return nil, &PageError{Index: -1, Err: errors.New(`changes page has no "next_cursor"`)}
-	}
-	p := &Page{Records: make([]model.Record, len(wire.Records)), Next: *wire.NextCursor, HasMore: wire.HasMore}
-	for i, raw := range wire.Records {
-		r, err := model.ParseRecord(raw)
+	p := &Page{}
+	var haveNext bool
+	for dec.More() {
+		tok, err := dec.Token()
 		if err != nil {
-			pe := &PageError{Index: i, Err: err}
-			var head struct{ Kind, ID string }
-			if json.Unmarshal(raw, &head) == nil {
-				pe.Kind, pe.ID = head.Kind, head.ID
-			}
-			return nil, pe
+			return nil, malformed(err)
 		}
-		p.Records[i] = r
+		switch tok {
+		case "records":
+			if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+				return nil, malformed(fmt.Errorf(`"records" is not an array`))
+			}
+			for i := 0; dec.More(); i++ {
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					return nil, malformed(err)
+				}
+				r, err := model.ParseRecord(raw)
+				if err != nil {
+					pe := &PageError{Index: i, Err: err}
+					var head struct{ Kind, ID string }
+					if json.Unmarshal(raw, &head) == nil {
+						pe.Kind, pe.ID = head.Kind, head.ID
+					}
+					return nil, pe
+				}
+				p.Records = append(p.Records, r)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, malformed(err)
+			}
+		case "next_cursor":
+			if err := dec.Decode(&p.Next); err != nil {
+				return nil, malformed(err)
+			}
+			haveNext = true
+		case "has_more":
+			if err := dec.Decode(&p.HasMore); err != nil {
+				return nil, malformed(err)
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, malformed(err)
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, malformed(err)
+	}
+	if !haveNext {
+		return nil, &PageError{Index: -1, Err: errors.New(`changes page has no "next_cursor"`)}
 	}
 	return p, nil
 }
