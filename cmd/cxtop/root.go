@@ -1,0 +1,153 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// usageError marks a mistake in the command line itself (exit status 2).
+type usageError struct{ error }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// app is what every command shares: where things are and how they are
+// configured, resolved once from flags, CXTOP_* variables and defaults.
+type app struct {
+	io      stdio
+	getenv  func(string) string
+	dbPath  string
+	cfgPath string
+	cfg     model.Config
+}
+
+// run executes one command line and returns the exit status. Errors are
+// printed as one line; nothing panics on bad input.
+func run(args []string, std stdio, getenv func(string) string) int {
+	a := &app{io: std, getenv: getenv}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(std.in)
+	root.SetOut(std.out)
+	root.SetErr(std.err)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(std.err, "cxtop: %s\n", oneLine(err.Error()))
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		fmt.Fprintf(std.err, "Run 'cxtop %s --help' for usage.\n", commandPath(root, args))
+		return 2
+	}
+	return 1
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// isCobraUsage recognises cobra's own flag and argument errors.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown flag", "unknown shorthand", "unknown command", "flag needs an argument",
+		"invalid argument", "accepts ", "requires at least", "requires exactly", "bad flag syntax"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func commandPath(root *cobra.Command, args []string) string {
+	cmd, _, err := root.Find(args)
+	if err != nil || cmd == root {
+		return ""
+	}
+	return strings.TrimPrefix(cmd.CommandPath(), "cxtop ")
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "cxtop",
+		Short: "A terminal operations console for customer-experience teams",
+		Long: `cxtop keeps tickets, customer feedback (CSAT, NPS, CES, chatbot ratings) and journey
+events in an embedded store, syncs it with a remote API, computes the CX KPIs
+against their targets and shows it all in the terminal.`,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.resolve(cmd) },
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "store file (default $CXTOP_DB or "+defaultDataPath(a.getenv)+")")
+	root.PersistentFlags().StringVar(&a.cfgPath, "config", "", "config file (default $CXTOP_CONFIG or "+defaultConfigPath(a.getenv)+")")
+	root.AddCommand(
+		a.versionCommand(),
+		a.simulateCommand(),
+		a.ticketsCommand(),
+		a.exportCommand(),
+		a.importCommand(),
+		a.checkCommand(),
+		a.benchCommand(),
+	)
+	return root
+}
+
+// resolve applies flags over CXTOP_* variables over defaults, and loads the
+// config file. A missing default config file means defaults; a missing file
+// the user named is an error.
+func (a *app) resolve(cmd *cobra.Command) error {
+	if a.dbPath == "" {
+		a.dbPath = a.getenv("CXTOP_DB")
+	}
+	if a.dbPath == "" {
+		a.dbPath = defaultDataPath(a.getenv)
+	}
+	named := a.cfgPath != "" || a.getenv("CXTOP_CONFIG") != ""
+	if a.cfgPath == "" {
+		a.cfgPath = a.getenv("CXTOP_CONFIG")
+	}
+	if a.cfgPath == "" {
+		a.cfgPath = defaultConfigPath(a.getenv)
+	}
+	a.cfg = model.DefaultConfig()
+	data, err := os.ReadFile(a.cfgPath)
+	switch {
+	case errors.Is(err, os.ErrNotExist) && !named:
+		return nil
+	case err != nil:
+		return fmt.Errorf("config %s: %w", a.cfgPath, unwrapPathError(err))
+	}
+	a.cfg, err = model.ParseConfig(a.cfgPath, data)
+	return err
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// openStore opens the store at --db. Commands that only read open it
+// read-only, so they work beside a running cxtop that holds it shared.
+func (a *app) openStore(write bool) (*store.Store, error) {
+	return store.Open(a.dbPath, store.Options{Create: write, ReadOnly: !write})
+}

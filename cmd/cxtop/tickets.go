@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store"
+)
+
+// maxListLimit bounds --limit: beyond it, export is the right tool.
+const maxListLimit = 100000
+
+func (a *app) ticketsCommand() *cobra.Command {
+	var (
+		f       store.TicketFilter
+		limit   int
+		offset  int
+		asJSON  bool
+		nowFlag string
+	)
+	cmd := &cobra.Command{
+		Use:   "tickets",
+		Short: "List tickets in queue order",
+		Long: `List open tickets in queue order: escalated first, then by SLA due time (breached
+first), then priority and age. --status done lists done tickets, most recently updated first.`,
+		Example: "  cxtop tickets --db cx.db --type complaint --limit 20\n  cxtop tickets --db cx.db --status done --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if limit < 1 || limit > maxListLimit {
+				return usagef("--limit %d is out of range: use 1 to %d (or 'cxtop export' for everything)", limit, maxListLimit)
+			}
+			if offset < 0 {
+				return usagef("--offset %d is negative", offset)
+			}
+			tax := a.cfg.Taxonomy
+			if err := checkChoice("--status", f.Status, tax.Statuses); err != nil {
+				return err
+			}
+			if err := checkChoice("--type", f.Type, tax.TypeNames()); err != nil {
+				return err
+			}
+			if err := checkChoice("--source", f.Source, tax.Sources); err != nil {
+				return err
+			}
+			now := time.Now().UTC()
+			if nowFlag != "" {
+				t, err := time.Parse(time.RFC3339, nowFlag)
+				if err != nil {
+					return usagef("--now %q is not an RFC 3339 time (like 2026-01-02T15:04:05Z)", nowFlag)
+				}
+				now = t
+			}
+			s, err := a.openStore(false)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			list, err := s.Tickets(store.TicketQuery{Filter: f, Offset: offset, Limit: limit})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeTicketsJSON(cmd.OutOrStdout(), list)
+			}
+			return writeTicketTable(cmd.OutOrStdout(), list, now)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.Status, "status", "", "only tickets with this status (new, in_progress, done)")
+	fl.StringVar(&f.Type, "type", "", "only tickets of this type")
+	fl.StringVar(&f.Source, "source", "", "only tickets from this source (channel)")
+	fl.StringVar(&f.Segment, "segment", "", "only tickets of customers in this segment")
+	fl.StringVar(&f.Department, "department", "", "only tickets of this department")
+	fl.IntVar(&limit, "limit", 50, fmt.Sprintf("how many tickets to list (1–%d)", maxListLimit))
+	fl.IntVar(&offset, "offset", 0, "skip this many tickets first")
+	fl.BoolVar(&asJSON, "json", false, "print a JSON array of tickets in the export format")
+	fl.StringVar(&nowFlag, "now", "", "reference time for ages and SLA countdowns (RFC 3339, default now)")
+	return cmd
+}
+
+func checkChoice(flag, v string, allowed []string) error {
+	if v == "" {
+		return nil
+	}
+	for _, a := range allowed {
+		if a == v {
+			return nil
+		}
+	}
+	return usagef("%s %q is not known: use one of %s", flag, v, strings.Join(allowed, ", "))
+}
+
+func writeTicketsJSON(out io.Writer, list []*model.Ticket) error {
+	bw := bufio.NewWriter(out)
+	bw.WriteString("[")
+	for i, t := range list {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+		bw.Write(model.AppendTicket(nil, t))
+	}
+	if len(list) > 0 {
+		bw.WriteString("\n")
+	}
+	bw.WriteString("]\n")
+	return bw.Flush()
+}
+
+func writeTicketTable(out io.Writer, list []*model.Ticket, now time.Time) error {
+	if len(list) == 0 {
+		_, err := fmt.Fprintln(out, "no tickets match")
+		return err
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tAGE\tSLA\tPRIORITY\tSTATUS\tTYPE/SUBTYPE\tSOURCE\tSUBJECT")
+	for _, t := range list {
+		flag := ""
+		if t.Escalated {
+			flag = "!"
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, flag, shortDuration(now.Sub(t.CreatedAt)),
+			slaCell(t, now), t.Priority, t.Status, t.Type+"/"+t.SubType, t.Source, clip(printable(t.Subject), 48))
+	}
+	return tw.Flush()
+}
+
+// slaCell says how long is left before the SLA is due, or by how much it
+// was missed; "-" when the ticket has no SLA.
+func slaCell(t *model.Ticket, now time.Time) string {
+	switch {
+	case t.SLADueAt.IsZero():
+		return "-"
+	case !t.Open():
+		if t.ResolvedAt.After(t.SLADueAt) {
+			return "missed"
+		}
+		return "met"
+	case now.After(t.SLADueAt):
+		return "over " + shortDuration(now.Sub(t.SLADueAt))
+	}
+	return shortDuration(t.SLADueAt.Sub(now))
+}
+
+func shortDuration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0m"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
+}
+
+// printable drops control characters so text from a remote cannot move the
+// cursor or change colours in the user's terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
