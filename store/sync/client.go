@@ -35,6 +35,9 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Sleep waits d or until ctx ends (tests record the waits).
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Progress, when set, is called after each committed page with the new
+	// status (a command's --verbose output, a progress bar).
+	Progress func(Status)
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Seed makes the backoff jitter reproducible (0: random).
@@ -369,6 +372,9 @@ func (c *Client) commit(p *Page) error {
 		return fmt.Errorf("apply a page from %s: %w", c.remote.Name(), err)
 	}
 	c.setStatus(s)
+	if c.opt.Progress != nil {
+		c.opt.Progress(s)
+	}
 	return nil
 }
 
