@@ -150,6 +150,9 @@ func (c *Client) Run(ctx context.Context) error {
 		if err := c.SyncOnce(ctx); err != nil && ctx.Err() == nil {
 			c.opt.Logf("sync: %v (next try in %s)", err, c.opt.Interval)
 		}
+		// Entries this round could not deliver (a read-only remote) must
+		// not wake the loop again: only new ones do.
+		pending, _ := c.st.OutboxLen()
 		timer := time.NewTimer(c.opt.Interval)
 	wait:
 		for {
@@ -165,7 +168,7 @@ func (c *Client) Run(ctx context.Context) error {
 			case <-sub.C:
 				sub.Take()
 				// Our own commits notify too: only new outbox entries matter.
-				if n, err := c.st.OutboxLen(); err == nil && n > 0 {
+				if n, err := c.st.OutboxLen(); err == nil && n > pending {
 					timer.Stop()
 					break wait
 				}
