@@ -135,6 +135,12 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, apiError{Error: err.Error(), Field: "cursor"})
 		return
 	}
+	// A cursor past the end comes from a later state of this store (it was
+	// restored from an older snapshot): resuming from it would skip records.
+	if seq, err := s.st.Seq(); err == nil && after > seq {
+		writeError(w, http.StatusGone, apiError{Error: fmt.Sprintf("cursor expired: it is ahead of this hub's store (sequence %d > %d; restored from a snapshot?): start again without a cursor", after, seq), Code: "cursor_expired", Field: "cursor"})
+		return
+	}
 	lines, last, more, err := s.st.Changes(after, limit)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, apiError{Error: err.Error()})

@@ -59,6 +59,10 @@ func call(t *testing.T, method, url, token, body string) (int, http.Header, map[
 
 func TestChangesPagesInCommitOrder(t *testing.T) {
 	st, srv := newHub(t, 25, Options{})
+	id, _ := st.ID()
+	if code, _, v := call(t, "GET", srv.URL+"/v1/changes?cursor="+id+".26", "", ""); code != http.StatusGone || v["code"] != "cursor_expired" {
+		t.Fatalf("a cursor ahead of the store: %d %v", code, v)
+	}
 	seen := map[string]bool{}
 	cursor := ""
 	for pages := 0; ; pages++ {
