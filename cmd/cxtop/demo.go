@@ -135,6 +135,21 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 		return h.Simulate(ctx, time.Second, func(from, to time.Time) []model.Record { return live.Step(from, to, rate) })
 	})
 	run("sync", func() error { return client.Run(ctx) })
+	// In one process the hub can say when it has news: sync at once rather
+	// than at the next interval.
+	hubChanges := hubSt.Subscribe()
+	defer hubChanges.Cancel()
+	run("kick", func() error {
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-hubChanges.C:
+				hubChanges.Take()
+				client.Kick()
+			}
+		}
+	})
 
 	err = runConsole(ctx, consoleEnv{
 		Store: local, Sync: client, Taxonomy: a.cfg.Taxonomy, Remote: url,
