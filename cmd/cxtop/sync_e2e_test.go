@@ -180,3 +180,28 @@ func TestHubCommandErrors(t *testing.T) {
 	wantOneLineError(t, runIn(t, "hub", "--db", db, "--simulate", "-5"), 2, "--simulate")
 	wantOneLineError(t, runIn(t, "hub", "--db", db, "--listen", "256.0.0.1:99999"), 1, "listen")
 }
+
+// TestSyncTokenFromEnvironmentAndConfig: the token may come from
+// CXTOP_TOKEN or the [sync] section of the config, and is never printed.
+func TestSyncTokenFromEnvironmentAndConfig(t *testing.T) {
+	dir := t.TempDir()
+	hubDB := filepath.Join(dir, "hub.db")
+	if r := cxtop(t, nil, "simulate", "--db", hubDB, "--days", "1", "--end", simEnd); r.code != 0 {
+		t.Fatal(r.errOut)
+	}
+	url, _ := startHub(t, hubDB, "--token", "tok-from-somewhere")
+
+	cmd := exec.Command(binary, "sync", "--db", filepath.Join(dir, "a.db"), "--remote", url, "--once")
+	cmd.Env = append(cleanEnv(t), "CXTOP_TOKEN=tok-from-somewhere")
+	out, err := cmd.CombinedOutput()
+	if err != nil || strings.Contains(string(out), "tok-from") {
+		t.Fatalf("CXTOP_TOKEN: %v %s", err, out)
+	}
+
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfg, []byte("[sync]\nremote = \""+url+"\"\ntoken = \"tok-from-somewhere\"\n"), 0o600)
+	r := cxtop(t, nil, "sync", "--db", filepath.Join(dir, "b.db"), "--config", cfg, "--once")
+	if r.code != 0 || strings.Contains(r.errOut, "tok-from") {
+		t.Fatalf("config token: %+v", r)
+	}
+}
