@@ -294,6 +294,10 @@ func (c *Client) pullFrom(ctx context.Context, cursor string) error {
 				if p, err = c.remote.Pull(ctx, cur, c.opt.PageSize); err != nil {
 					return err
 				}
+				if p.HasMore && p.Next == cur && len(p.Records) == 0 {
+					// It would be asked the same thing forever.
+					return &PageError{Index: -1, Err: fmt.Errorf("the remote says there is more but its next cursor is the one it was given (%q)", cur)}
+				}
 				return c.validate(p)
 			})
 			select {
