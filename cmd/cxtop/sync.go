@@ -79,8 +79,14 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			if set.token == "" {
 				set.token = a.cfg.Sync.Token
 			}
-			if !cmd.Flags().Changed("interval") && a.cfg.Sync.Interval.Duration > 0 {
-				interval = a.cfg.Sync.Interval.Duration
+			if !cmd.Flags().Changed("interval") {
+				switch {
+				case a.cfg.Sync.Interval.Duration > 0:
+					interval = a.cfg.Sync.Interval.Duration
+				case set.source == "zendesk":
+					// The incremental export allows 10 requests a minute.
+					interval = time.Minute
+				}
 			}
 			if interval < 100*time.Millisecond || interval > 24*time.Hour {
 				return usagef("--interval %s is out of range: use 100ms to 24h", interval)
@@ -140,7 +146,7 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 	fl.Int64Var(&set.since, "since", 0, "Zendesk: Unix time the first export starts from")
 	fl.DurationVar(&set.timeout, "timeout", cxsync.DefaultRequestTimeout, "time limit of one request")
 	fl.BoolVar(&once, "once", false, "sync until caught up, then exit")
-	fl.DurationVar(&interval, "interval", 5*time.Second, "time between syncs once caught up")
+	fl.DurationVar(&interval, "interval", 5*time.Second, "time between syncs once caught up (Zendesk: default 1m)")
 	fl.IntVar(&pageSize, "page-size", 2000, "records per page (1–5000)")
 	fl.IntVar(&retries, "retries", 5, "retries of a failing request or page before giving up (0–100)")
 	fl.BoolVarP(&verbose, "verbose", "v", false, "report retries and every committed page on stderr")
