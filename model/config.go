@@ -11,7 +11,8 @@ import (
 // Config is the content of cxtop's TOML config file. Every section starts
 // from its defaults and the file overrides only what it names.
 type Config struct {
-	Taxonomy Taxonomy `toml:"taxonomy"`
+	Taxonomy Taxonomy   `toml:"taxonomy"`
+	Sync     SyncConfig `toml:"sync"`
 }
 
 // DefaultConfig is the configuration used when no file exists.

@@ -38,6 +38,7 @@ var allBuckets = [][]byte{
 	bucketMeta, bucketTickets, bucketFeedback, bucketEvents, bucketLog,
 	bucketIdxQueue, bucketIdxUpdated, bucketIdxType, bucketIdxSource, bucketIdxCustomer, bucketIdxFbTicket,
 	bucketRollups, bucketOutbox, bucketOutboxKeys,
+	bucketReplies,
 }
 
 var indexBuckets = [][]byte{

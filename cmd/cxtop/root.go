@@ -105,6 +105,9 @@ against their targets and shows it all in the terminal.`,
 		a.importCommand(),
 		a.checkCommand(),
 		a.benchCommand(),
+		a.hubCommand(),
+		a.syncCommand(),
+		a.demoCommand(),
 	)
 	return root
 }

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/sim"
+	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/hub"
+	cxsync "github.com/cxtop/cxtop/store/sync"
+)
+
+func (a *app) demoCommand() *cobra.Command {
+	var (
+		seed uint64
+		rate float64
+		days int
+		dir  string
+	)
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run a self-contained demo: a simulated hub, the sync loop and the console",
+		Long: `Start everything in one process with nothing to set up: a hub on a free loopback port
+that fills with --days of simulated history and then a live stream of --rate records a
+second, a store synced from it, and the console. The stores live in a temporary directory
+removed on exit (or in --dir, kept). Quit with q, Ctrl-C or SIGTERM.`,
+		Example: "  cxtop demo\n  cxtop demo --seed 7 --rate 20",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if rate < 0 || rate > 1000 {
+				return usagef("--rate %g is out of range: use 0 to 1000 records a second", rate)
+			}
+			if days < 1 || days > 365 {
+				return usagef("--days %d is out of range: use 1 to 365", days)
+			}
+			if dir == "" {
+				tmp, err := os.MkdirTemp("", "cxtop-demo-")
+				if err != nil {
+					return fmt.Errorf("demo: %w", err)
+				}
+				defer os.RemoveAll(tmp)
+				dir = tmp
+			} else if err := os.MkdirAll(dir, 0o700); err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			return a.runDemo(ctx, dir, seed, rate, days)
+		},
+	}
+	fl := cmd.Flags()
+	fl.Uint64Var(&seed, "seed", 1, "random seed of the simulated history and stream")
+	fl.Float64Var(&rate, "rate", 5, "live records a second once the history is in (0–1000)")
+	fl.IntVar(&days, "days", 90, "days of simulated history (1–365)")
+	fl.StringVar(&dir, "dir", "", "keep the demo's stores and log here (default: a temporary directory)")
+	return cmd
+}
+
+func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64, days int) error {
+	// Throwaway stores: no fsync, so the history goes in fast.
+	hubSt, err := store.Open(filepath.Join(dir, "hub.db"), store.Options{Create: true, NoSync: true})
+	if err != nil {
+		return err
+	}
+	defer hubSt.Close()
+	local, err := store.Open(filepath.Join(dir, "cxtop.db"), store.Options{Create: true, NoSync: true})
+	if err != nil {
+		return err
+	}
+	defer local.Close()
+	logFile, err := os.OpenFile(filepath.Join(dir, "demo.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer logFile.Close()
+	logger := log.New(logFile, "", log.LstdFlags)
+
+	h, err := hub.New(hubSt, hub.Options{Taxonomy: a.cfg.Taxonomy})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("demo: listen on loopback: %w", err)
+	}
+	url := "http://" + ln.Addr().String()
+	remote, err := cxsync.NewHubRemote(url, "", 10*time.Second)
+	if err != nil {
+		return err
+	}
+	client := cxsync.New(local, remote, cxsync.Options{Taxonomy: a.cfg.Taxonomy, Interval: time.Second, Logf: logger.Printf})
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	run := func(name string, fn func() error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := fn(); err != nil && ctx.Err() == nil {
+				logger.Printf("demo: %s: %v", name, err)
+			}
+		}()
+	}
+	run("hub", func() error { return hub.Serve(ctx, ln, h.Handler()) })
+	run("simulation", func() error {
+		// History first, in the background: the console shows it arriving.
+		end := time.Now().UTC().Truncate(time.Second)
+		err := sim.Generate(sim.Options{Seed: seed, End: end, Days: days, Taxonomy: a.cfg.Taxonomy}, func(batch []model.Record) error {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			_, err := hubSt.Write(batch)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		logger.Printf("demo: %d days of history are in the hub", days)
+		if rate == 0 {
+			return nil
+		}
+		live := sim.NewLive(seed, a.cfg.Taxonomy, "L")
+		return h.Simulate(ctx, time.Second, func(from, to time.Time) []model.Record { return live.Step(from, to, rate) })
+	})
+	run("sync", func() error { return client.Run(ctx) })
+	// In one process the hub can say when it has news: sync at once rather
+	// than at the next interval.
+	hubChanges := hubSt.Subscribe()
+	defer hubChanges.Cancel()
+	run("kick", func() error {
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-hubChanges.C:
+				hubChanges.Take()
+				client.Kick()
+			}
+		}
+	})
+
+	err = runConsole(ctx, consoleEnv{
+		Store: local, Sync: client, Taxonomy: a.cfg.Taxonomy, Remote: url,
+		In: a.io.in, Out: a.io.out, Interactive: isTerminal(a.io.in) && isTerminal(a.io.out),
+	})
+	cancel()
+	wg.Wait()
+	return err
+}
+
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"fmt"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	cxsync "github.com/cxtop/cxtop/store/sync"
+)
+
+// syncSettings is where to sync from, resolved from flags over CXTOP_*
+// variables over the [sync] section of the config.
+type syncSettings struct {
+	remote, source, token string
+	since                 int64
+	timeout               time.Duration
+}
+
+// newRemote builds the adapter for the source. A bad URL is a usage error.
+func (a *app) newRemote(s syncSettings) (cxsync.Remote, error) {
+	var r cxsync.Remote
+	var err error
+	switch s.source {
+	case "hub":
+		r, err = cxsync.NewHubRemote(s.remote, s.token, s.timeout)
+	case "zendesk":
+		r, err = cxsync.NewZendeskRemote(s.remote, s.token, s.since, a.cfg.Taxonomy, s.timeout)
+	default:
+		return nil, usagef("--source %q is not known: use hub or zendesk", s.source)
+	}
+	if err != nil {
+		return nil, usagef("--remote: %v", err)
+	}
+	return r, nil
+}
+
+func (a *app) syncCommand() *cobra.Command {
+	var (
+		set      syncSettings
+		once     bool
+		verbose  bool
+		interval time.Duration
+		pageSize int
+		retries  int
+	)
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Pull changes from the remote into the store and push triage actions",
+		Long: `Keep the store at --db in step with a remote: a cxtop hub (docs/sync-api.md) or a Zendesk
+account (its incremental ticket export). Each page commits in one transaction with its
+cursor, so an interrupted sync resumes where it stopped with nothing lost or counted twice.
+The token comes from --token, $CXTOP_TOKEN or [sync] token in the config; it is never
+printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`,
+		Example: "  cxtop sync --db cx.db --remote http://127.0.0.1:7080 --once\n" +
+			"  cxtop sync --source zendesk --remote https://acme.zendesk.com --token me@acme.com/token:XXXX",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if set.remote == "" {
+				set.remote = a.getenv("CXTOP_REMOTE")
+			}
+			if set.remote == "" {
+				set.remote = a.cfg.Sync.Remote
+			}
+			if set.remote == "" {
+				return usagef("--remote is required: the hub's URL (http://127.0.0.1:7080) or https://SUBDOMAIN.zendesk.com, or [sync] remote in the config")
+			}
+			if set.source == "" {
+				set.source = a.cfg.Sync.Source
+			}
+			if set.source == "" {
+				set.source = "hub"
+			}
+			if set.token == "" {
+				set.token = a.getenv("CXTOP_TOKEN")
+			}
+			if set.token == "" {
+				set.token = a.cfg.Sync.Token
+			}
+			if !cmd.Flags().Changed("interval") {
+				switch {
+				case a.cfg.Sync.Interval.Duration > 0:
+					interval = a.cfg.Sync.Interval.Duration
+				case set.source == "zendesk":
+					// The incremental export allows 10 requests a minute.
+					interval = time.Minute
+				}
+			}
+			if interval < 100*time.Millisecond || interval > 24*time.Hour {
+				return usagef("--interval %s is out of range: use 100ms to 24h", interval)
+			}
+			if pageSize < 1 || pageSize > 5000 {
+				return usagef("--page-size %d is out of range: use 1 to 5000", pageSize)
+			}
+			if retries < 0 || retries > 100 {
+				return usagef("--retries %d is out of range: use 0 to 100", retries)
+			}
+			if set.timeout <= 0 {
+				return usagef("--timeout %s must be positive", set.timeout)
+			}
+			remote, err := a.newRemote(set)
+			if err != nil {
+				return err
+			}
+			st, err := a.openStore(true)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			logf := func(format string, args ...any) {
+				fmt.Fprintf(a.io.err, "cxtop "+format+"\n", args...)
+			}
+			opt := cxsync.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy, PageSize: pageSize, Interval: interval, Attempts: retries + 1}
+			if verbose || !once {
+				opt.Logf = logf
+			}
+			if verbose {
+				opt.Progress = func(s cxsync.Status) { logf("sync: page committed: %d records so far", s.Records) }
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			c := cxsync.New(st, remote, opt)
+			if !once {
+				logf("sync: syncing %s with %s every %s (Ctrl-C stops)", a.dbPath, remote.Name(), interval)
+				return c.Run(ctx)
+			}
+			before := c.Status()
+			if err := c.SyncOnce(ctx); err != nil {
+				if ctx.Err() != nil {
+					return fmt.Errorf("sync with %s interrupted: run it again to resume", remote.Name())
+				}
+				return fmt.Errorf("sync: %w", err)
+			}
+			s := c.Status()
+			fmt.Fprintf(a.io.err, "cxtop sync: caught up with %s: %d records pulled, %d actions pushed, %d conflicts, %d pending\n",
+				remote.Name(), s.Records-before.Records, s.Pushed-before.Pushed, s.Conflicts-before.Conflicts, s.Pending)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&set.remote, "remote", "", "the remote's URL (default $CXTOP_REMOTE or [sync] remote)")
+	fl.StringVar(&set.source, "source", "", "hub or zendesk (default [sync] source or hub)")
+	fl.StringVar(&set.token, "token", "", "bearer token, or EMAIL/token:API_TOKEN for Zendesk (default $CXTOP_TOKEN or [sync] token)")
+	fl.Int64Var(&set.since, "since", 0, "Zendesk: Unix time the first export starts from")
+	fl.DurationVar(&set.timeout, "timeout", cxsync.DefaultRequestTimeout, "time limit of one request")
+	fl.BoolVar(&once, "once", false, "sync until caught up, then exit")
+	fl.DurationVar(&interval, "interval", 5*time.Second, "time between syncs once caught up (Zendesk: default 1m)")
+	fl.IntVar(&pageSize, "page-size", 2000, "records per page (1–5000)")
+	fl.IntVar(&retries, "retries", 5, "retries of a failing request or page before giving up (0–100)")
+	fl.BoolVarP(&verbose, "verbose", "v", false, "report retries and every committed page on stderr")
+	return cmd
+}

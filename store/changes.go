@@ -1,0 +1,86 @@
+package store
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// metaStoreID names the random identity of a store file. A hub puts it in
+// its cursors, so a cursor from another (or a recreated) store is refused
+// instead of silently skipping records.
+var metaStoreID = []byte("store_id")
+
+// ID returns the store's random identity, creating it on first use when the
+// store is writable. A read-only store without one reports "".
+func (s *Store) ID() (string, error) {
+	var id string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		id = string(tx.Bucket(bucketMeta).Get(metaStoreID))
+		return nil
+	})
+	if err != nil || id != "" || s.readOnly {
+		return id, err
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if v := meta.Get(metaStoreID); v != nil {
+			id = string(v)
+			return nil
+		}
+		var b [8]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return err
+		}
+		id = hex.EncodeToString(b[:])
+		return meta.Put(metaStoreID, []byte(id))
+	})
+	if err != nil {
+		return "", fmt.Errorf("store id of %s: %w", s.path, err)
+	}
+	return id, nil
+}
+
+// Changes returns, from one read transaction, the canonical export JSON of
+// up to limit records whose latest version was committed after sequence
+// after, in commit order. last is the sequence of the last record returned
+// (after itself when none is); hasMore says whether later ones exist. A
+// client that resumes from any last it was given misses nothing and sees a
+// record again only as a newer version: the change log keeps each record's
+// latest version only.
+func (s *Store) Changes(after uint64, limit int) (lines [][]byte, last uint64, hasMore bool, err error) {
+	if limit <= 0 {
+		limit = 1000
+	}
+	last = after
+	err = s.db.View(func(tx *bolt.Tx) error {
+		buckets := map[byte]*bolt.Bucket{
+			kindTicket:   tx.Bucket(bucketTickets),
+			kindFeedback: tx.Bucket(bucketFeedback),
+			kindEvent:    tx.Bucket(bucketEvents),
+		}
+		c := tx.Bucket(bucketLog).Cursor()
+		for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
+			if len(lines) == limit {
+				hasMore = true
+				return nil
+			}
+			if len(v) < 2 || buckets[v[0]] == nil {
+				return fmt.Errorf("%w: log entry %d is malformed", ErrCorrupt, readU64(k))
+			}
+			rec := buckets[v[0]].Get(v[1:])
+			if len(rec) <= 8 {
+				return fmt.Errorf("%w: log entry %d names a missing record %q", ErrCorrupt, readU64(k), v[1:])
+			}
+			lines = append(lines, append([]byte(nil), rec[8:]...))
+			last = readU64(k)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, after, false, fmt.Errorf("changes of %s after %d: %w", s.path, after, err)
+	}
+	return lines, last, hasMore, nil
+}

@@ -1,0 +1,210 @@
+// Package hub is the reference sync API server: an HTTP JSON front to a
+// cxtop store that clients pull changes from and push triage actions to.
+// The protocol is described in docs/sync-api.md.
+package hub
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store"
+)
+
+// Page sizes a client may ask for.
+const (
+	DefaultPageSize = 1000
+	MaxPageSize     = 5000
+)
+
+// maxBody bounds what a client may POST.
+const maxBody = 8 << 20
+
+// Options configure a hub.
+type Options struct {
+	// Token, when set, is required as "Authorization: Bearer <token>" on
+	// every request but /healthz.
+	Token string
+	// Taxonomy validates ingested records and triage actions.
+	Taxonomy model.Taxonomy
+	// Rate limits requests per second over all clients (0: no limit);
+	// Burst is how many may come at once (default: the rate, at least 1).
+	Rate  float64
+	Burst int
+	// Now is the clock (tests); default time.Now.
+	Now func() time.Time
+}
+
+// Server serves one store.
+type Server struct {
+	st      *store.Store
+	opt     Options
+	id      string
+	limiter *limiter
+}
+
+// New makes a hub over st, which must be writable: the hub owns its store
+// (clients never write to it but through this API).
+func New(st *store.Store, opt Options) (*Server, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Taxonomy.Statuses == nil {
+		opt.Taxonomy = model.DefaultTaxonomy()
+	}
+	id, err := st.ID()
+	if err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, fmt.Errorf("hub: store %s is read-only: the hub needs to write to its own store", st.Path())
+	}
+	return &Server{st: st, opt: opt, id: id, limiter: newLimiter(opt.Rate, opt.Burst, opt.Now)}, nil
+}
+
+// Handler routes the API.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /v1/changes", s.guard(s.changes))
+	mux.Handle("POST /v1/ingest", s.guard(s.ingest))
+	mux.Handle("POST /v1/actions", s.guard(s.action))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, apiError{Error: fmt.Sprintf("no such endpoint: %s %s (see docs/sync-api.md)", r.Method, r.URL.Path)})
+	})
+	return mux
+}
+
+// guard applies authentication, then the rate limit.
+func (s *Server) guard(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.opt.Token != "" {
+			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.opt.Token)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="cxtop hub"`)
+				writeError(w, http.StatusUnauthorized, apiError{Error: "missing or wrong bearer token: pass the hub's token with --token or CXTOP_TOKEN"})
+				return
+			}
+		}
+		if ok, wait := s.limiter.take(); !ok {
+			secs := int(math.Ceil(wait.Seconds()))
+			w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+			writeError(w, http.StatusTooManyRequests, apiError{Error: "rate limit exceeded: retry after the Retry-After delay"})
+			return
+		}
+		h(w, r)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	seq, err := s.st.Seq()
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, apiError{Error: err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "seq": seq})
+}
+
+// changes answers GET /v1/changes?cursor=C&limit=N. The body is written by
+// hand around the stored canonical JSON, which is sent as it is stored.
+func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := DefaultPageSize
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > MaxPageSize {
+			writeError(w, http.StatusBadRequest, apiError{Error: fmt.Sprintf("limit %q: want a number from 1 to %d", v, MaxPageSize), Field: "limit"})
+			return
+		}
+		limit = n
+	}
+	after, err := parseCursor(s.id, q.Get("cursor"))
+	if errors.Is(err, errCursorExpired) {
+		writeError(w, http.StatusGone, apiError{Error: err.Error(), Code: "cursor_expired", Field: "cursor"})
+		return
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, apiError{Error: err.Error(), Field: "cursor"})
+		return
+	}
+	// A cursor past the end comes from a later state of this store (it was
+	// restored from an older snapshot): resuming from it would skip records.
+	if seq, err := s.st.Seq(); err == nil && after > seq {
+		writeError(w, http.StatusGone, apiError{Error: fmt.Sprintf("cursor expired: it is ahead of this hub's store (sequence %d > %d; restored from a snapshot?): start again without a cursor", after, seq), Code: "cursor_expired", Field: "cursor"})
+		return
+	}
+	lines, last, more, err := s.st.Changes(after, limit)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, apiError{Error: err.Error()})
+		return
+	}
+	size := 64
+	for _, l := range lines {
+		size += len(l) + 1
+	}
+	body := make([]byte, 0, size)
+	body = append(body, `{"records":[`...)
+	for i, l := range lines {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, l...)
+	}
+	body = append(body, `],"next_cursor":"`...)
+	body = append(body, formatCursor(s.id, last)...)
+	body = append(body, `","has_more":`...)
+	body = strconv.AppendBool(body, more)
+	body = append(body, "}\n"...)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
+}
+
+// ListenAndServe serves h on addr until ctx ends, then shuts down
+// gracefully (in-flight requests get up to 5 s). ready, when not nil, gets
+// the bound address once the listener is open.
+func ListenAndServe(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("hub: listen on %s: %w", addr, err)
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	return Serve(ctx, ln, h)
+}
+
+// Serve serves h on ln until ctx ends, with timeouts that keep a slow or
+// stuck client from holding the server.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("hub: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("hub: shutdown: %w", err)
+	}
+	<-errc
+	return nil
+}
