@@ -16,11 +16,12 @@ import (
 
 func (a *app) benchCommand() *cobra.Command {
 	var (
-		ingest  int
-		tickets int
-		batch   int
-		dir     string
-		keep    bool
+		ingest   int
+		tickets  int
+		batch    int
+		dir      string
+		keep     bool
+		existing string
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -69,7 +70,9 @@ rows. Uses a temporary directory unless --dir is given.`,
 
 			big := dir + "/big.db"
 			start := time.Now()
-			if err := fillStore(big, a.cfg.Taxonomy, end, tickets); err != nil {
+			if existing != "" {
+				big = existing
+			} else if err := fillStore(big, a.cfg.Taxonomy, end, tickets); err != nil {
 				return err
 			}
 			fill := time.Since(start)
@@ -97,6 +100,7 @@ rows. Uses a temporary directory unless --dir is given.`,
 	fl.IntVar(&batch, "batch", 1000, "records per transaction in the ingest comparison")
 	fl.StringVar(&dir, "dir", "", "where to write the stores (default: a temporary directory, removed after)")
 	fl.BoolVar(&keep, "keep", false, "keep the temporary directory")
+	fl.StringVar(&existing, "store", "", "measure open and first page on this existing store instead of simulating one")
 	return cmd
 }
 
