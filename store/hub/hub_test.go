@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cxtop/cxtop/internal/fake"
+	"github.com/cxtop/cxtop/store/internal/fake"
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
 )

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cxtop/cxtop/internal/fake"
+	"github.com/cxtop/cxtop/store/internal/fake"
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/hub"

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cxtop/cxtop/internal/fake"
+	"github.com/cxtop/cxtop/store/internal/fake"
 	"github.com/cxtop/cxtop/store/hub"
 )
 
