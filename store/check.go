@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"sort"
 	"strings"
@@ -53,8 +52,8 @@ func (s *Store) Check() (rep *CheckReport, err error) {
 		if !rep.OK() {
 			return nil // records cannot be trusted on a damaged file
 		}
-		expected := map[string]int64{}
-		kb := keyBuilder{sink: func(k []byte, d int64) { expected[string(k)] += d }}
+		expected := rollupDeltas{}
+		kb := keyBuilder{sink: expected.add}
 		indexCounts := map[string]int{}
 		var open uint64
 		seqs := map[uint64]bool{}
@@ -87,7 +86,7 @@ func (s *Store) Check() (rep *CheckReport, err error) {
 				if canon := model.AppendRecord(nil, r); !bytes.Equal(canon, v[8:]) {
 					rep.problem("%s %q: stored JSON is not canonical", name, k)
 				}
-				seq := binary.BigEndian.Uint64(v[:8])
+				seq := readU64(v[:8])
 				seqs[seq] = true
 				if got := log.Get(v[:8]); !bytes.Equal(got, append([]byte{kind}, k...)) {
 					rep.problem("log: sequence %d should name %s %q, has %q", seq, name, k, got)
@@ -128,25 +127,45 @@ func (s *Store) Check() (rep *CheckReport, err error) {
 	return rep, err
 }
 
-func checkRollups(tx *bolt.Tx, expected map[string]int64, rep *CheckReport) {
-	for k, v := range expected {
-		if v == 0 {
-			delete(expected, k)
-		}
-	}
+func checkRollups(tx *bolt.Tx, expected rollupDeltas, rep *CheckReport) {
 	var wrong []string
 	tx.Bucket(bucketRollups).ForEach(func(k, v []byte) error {
-		rep.RollupKeys++
-		got := int64(readU64(v))
-		want, ok := expected[string(k)]
-		if !ok || got != want {
-			wrong = append(wrong, fmt.Sprintf("rollup %s: stored %d, records give %d", describeRollupKey(k), got, want))
-		}
+		want := expected[string(k)]
 		delete(expected, string(k))
+		stored := map[string]int64{}
+		if err := eachEntry(v, func(sub []byte, n int64) { stored[string(sub)] = n; rep.RollupKeys++ }); err != nil {
+			wrong = append(wrong, fmt.Sprintf("rollup %s: %v", describeRollupKey(k), err))
+			return nil
+		}
+		var canon []packedEntry
+		for sub, n := range stored {
+			canon = append(canon, packedEntry{sub, n})
+		}
+		if !bytes.Equal(encodePacked(canon), v) {
+			wrong = append(wrong, fmt.Sprintf("rollup %s: value is not canonical", describeRollupKey(k)))
+		}
+		for sub, n := range stored {
+			var w int64
+			if p := want[sub]; p != nil {
+				w = *p
+			}
+			if n != w {
+				wrong = append(wrong, fmt.Sprintf("rollup %s: stored %d, records give %d", describeCounter(k, sub), n, w))
+			}
+		}
+		for sub, p := range want {
+			if _, ok := stored[sub]; !ok && *p != 0 {
+				wrong = append(wrong, fmt.Sprintf("rollup %s: missing, records give %d", describeCounter(k, sub), *p))
+			}
+		}
 		return nil
 	})
 	for k, want := range expected {
-		wrong = append(wrong, fmt.Sprintf("rollup %s: missing, records give %d", describeRollupKey([]byte(k)), want))
+		for sub, p := range want {
+			if *p != 0 {
+				wrong = append(wrong, fmt.Sprintf("rollup %s: missing, records give %d", describeCounter([]byte(k), sub), *p))
+			}
+		}
 	}
 	sort.Strings(wrong)
 	for _, w := range wrong {
@@ -154,17 +173,30 @@ func checkRollups(tx *bolt.Tx, expected map[string]int64, rep *CheckReport) {
 	}
 }
 
+// describeRollupKey names a packed key for people: "tk.created @ 2026-10-01T08Z".
 func describeRollupKey(k []byte) string {
-	i := bytes.IndexByte(k, 0)
-	if i < 0 || len(k) < i+5 {
+	family, hour, ok := splitPackedKey(k)
+	if !ok {
 		return fmt.Sprintf("%q", k)
 	}
-	h := binary.BigEndian.Uint32(k[i+1 : i+5])
-	desc := fmt.Sprintf("%s @ %s", k[:i], model.HourTime(h).Format("2006-01-02T15Z"))
-	if suffix := k[i+5:]; len(suffix) > 0 {
-		desc += " " + string(suffix)
+	return fmt.Sprintf("%s @ %s", family, model.HourTime(hour).Format("2006-01-02T15Z"))
+}
+
+// describeCounter names one counter: "tk.created|type=complaint @ ...", or
+// the family and customer for per-customer families.
+func describeCounter(k []byte, sub string) string {
+	family, hour, ok := splitPackedKey(k)
+	if !ok {
+		return fmt.Sprintf("%q %q", k, sub)
 	}
-	return desc
+	name := family
+	switch {
+	case suffixFamilies[family]:
+		name += " " + sub
+	case sub != "":
+		name += "|" + sub
+	}
+	return fmt.Sprintf("%s @ %s", name, model.HourTime(hour).Format("2006-01-02T15Z"))
 }
 
 // String renders the report for the terminal.

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/binary"
 	"math"
 	"strconv"
 	"time"
@@ -9,42 +8,41 @@ import (
 	"github.com/cxtop/cxtop/model"
 )
 
-// Rollups are hourly integer counters keyed metric NUL hour(4 bytes) and,
-// for per-customer metrics, a suffix. Integers (seconds, milli-units,
-// minor currency units) keep them exact: adding and removing a record's
-// contribution never drifts, so a rollup always equals a recomputation from
-// the records (cxtop check verifies it). docs/store.md lists the metrics.
+// Rollups are hourly integer counters per metric (packed per family and
+// hour, see rollup_pack.go). Integers (seconds, milli-units, minor currency
+// units) keep them exact: adding and removing a record's contribution never
+// drifts, so a rollup always equals a recomputation from the records (cxtop
+// check verifies it). docs/store.md lists the metrics.
 //
 // Metric names are family[|dimension=value]; e.g. "tk.created|type=complaint".
 
-// keyBuilder builds rollup keys in one reused buffer: a batch adds tens of
-// contributions per record and most hit keys already in the batch's map,
-// so building them must not allocate.
+// The per-customer families, named here for rollup_pack.go.
+const (
+	modelMActive        = model.MActive
+	modelMDigitalActive = model.MDigitalActive
+)
+
+// keyBuilder builds packed keys and sub-keys in reused buffers: a batch
+// adds tens of contributions per record and most hit counters already in
+// the batch's map, so building them must not allocate.
 type keyBuilder struct {
-	buf  []byte
-	sink func(key []byte, delta int64)
+	key, sub []byte
+	sink     func(packedKey, sub []byte, delta int64)
 }
 
 // add counts delta on metric (with an optional dimension) at hour, for the
 // customer in suffix when the metric is per customer.
 func (kb *keyBuilder) add(metric, dim, value string, hour uint32, suffix string, delta int64) {
-	k := append(kb.buf[:0], metric...)
+	kb.key = packedKey(kb.key[:0], metric, hour)
+	sub := kb.sub[:0]
 	if dim != "" {
-		k = append(k, '|')
-		k = append(k, dim...)
-		k = append(k, '=')
-		k = append(k, value...)
+		sub = append(sub, dim...)
+		sub = append(sub, '=')
+		sub = append(sub, value...)
 	}
-	k = append(k, 0, byte(hour>>24), byte(hour>>16), byte(hour>>8), byte(hour))
-	k = append(k, suffix...)
-	kb.buf = k
-	kb.sink(k, delta)
-}
-
-func rollupKey(metric string, hour uint32, suffix string) string {
-	var h [4]byte
-	binary.BigEndian.PutUint32(h[:], hour)
-	return metric + "\x00" + string(h[:]) + suffix
+	sub = append(sub, suffix...)
+	kb.sub = sub
+	kb.sink(kb.key, sub, delta)
 }
 
 // contributions adds to kb every counter record r counts in, with sign +1

@@ -2,14 +2,15 @@ package store
 
 import (
 	"bytes"
-	"encoding/binary"
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
 )
 
 // Rollups reads hourly counters inside one read transaction, so a set of
-// KPIs computed together sees one consistent state.
+// KPIs computed together sees one consistent state. A metric is a family
+// ("tk.created") or a family and a breakdown ("tk.created|type=complaint");
+// hours are numbers from model.HourOf, ranges half-open [from, to).
 type Rollups struct {
 	b *bolt.Bucket
 }
@@ -21,30 +22,28 @@ func (s *Store) ViewRollups(fn func(r *Rollups) error) error {
 	})
 }
 
-func hourBytes(h uint32) []byte {
-	var b [4]byte
-	binary.BigEndian.PutUint32(b[:], h)
-	return b[:]
-}
-
-// scan calls fn for every key of metric with hour in [from, to).
-func (r *Rollups) scan(metric string, from, to uint32, fn func(hour uint32, suffix []byte, v int64)) {
-	prefix := []byte(metric + "\x00")
+// scan calls fn for the counters of metric in hours [from, to): the one
+// named by the metric, or, for a bare per-customer family, every customer's.
+func (r *Rollups) scan(metric string, from, to uint32, fn func(hour uint32, sub []byte, n int64)) {
+	family, sub := splitMetric(metric)
+	all := sub == "" && suffixFamilies[family]
+	prefix := append([]byte(family), 0)
 	c := r.b.Cursor()
-	for k, v := c.Seek(append(prefix, hourBytes(from)...)); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		rest := k[len(prefix):]
-		if len(rest) < 4 {
-			continue
-		}
-		h := binary.BigEndian.Uint32(rest[:4])
+	for k, v := c.Seek(packedKey(nil, family, from)); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
+		_, h, _ := splitPackedKey(k)
 		if h >= to {
 			return
 		}
-		fn(h, rest[4:], int64(readU64(v)))
+		// A malformed value reads as empty here; cxtop check reports it.
+		eachEntry(v, func(s []byte, n int64) {
+			if all || string(s) == sub {
+				fn(h, s, n)
+			}
+		})
 	}
 }
 
-// Sum adds metric over hours [from, to) (hour numbers from model.HourOf).
+// Sum adds metric over hours [from, to).
 func (r *Rollups) Sum(metric string, from, to uint32) int64 {
 	var n int64
 	r.scan(metric, from, to, func(_ uint32, _ []byte, v int64) { n += v })
@@ -62,52 +61,58 @@ func (r *Rollups) Series(metric string, from, to, stepHours uint32) []int64 {
 	return out
 }
 
-// BySuffix sums a per-customer metric over [from, to) by customer id: its
+// BySuffix sums a per-customer family over [from, to) by customer id: its
 // length is the number of distinct active customers.
 func (r *Rollups) BySuffix(metric string, from, to uint32) map[string]int64 {
 	out := map[string]int64{}
-	r.scan(metric, from, to, func(_ uint32, suffix []byte, v int64) { out[string(suffix)] += v })
+	r.scan(metric, from, to, func(_ uint32, sub []byte, v int64) { out[string(sub)] += v })
 	return out
 }
 
-// Metrics lists the metric names that start with prefix, such as every
-// "tk.created|type=" dimension value, in order.
+// Metrics lists, in order, the metric names that start with prefix and
+// have a count in some hour: families and their breakdowns, such as every
+// "tk.created|type=" value. Per-customer families are listed by family
+// only. It reads every hour of the matching families: for listing
+// breakdowns, not for hot paths.
 func (r *Rollups) Metrics(prefix string) []string {
-	var out []string
+	famPrefix, _ := splitMetric(prefix)
+	seen := map[string]bool{}
 	c := r.b.Cursor()
-	p := []byte(prefix)
-	for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); {
-		i := bytes.IndexByte(k, 0)
-		if i < 0 {
-			k, _ = c.Next()
+	for k, v := c.Seek([]byte(famPrefix)); k != nil && bytes.HasPrefix(k, []byte(famPrefix)); k, v = c.Next() {
+		family, _, ok := splitPackedKey(k)
+		if !ok {
 			continue
 		}
-		out = append(out, string(k[:i]))
-		// Skip every other hour of this metric.
-		k, _ = c.Seek(append(append([]byte(nil), k[:i]...), 1))
+		if suffixFamilies[family] {
+			seen[family] = true
+			continue
+		}
+		eachEntry(v, func(sub []byte, _ int64) {
+			name := family
+			if len(sub) > 0 {
+				name += "|" + string(sub)
+			}
+			seen[name] = true
+		})
+	}
+	var out []string
+	for name := range seen {
+		if len(name) >= len(prefix) && name[:len(prefix)] == prefix {
+			out = append(out, name)
+		}
 	}
 	sort.Strings(out)
 	return out
 }
 
-// Hours is the first and last hour holding any count of metric; ok is
-// false when there is none.
+// Hours is the first and last hour holding a count of metric; ok is false
+// when there is none.
 func (r *Rollups) Hours(metric string) (first, last uint32, ok bool) {
-	prefix := []byte(metric + "\x00")
-	c := r.b.Cursor()
-	k, _ := c.Seek(prefix)
-	if k == nil || !bytes.HasPrefix(k, prefix) || len(k) < len(prefix)+4 {
-		return 0, 0, false
-	}
-	first = binary.BigEndian.Uint32(k[len(prefix):])
-	k, _ = c.Seek(append([]byte(metric), 1))
-	if k == nil {
-		k, _ = c.Last()
-	} else {
-		k, _ = c.Prev()
-	}
-	if k == nil || !bytes.HasPrefix(k, prefix) {
-		return first, first, true
-	}
-	return first, binary.BigEndian.Uint32(k[len(prefix):]), true
+	r.scan(metric, 0, ^uint32(0), func(h uint32, _ []byte, _ int64) {
+		if !ok {
+			first, ok = h, true
+		}
+		last = h
+	})
+	return first, last, ok
 }

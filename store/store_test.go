@@ -259,7 +259,12 @@ func TestCheckFindsTampering(t *testing.T) {
 		{"rollup off by one", func(tx *bolt.Tx) error {
 			c := tx.Bucket(bucketRollups).Cursor()
 			k, v := c.Seek([]byte(model.MTicketCreated + "\x00"))
-			return tx.Bucket(bucketRollups).Put(k, u64(readU64(v)+1))
+			one := int64(1)
+			changed, err := mergePacked(v, map[string]*int64{"": &one})
+			if err != nil {
+				return err
+			}
+			return tx.Bucket(bucketRollups).Put(k, changed)
 		}, "rollup tk.created @"},
 		{"open counter", func(tx *bolt.Tx) error {
 			return tx.Bucket(bucketMeta).Put(metaOpenCount, u64(12345))

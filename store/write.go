@@ -25,7 +25,7 @@ type Writer struct {
 	tx     *bolt.Tx
 	meta   *bolt.Bucket
 	log    *bolt.Bucket
-	deltas map[string]*int64
+	deltas rollupDeltas
 	keys   keyBuilder
 	seq    uint64
 	open   int64 // change in the number of open tickets
@@ -41,8 +41,8 @@ func (s *Store) Update(fn func(w *Writer) error) (WriteResult, error) {
 	}
 	var w *Writer
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		w = &Writer{s: s, tx: tx, meta: tx.Bucket(bucketMeta), log: tx.Bucket(bucketLog), deltas: map[string]*int64{}}
-		w.keys.sink = w.add
+		w = &Writer{s: s, tx: tx, meta: tx.Bucket(bucketMeta), log: tx.Bucket(bucketLog), deltas: rollupDeltas{}}
+		w.keys.sink = w.deltas.add
 		w.log.FillPercent = fillAppend
 		w.seq = readU64(w.meta.Get(metaSeq))
 		if err := fn(w); err != nil {
@@ -149,16 +149,6 @@ func (w *Writer) Put(r model.Record) error {
 	return nil
 }
 
-// add sums a contribution into the batch's deltas; only a key new to the
-// batch allocates.
-func (w *Writer) add(key []byte, delta int64) {
-	if p := w.deltas[string(key)]; p != nil {
-		*p += delta
-		return
-	}
-	w.deltas[string(key)] = &delta
-}
-
 // moveIndexEntries deletes the entries the old version had and the new one
 // does not, and puts the new ones that differ.
 func (w *Writer) moveIndexEntries(old, new []indexEntry) error {
@@ -215,20 +205,20 @@ func (w *Writer) Ticket(id string) (*model.Ticket, error) {
 func (w *Writer) flush() error {
 	rb := w.tx.Bucket(bucketRollups)
 	keys := make([]string, 0, len(w.deltas))
-	for k, d := range w.deltas {
-		if *d != 0 {
-			keys = append(keys, k)
-		}
+	for k := range w.deltas {
+		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
 		key := []byte(k)
-		v := int64(readU64(rb.Get(key))) + *w.deltas[k]
-		var err error
-		if v == 0 {
+		v, err := mergePacked(rb.Get(key), w.deltas[k])
+		if err != nil {
+			return fmt.Errorf("%w: rollup %s: %v: run 'cxtop check'", ErrCorrupt, describeRollupKey(key), err)
+		}
+		if len(v) == 0 {
 			err = rb.Delete(key)
 		} else {
-			err = rb.Put(key, u64(uint64(v)))
+			err = rb.Put(key, v)
 		}
 		if err != nil {
 			return fmt.Errorf("rollup: %w", err)

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"slices"
+	"strings"
+)
+
+// Packed rollups: one bbolt key per metric family and hour (family NUL
+// hour), whose value lists that hour's counters by sub-key — "" for the
+// family's total, "dim=value" for a breakdown, the customer id for the
+// per-customer activity families. A batch then reads and writes one value
+// per family and hour instead of one per counter: rollups were half the
+// cost of ingest when every counter was its own key.
+//
+// Value: entries sorted by sub-key, each uvarint(len(sub)) · sub ·
+// varint(count); zero counters are dropped and an empty value deleted, so
+// one set of counters has exactly one encoding.
+
+// suffixFamilies are the per-customer metrics: their sub-keys are customer
+// ids, and the bare family name means all of them.
+var suffixFamilies = map[string]bool{}
+
+func init() {
+	for _, f := range []string{modelMActive, modelMDigitalActive} {
+		suffixFamilies[f] = true
+	}
+}
+
+func packedKey(dst []byte, family string, hour uint32) []byte {
+	dst = append(dst, family...)
+	return append(dst, 0, byte(hour>>24), byte(hour>>16), byte(hour>>8), byte(hour))
+}
+
+// splitPackedKey returns the family and hour of a packed key.
+func splitPackedKey(k []byte) (family string, hour uint32, ok bool) {
+	if len(k) < 5 || k[len(k)-5] != 0 {
+		return "", 0, false
+	}
+	return string(k[:len(k)-5]), binary.BigEndian.Uint32(k[len(k)-4:]), true
+}
+
+// splitMetric parses "family|sub" (sub may be empty).
+func splitMetric(metric string) (family, sub string) {
+	family, sub, _ = strings.Cut(metric, "|")
+	return family, sub
+}
+
+var errBadPacked = errors.New("malformed rollup value")
+
+// eachEntry calls fn for every counter of a packed value, in sub-key order.
+func eachEntry(v []byte, fn func(sub []byte, n int64)) error {
+	for len(v) > 0 {
+		l, k := binary.Uvarint(v)
+		if k <= 0 || uint64(len(v)-k) < l {
+			return errBadPacked
+		}
+		sub := v[k : k+int(l)]
+		v = v[k+int(l):]
+		n, k := binary.Varint(v)
+		if k <= 0 {
+			return errBadPacked
+		}
+		v = v[k:]
+		fn(sub, n)
+	}
+	return nil
+}
+
+type packedEntry struct {
+	sub string
+	n   int64
+}
+
+func encodePacked(entries []packedEntry) []byte {
+	slices.SortFunc(entries, func(a, b packedEntry) int { return strings.Compare(a.sub, b.sub) })
+	var out []byte
+	for _, e := range entries {
+		if e.n == 0 {
+			continue
+		}
+		out = binary.AppendUvarint(out, uint64(len(e.sub)))
+		out = append(out, e.sub...)
+		out = binary.AppendVarint(out, e.n)
+	}
+	return out
+}
+
+// mergePacked adds deltas to the counters of old and returns the new value
+// (nil when every counter is zero).
+func mergePacked(old []byte, deltas map[string]*int64) ([]byte, error) {
+	entries := make([]packedEntry, 0, len(deltas)+8)
+	seen := 0
+	err := eachEntry(old, func(sub []byte, n int64) {
+		if d := deltas[string(sub)]; d != nil {
+			n += *d
+			seen++
+		}
+		entries = append(entries, packedEntry{string(sub), n})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if seen < len(deltas) {
+		for sub, d := range deltas {
+			if !slices.ContainsFunc(entries, func(e packedEntry) bool { return e.sub == sub }) {
+				entries = append(entries, packedEntry{sub, *d})
+			}
+		}
+	}
+	return encodePacked(entries), nil
+}
+
+// rollupDeltas gathers contributions: packed key → sub-key → delta. Only a
+// key or sub-key new to the batch allocates.
+type rollupDeltas map[string]map[string]*int64
+
+func (d rollupDeltas) add(pk, sub []byte, delta int64) {
+	m := d[string(pk)]
+	if m == nil {
+		m = map[string]*int64{}
+		d[string(pk)] = m
+	}
+	if p := m[string(sub)]; p != nil {
+		*p += delta
+		return
+	}
+	m[string(sub)] = &delta
+}
