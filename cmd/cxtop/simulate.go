@@ -16,6 +16,10 @@ const (
 	maxSimTickets = 10_000_000
 )
 
+// simulateBatch is the records per transaction: history is written in
+// bulk, so fewer, larger commits (and fsyncs) are faster.
+const simulateBatch = 5000
+
 func (a *app) simulateCommand() *cobra.Command {
 	var (
 		days    int
@@ -54,7 +58,7 @@ give the same records, so running it again rewrites them rather than adding more
 			defer s.Close()
 			start := time.Now()
 			var counts [3]int
-			err = sim.Generate(sim.Options{Seed: seed, End: end, Days: days, Tickets: tickets, Taxonomy: a.cfg.Taxonomy},
+			err = sim.Generate(sim.Options{Seed: seed, End: end, Days: days, Tickets: tickets, Taxonomy: a.cfg.Taxonomy, BatchSize: simulateBatch},
 				func(batch []model.Record) error {
 					for _, r := range batch {
 						switch {
