@@ -129,7 +129,7 @@ func fillStore(path string, tax model.Taxonomy, end time.Time, n int) error {
 		return err
 	}
 	defer s.Close()
-	return sim.Generate(sim.Options{Seed: 1, End: end, Days: 90, Tickets: n, Taxonomy: tax}, func(b []model.Record) error {
+	return sim.Generate(sim.Options{Seed: 1, End: end, Days: 90, Tickets: n, Taxonomy: tax, BatchSize: simulateBatch}, func(b []model.Record) error {
 		_, err := s.Write(b)
 		return err
 	})
