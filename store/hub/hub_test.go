@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cxtop/cxtop/store/internal/fake"
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/internal/fake"
 )
 
 func newHub(t *testing.T, n int, opt Options) (*store.Store, *httptest.Server) {

@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cxtop/cxtop/store/internal/fake"
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/hub"
+	"github.com/cxtop/cxtop/store/internal/fake"
 )
 
 func openStore(t testing.TB, name string) *store.Store {

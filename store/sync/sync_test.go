@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cxtop/cxtop/store/internal/fake"
 	"github.com/cxtop/cxtop/store/hub"
+	"github.com/cxtop/cxtop/store/internal/fake"
 )
 
 func TestSyncOnceCopiesTheHub(t *testing.T) {
