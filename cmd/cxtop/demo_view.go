@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
 	cxsync "github.com/cxtop/cxtop/store/sync"
 )
@@ -87,7 +88,11 @@ func renderPlain(env consoleEnv) error {
 	var b strings.Builder
 	b.WriteString("\x1b[H\x1b[2J")
 	fmt.Fprintf(&b, "cxtop demo — %s   (q Enter or Ctrl-C quits)\n\n", now.Format("15:04:05"))
-	fmt.Fprintf(&b, "records %d   open tickets %d\n%s\n\nmost urgent open tickets:\n", records, open, syncLine)
+	fmt.Fprintf(&b, "records %d   open tickets %d\n%s\n\n", records, open, syncLine)
+	if err := writeKPISummary(&b, env.Store, now); err != nil {
+		return err
+	}
+	b.WriteString("\nmost urgent open tickets:\n")
 	tickets, err := env.Store.Tickets(store.TicketQuery{Limit: 10})
 	if err != nil {
 		return err
@@ -97,12 +102,37 @@ func renderPlain(env consoleEnv) error {
 		if !t.SLADueAt.IsZero() {
 			due = "due " + t.SLADueAt.Local().Format("Jan 2 15:04")
 		}
-		subject := t.Subject
-		if len(subject) > 40 {
-			subject = subject[:40]
-		}
+		subject := clip(printable(t.Subject), 40)
 		fmt.Fprintf(&b, "  %-16s %-8s %-12s %-20s %-15s %s\n", t.ID, t.Priority, t.Status, t.Type, due, subject)
 	}
 	_, err = io.WriteString(env.Out, b.String())
 	return err
+}
+
+// writeKPISummary lists the KPIs of the last 24 hours, two a line.
+func writeKPISummary(b *strings.Builder, st *store.Store, now time.Time) error {
+	w, err := kpi.NewWindow(now, 24*time.Hour)
+	if err != nil {
+		return err
+	}
+	var rep kpi.Report
+	if err := st.ViewRollups(func(r *store.Rollups) error {
+		rep = kpi.Compute(r, w, kpi.Defs(), nil)
+		return nil
+	}); err != nil {
+		return err
+	}
+	b.WriteString("KPIs, last 24 hours:\n")
+	for i, v := range rep.KPIs {
+		cell := fmt.Sprintf("%-22s %8s %-6s", v.Label, formatKPI(v.Unit, v.Value, false), statusMark[v.Status])
+		if i%2 == 0 {
+			b.WriteString("  " + cell)
+		} else {
+			b.WriteString("   " + cell + "\n")
+		}
+	}
+	if len(rep.KPIs)%2 == 1 {
+		b.WriteString("\n")
+	}
+	return nil
 }
