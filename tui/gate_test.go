@@ -1,0 +1,73 @@
+package tui
+
+import (
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store"
+)
+
+var testNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+
+func testStore(t *testing.T) *store.Store {
+	t.Helper()
+	s, err := store.Open(filepath.Join(t.TempDir(), "cx.db"), store.Options{Create: true, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	var recs []model.Record
+	for i, subj := range []string{"Order #1 late", "Refund \x1b[31mmissing\x1b[0m", "App crashes", "Voucher not applied"} {
+		created := testNow.Add(-time.Duration(10+i*7) * time.Hour)
+		recs = append(recs, model.Record{Ticket: &model.Ticket{
+			ID: "T0000000" + string(rune('1'+i)), Subject: subj, Status: model.StatusNew, Type: "complaint",
+			SubType: "late_delivery", Source: "zalo_oa", Priority: model.PriorityHigh, Department: "customer_care",
+			CustomerID: "C000042", Segment: "vip", CreatedAt: created, UpdatedAt: created,
+			SLADueAt: created.Add(24 * time.Hour), Version: 1,
+			History: []model.Change{{At: created, By: "system", Field: "status", New: model.StatusNew}},
+		}})
+	}
+	s5 := 0.5
+	recs = append(recs, model.Record{Feedback: &model.Feedback{ID: "F1", Survey: model.SurveyCSAT, Score: 5, At: testNow.Add(-2 * time.Hour),
+		CustomerID: "C000042", Segment: "vip", TicketID: "T00000001", Sentiment: &s5}})
+	if _, err := s.Write(recs); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestGateRefusesEveryWriteOutsideTheLeadRole walks every action kind
+// through the gate for every role.
+func TestGateRefusesEveryWriteOutsideTheLeadRole(t *testing.T) {
+	fills := map[string]func(*model.Action){
+		model.ActionStatus:   func(a *model.Action) { a.Status = model.StatusInProgress },
+		model.ActionAssign:   func(a *model.Action) { a.Assignee = "minh" },
+		model.ActionType:     func(a *model.Action) { a.Type, a.SubType = "suggestion", "app_feature" },
+		model.ActionPriority: func(a *model.Action) { a.Priority = model.PriorityUrgent },
+		model.ActionNote:     func(a *model.Action) { a.Note = "called back" },
+		model.ActionEscalate: nil,
+	}
+	for _, role := range []Role{RoleLead, RoleViewer, RoleSnapshot} {
+		for _, kind := range model.ActionKinds {
+			s := testStore(t)
+			g := &Gate{Role: role, Store: s, Taxonomy: model.DefaultTaxonomy(), User: "lan", Now: func() time.Time { return testNow }}
+			tk, _ := s.Ticket("T00000001")
+			_, err := g.Apply(tk, kind, fills[kind])
+			after, _ := s.Ticket("T00000001")
+			pending, _ := s.OutboxLen()
+			switch role {
+			case RoleLead:
+				if err != nil || after.Version != 2 || pending != 1 {
+					t.Errorf("lead %s: err %v, version %d, outbox %d", kind, err, after.Version, pending)
+				}
+			default:
+				if !errors.Is(err, ErrReadOnly) || after.Version != 1 || pending != 0 {
+					t.Errorf("%s %s: err %v, version %d, outbox %d; want read-only and nothing written", role, kind, err, after.Version, pending)
+				}
+			}
+		}
+	}
+}
