@@ -5,9 +5,9 @@ import "github.com/charmbracelet/bubbles/key"
 // KeyMap is the console's keys; the help view lists them.
 type KeyMap struct {
 	Up, Down, PageUp, PageDown key.Binding
-	Open, Back, Search, Tab   key.Binding
-	Status, Escalate, Theme   key.Binding
-	Refresh, Help, Quit       key.Binding
+	Open, Back, Search, Tab    key.Binding
+	Status, Escalate, Theme    key.Binding
+	Refresh, Help, Quit        key.Binding
 }
 
 // DefaultKeys are the bindings of issue 6's table that this console has.

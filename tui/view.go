@@ -52,7 +52,7 @@ func (m *Model) box(title string, lines []string, w, h int) string {
 		lines[i] = fit(l, w-4)
 	}
 	content := m.th.Title.Render(fit(title, w-4)) + "\n" + strings.Join(lines, "\n")
-	return m.th.Border.Width(w - 2).Padding(0, 1).Render(content)
+	return m.th.Border.Width(w-2).Padding(0, 1).Render(content)
 }
 
 func (m *Model) queueTitle() string {
