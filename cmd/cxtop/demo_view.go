@@ -26,10 +26,9 @@ type consoleEnv struct {
 	Interactive bool // In and Out are a terminal
 }
 
-// runConsole runs the console until the user quits or ctx ends. It is a
-// variable so the Bubble Tea console (package tui) replaces the plain text
-// view below with one line.
-var runConsole = plainConsole
+// runConsole runs the console until the user quits or ctx ends: the Bubble
+// Tea console on a terminal, the plain text view below otherwise.
+var runConsole = tuiConsole
 
 // plainConsole is a live text view: counts, sync state and the head of the
 // queue, refreshed every second (a whole screen on a terminal, one line a

@@ -97,6 +97,7 @@ against their targets and shows it all in the terminal.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "store file (default $CXTOP_DB or "+defaultDataPath(a.getenv)+")")
 	root.PersistentFlags().StringVar(&a.cfgPath, "config", "", "config file (default $CXTOP_CONFIG or "+defaultConfigPath(a.getenv)+")")
+	a.addConsole(root)
 	root.AddCommand(
 		a.versionCommand(),
 		a.simulateCommand(),

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/spf13/cobra"
+
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store"
+	cxsync "github.com/cxtop/cxtop/store/sync"
+	"github.com/cxtop/cxtop/theme"
+	"github.com/cxtop/cxtop/tui"
+)
+
+// consoleFlags are the root command's own flags: `cxtop` with no
+// subcommand opens the console on --db.
+type consoleFlags struct {
+	readOnly bool
+	theme    string
+}
+
+func (a *app) addConsole(root *cobra.Command) {
+	var f consoleFlags
+	root.Flags().BoolVar(&f.readOnly, "read-only", false, "open the store read-only: every triage key says read-only")
+	root.Flags().StringVar(&f.theme, "theme", "", "colour theme: dark, light or high-contrast (default: from the terminal)")
+	root.Args = cobra.NoArgs
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		if f.theme != "" {
+			if _, err := theme.New(f.theme, lipgloss.DefaultRenderer()); err != nil {
+				return usagef("--theme: %v", err)
+			}
+		}
+		if !isTerminal(a.io.in) || !isTerminal(a.io.out) {
+			return errors.New("the console needs a terminal: run cxtop in one, or use 'cxtop tickets' and 'cxtop kpi' in scripts")
+		}
+		s, err := store.Open(a.dbPath, store.Options{ReadOnly: f.readOnly})
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		role := tui.RoleLead
+		if f.readOnly {
+			role = tui.RoleViewer
+		}
+		closeLog, err := a.consoleLog()
+		if err != nil {
+			return err
+		}
+		defer closeLog()
+		return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg, Role: role, Theme: f.theme,
+			User: os.Getenv("USER"), Sync: storedSyncLine(s)}, a.io.in, a.io.out)
+	}
+}
+
+// consoleLog sends the standard logger to a file in the state dir for the
+// console's lifetime: nothing may write onto the TUI.
+func (a *app) consoleLog() (func(), error) {
+	dir := stateDir(a.getenv)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("state dir %s: %w", dir, err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "console.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("console log: %w", err)
+	}
+	prev := log.Writer()
+	log.SetOutput(f)
+	return func() { log.SetOutput(prev); f.Close() }, nil
+}
+
+// storedSyncLine describes the sync state another process (cxtop sync)
+// left in the store.
+func storedSyncLine(s *store.Store) func() string {
+	return func() string {
+		st, err := cxsync.ReadStatus(s)
+		if err != nil || st.LastSuccess.IsZero() {
+			return "not synced"
+		}
+		return "synced " + shortDuration(time.Since(st.LastSuccess)) + " ago"
+	}
+}
+
+// tuiConsole is the demo's console when it runs in a terminal.
+func tuiConsole(ctx context.Context, env consoleEnv) error {
+	if !env.Interactive {
+		return plainConsole(ctx, env)
+	}
+	cfg := model.DefaultConfig()
+	cfg.Taxonomy = env.Taxonomy
+	return tui.Run(ctx, tui.Options{Store: env.Store, Role: tui.RoleLead, User: "demo",
+		Config: cfg, Sync: func() string {
+			st := env.Sync.Status()
+			return fmt.Sprintf("sync lag %s, %d pending", st.Lag(time.Now()).Round(100*time.Millisecond), st.Pending)
+		}}, env.In, env.Out)
+}
