@@ -12,7 +12,7 @@ import (
 
 var testNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 
-func testStore(t *testing.T) *store.Store {
+func testStore(t testing.TB) *store.Store {
 	t.Helper()
 	s, err := store.Open(filepath.Join(t.TempDir(), "cx.db"), store.Options{Create: true, NoSync: true})
 	if err != nil {

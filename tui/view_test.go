@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 
 // newTestModel is a console on the test store with a fixed clock and the
 // Ascii colour profile, sized and loaded the way the program would.
-func newTestModel(t *testing.T, role Role, w, h int) *Model {
+func newTestModel(t testing.TB, role Role, w, h int) *Model {
 	t.Helper()
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
