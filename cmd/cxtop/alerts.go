@@ -1,0 +1,116 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cxtop/cxtop/model/alert"
+	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
+)
+
+func (a *app) alertsCommand() *cobra.Command {
+	var (
+		atFlag string
+		all    bool
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "alerts",
+		Short: "Evaluate the alert rules and list the alerts",
+		Long: `Evaluate the alert rules (CSAT drop > 5% vs the previous day, form abandonment > 25%,
+SLA compliance < 95%, NPS below target, tickets open longer than 10 days) as of --at, store
+what fired or resolved, and list the active alerts, newest first (--all adds resolved ones).
+When another cxtop holds the store, the stored alerts are listed without evaluating.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			now := time.Now().UTC()
+			if atFlag != "" {
+				t, err := time.Parse(time.RFC3339, atFlag)
+				if err != nil {
+					return usagef("--at %q is not an RFC 3339 time (like 2026-01-02T15:04:05Z)", atFlag)
+				}
+				now = t.UTC()
+			}
+			s, err := store.Open(a.dbPath, store.Options{})
+			if errors.Is(err, store.ErrInUse) {
+				s, err = a.openStore(false)
+				if err == nil {
+					fmt.Fprintln(a.io.err, "cxtop: the store is in use by another cxtop: listing the alerts it stored, without evaluating")
+				}
+			}
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if !s.ReadOnly() {
+				if _, err := engine.Evaluate(s, alert.DefaultRules(), now); err != nil {
+					return err
+				}
+			}
+			list, err := s.Alerts(all)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				if list == nil {
+					list = []alert.Alert{}
+				}
+				return enc.Encode(list)
+			}
+			return writeAlerts(cmd.OutOrStdout(), list, now)
+		},
+	}
+	cmd.Flags().StringVar(&atFlag, "at", "", "evaluate as of this time (RFC 3339, default now)")
+	cmd.Flags().BoolVar(&all, "all", false, "include resolved alerts")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.AddCommand(a.alertsAckCommand())
+	return cmd
+}
+
+func (a *app) alertsAckCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "ack KEY",
+		Short: "Acknowledge an alert",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.openStore(true)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			by := os.Getenv("USER")
+			if by == "" {
+				by = "cli"
+			}
+			acked, err := s.AckAlert(args[0], by, time.Now().UTC())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "acknowledged %s by %s\n", acked.Key, acked.AckedBy)
+			return nil
+		},
+	}
+}
+
+func writeAlerts(out io.Writer, list []alert.Alert, now time.Time) error {
+	if len(list) == 0 {
+		_, err := fmt.Fprintln(out, "no active alerts")
+		return err
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEVERITY\tSTATE\tAGE\tKEY\tMESSAGE")
+	for _, al := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", al.Severity, al.State, shortDuration(now.Sub(al.FiredAt)), al.Key, printable(al.Message))
+	}
+	return tw.Flush()
+}

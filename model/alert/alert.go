@@ -1,0 +1,185 @@
+// Package alert decides when cxtop raises, keeps and resolves alerts: rules
+// over KPI reports and over tickets, with thresholds, hysteresis and a
+// lifecycle (firing → acknowledged → resolved). It is pure: the store keeps
+// the alerts, store/engine runs the rules.
+package alert
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/kpi"
+)
+
+// Alert states.
+const (
+	Firing       = "firing"
+	Acknowledged = "acknowledged"
+	Resolved     = "resolved"
+)
+
+// Severities.
+const (
+	Critical = "critical"
+	Warning  = "warning"
+)
+
+// Alert is one condition that needs action. Key deduplicates: a rule on a
+// KPI has one alert, a rule on tickets one per ticket.
+type Alert struct {
+	Key        string    `json:"key"`
+	Rule       string    `json:"rule"`
+	Severity   string    `json:"severity"`
+	State      string    `json:"state"`
+	Message    string    `json:"message"`
+	Value      float64   `json:"value"`
+	TicketID   string    `json:"ticket_id,omitempty"`
+	FiredAt    time.Time `json:"fired_at"`
+	AckedAt    time.Time `json:"acked_at,omitzero"`
+	AckedBy    string    `json:"acked_by,omitempty"`
+	ResolvedAt time.Time `json:"resolved_at,omitzero"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// Active reports whether the alert still needs attention.
+func (a *Alert) Active() bool { return a.State != Resolved }
+
+// Comparisons a KPI rule can make.
+const (
+	Below = "below" // fires when the value is below Threshold
+	Above = "above" // fires when the value is above Threshold
+	Drop  = "drop"  // fires when the value fell by more than Threshold (a share) from its baseline
+)
+
+// Rule is one alert rule on a KPI.
+type Rule struct {
+	ID        string
+	KPI       string
+	Op        string
+	Threshold float64
+	Window    time.Duration
+	Severity  string
+	// Hysteresis is how far back past the threshold the value must go
+	// before a firing alert resolves, so a value hovering at the line
+	// does not flap.
+	Hysteresis float64
+}
+
+// DefaultRules are the KPI rules of DESIGN.md.
+func DefaultRules() []Rule {
+	return []Rule{
+		{ID: "csat_drop", KPI: "csat", Op: Drop, Threshold: 0.05, Window: 24 * time.Hour, Severity: Critical, Hysteresis: 0.01},
+		{ID: "form_abandonment_high", KPI: "form_abandonment", Op: Above, Threshold: 0.25, Window: 24 * time.Hour, Severity: Warning, Hysteresis: 0.01},
+		{ID: "sla_compliance_low", KPI: "sla_compliance", Op: Below, Threshold: 0.95, Window: 24 * time.Hour, Severity: Critical, Hysteresis: 0.005},
+		{ID: "nps_below_target", KPI: "nps", Op: Below, Threshold: 30, Window: 7 * 24 * time.Hour, Severity: Warning, Hysteresis: 2},
+	}
+}
+
+// TicketOpenLimit is the closed-loop cycle limit: a ticket open longer
+// raises an alert.
+const TicketOpenLimit = 10 * 24 * time.Hour
+
+// measure is what a rule compares: the value, or for a drop the relative
+// fall from the baseline.
+func measure(r Rule, v kpi.Value) (float64, bool) {
+	if v.Value == nil {
+		return 0, false
+	}
+	if r.Op != Drop {
+		return *v.Value, true
+	}
+	if v.Baseline == nil || *v.Baseline == 0 {
+		return 0, false
+	}
+	return (*v.Baseline - *v.Value) / *v.Baseline, true
+}
+
+// breached reports whether x is on the alerting side of the line, the line
+// moved back by margin (0 to fire, Hysteresis to stay firing).
+func breached(r Rule, x, margin float64) bool {
+	switch r.Op {
+	case Below:
+		return x < r.Threshold+margin
+	default: // Above, Drop
+		return x > r.Threshold-margin
+	}
+}
+
+// EvaluateKPI returns the rule's alert after looking at rep: a new firing
+// alert, the previous one unchanged or resolved, or nil when nothing is or
+// was wrong. changed says whether it must be stored.
+func EvaluateKPI(r Rule, rep kpi.Report, prev *Alert, now time.Time) (next *Alert, changed bool) {
+	v, ok := rep.Find(r.KPI)
+	if !ok {
+		return prev, false
+	}
+	x, ok := measure(r, v)
+	active := prev != nil && prev.Active()
+	switch {
+	case !ok:
+		return prev, false // no data: neither fire nor resolve
+	case !active && breached(r, x, 0):
+		return &Alert{Key: r.ID, Rule: r.ID, Severity: r.Severity, State: Firing, Value: x,
+			Message: message(r, v.Label, x), FiredAt: now, UpdatedAt: now}, true
+	case active && !breached(r, x, r.Hysteresis):
+		n := *prev
+		n.State, n.ResolvedAt, n.UpdatedAt, n.Value = Resolved, now, now, x
+		return &n, true
+	}
+	return prev, false
+}
+
+func message(r Rule, label string, x float64) string {
+	switch r.Op {
+	case Drop:
+		return fmt.Sprintf("%s dropped %.1f%% vs the previous %s (limit %.0f%%)", label, x*100, shortWindow(r.Window), r.Threshold*100)
+	case Above:
+		return fmt.Sprintf("%s is %s, above %s", label, pct(r, x), pct(r, r.Threshold))
+	}
+	return fmt.Sprintf("%s is %s, below %s", label, pct(r, x), pct(r, r.Threshold))
+}
+
+func pct(r Rule, x float64) string {
+	if r.KPI == "nps" {
+		return fmt.Sprintf("%+.1f", x)
+	}
+	return fmt.Sprintf("%.1f%%", x*100)
+}
+
+func shortWindow(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
+// EvaluateTicket returns the open-too-long alert of one ticket.
+func EvaluateTicket(t *model.Ticket, prev *Alert, now time.Time) (next *Alert, changed bool) {
+	active := prev != nil && prev.Active()
+	late := t.Open() && now.Sub(t.CreatedAt) > TicketOpenLimit
+	switch {
+	case late && !active:
+		return &Alert{Key: "ticket_open_10d/" + t.ID, Rule: "ticket_open_10d", Severity: Warning, State: Firing,
+			TicketID: t.ID, Value: now.Sub(t.CreatedAt).Hours() / 24,
+			Message: fmt.Sprintf("ticket %s has been open %.0f days (limit 10)", t.ID, now.Sub(t.CreatedAt).Hours()/24),
+			FiredAt: now, UpdatedAt: now}, true
+	case !late && active:
+		n := *prev
+		n.State, n.ResolvedAt, n.UpdatedAt = Resolved, now, now
+		return &n, true
+	}
+	return prev, false
+}
+
+// Acknowledge marks an active alert as seen; a resolved one stays resolved.
+func Acknowledge(a Alert, by string, now time.Time) (Alert, error) {
+	if a.State == Resolved {
+		return a, fmt.Errorf("alert %s is already resolved", a.Key)
+	}
+	if a.State == Acknowledged {
+		return a, fmt.Errorf("alert %s is already acknowledged by %s", a.Key, a.AckedBy)
+	}
+	a.State, a.AckedAt, a.AckedBy, a.UpdatedAt = Acknowledged, now, by, now
+	return a, nil
+}

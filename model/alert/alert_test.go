@@ -1,0 +1,111 @@
+package alert
+
+import (
+	"testing"
+	"time"
+
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/kpi"
+)
+
+var now = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+
+func report(id string, value, baseline float64) kpi.Report {
+	v, b := value, baseline
+	return kpi.Report{KPIs: []kpi.Value{{Def: kpi.Def{ID: id, Label: id}, Value: &v, Baseline: &b}}}
+}
+
+// TestKPIRules walks each default rule through its lifecycle: quiet, fires,
+// stays one alert (dedupe), holds inside the hysteresis band, resolves.
+func TestKPIRules(t *testing.T) {
+	for _, tc := range []struct {
+		rule                   string
+		quiet, fire, band, end [2]float64 // value, baseline
+	}{
+		{"csat_drop", [2]float64{0.86, 0.88}, [2]float64{0.80, 0.88}, [2]float64{0.832, 0.88}, [2]float64{0.87, 0.88}},
+		{"form_abandonment_high", [2]float64{0.20, 0}, [2]float64{0.30, 0}, [2]float64{0.245, 0}, [2]float64{0.22, 0}},
+		{"sla_compliance_low", [2]float64{0.97, 0}, [2]float64{0.90, 0}, [2]float64{0.952, 0}, [2]float64{0.96, 0}},
+		{"nps_below_target", [2]float64{35, 0}, [2]float64{20, 0}, [2]float64{31, 0}, [2]float64{33, 0}},
+	} {
+		t.Run(tc.rule, func(t *testing.T) {
+			var r Rule
+			for _, d := range DefaultRules() {
+				if d.ID == tc.rule {
+					r = d
+				}
+			}
+			rep := func(p [2]float64) kpi.Report { return report(r.KPI, p[0], p[1]) }
+			a, changed := EvaluateKPI(r, rep(tc.quiet), nil, now)
+			if a != nil || changed {
+				t.Fatalf("quiet: %+v", a)
+			}
+			a, changed = EvaluateKPI(r, rep(tc.fire), nil, now)
+			if a == nil || !changed || a.State != Firing || a.Key != r.ID || a.Message == "" {
+				t.Fatalf("fire: %+v", a)
+			}
+			again, changed := EvaluateKPI(r, rep(tc.fire), a, now.Add(time.Hour))
+			if changed || again != a {
+				t.Fatalf("a second breach made another alert: %+v", again)
+			}
+			held, changed := EvaluateKPI(r, rep(tc.band), a, now.Add(2*time.Hour))
+			if changed || held.State != Firing {
+				t.Fatalf("inside the hysteresis band the alert should keep firing: %+v", held)
+			}
+			done, changed := EvaluateKPI(r, rep(tc.end), a, now.Add(3*time.Hour))
+			if !changed || done.State != Resolved || done.ResolvedAt.IsZero() {
+				t.Fatalf("resolve: %+v", done)
+			}
+			refire, changed := EvaluateKPI(r, rep(tc.fire), done, now.Add(4*time.Hour))
+			if !changed || refire.State != Firing || !refire.FiredAt.Equal(now.Add(4*time.Hour)) {
+				t.Fatalf("fire again after resolving: %+v", refire)
+			}
+		})
+	}
+}
+
+func TestNoDataNeitherFiresNorResolves(t *testing.T) {
+	r := DefaultRules()[2]
+	empty := kpi.Report{KPIs: []kpi.Value{{Def: kpi.Def{ID: r.KPI}}}}
+	if a, changed := EvaluateKPI(r, empty, nil, now); a != nil || changed {
+		t.Fatal("fired without data")
+	}
+	firing := &Alert{Key: r.ID, State: Firing}
+	if a, changed := EvaluateKPI(r, empty, firing, now); changed || a.State != Firing {
+		t.Fatal("resolved without data")
+	}
+}
+
+func TestTicketOpenTooLong(t *testing.T) {
+	tk := &model.Ticket{ID: "T1", Status: model.StatusNew, CreatedAt: now.Add(-11 * 24 * time.Hour)}
+	a, changed := EvaluateTicket(tk, nil, now)
+	if !changed || a.State != Firing || a.TicketID != "T1" || a.Key != "ticket_open_10d/T1" {
+		t.Fatalf("fire: %+v", a)
+	}
+	if _, changed := EvaluateTicket(tk, a, now.Add(time.Hour)); changed {
+		t.Fatal("duplicate")
+	}
+	done := *tk
+	done.Status, done.ResolvedAt = model.StatusDone, now
+	r, changed := EvaluateTicket(&done, a, now)
+	if !changed || r.State != Resolved {
+		t.Fatalf("resolve: %+v", r)
+	}
+	young := &model.Ticket{ID: "T2", Status: model.StatusNew, CreatedAt: now.Add(-9 * 24 * time.Hour)}
+	if a, _ := EvaluateTicket(young, nil, now); a != nil {
+		t.Fatal("a 9-day-old ticket fired")
+	}
+}
+
+func TestAcknowledge(t *testing.T) {
+	a := Alert{Key: "k", State: Firing}
+	acked, err := Acknowledge(a, "lan", now)
+	if err != nil || acked.State != Acknowledged || acked.AckedBy != "lan" {
+		t.Fatalf("%+v %v", acked, err)
+	}
+	if _, err := Acknowledge(acked, "lan", now); err == nil {
+		t.Fatal("acknowledged twice")
+	}
+	if _, err := Acknowledge(Alert{Key: "k", State: Resolved}, "lan", now); err == nil {
+		t.Fatal("acknowledged a resolved alert")
+	}
+}
