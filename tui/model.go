@@ -13,8 +13,10 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/theme"
 )
 
@@ -49,6 +51,7 @@ type Model struct {
 	cursor  int // index in the queue
 	rows    int // queue rows that fit
 	report  kpi.Report
+	alerts  int
 	loaded  bool
 
 	searching bool
@@ -104,6 +107,7 @@ type (
 	}
 	kpiMsg struct {
 		report kpi.Report
+		alerts int // active alerts
 		err    error
 	}
 	detailMsg struct {
@@ -175,8 +179,19 @@ func (m *Model) loadQueue() tea.Cmd {
 }
 
 func (m *Model) loadKPIs() tea.Cmd {
-	st, now, window := m.opt.Store, m.opt.Now(), m.opt.Window
+	st, now, window, lead := m.opt.Store, m.opt.Now(), m.opt.Window, m.opt.Role == RoleLead
 	return func() tea.Msg {
+		// A lead session evaluates the alert rules; viewers read what
+		// was stored.
+		if lead && !st.ReadOnly() {
+			if _, err := engine.Evaluate(st, alert.DefaultRules(), now); err != nil {
+				return kpiMsg{err: err}
+			}
+		}
+		active, err := st.Alerts(false)
+		if err != nil {
+			return kpiMsg{err: err}
+		}
 		w, err := kpi.NewWindow(now, window)
 		if err != nil {
 			return kpiMsg{err: err}
@@ -186,7 +201,7 @@ func (m *Model) loadKPIs() tea.Cmd {
 			rep = kpi.Compute(r, w, kpi.Defs(), nil)
 			return nil
 		})
-		return kpiMsg{report: rep, err: err}
+		return kpiMsg{report: rep, alerts: len(active), err: err}
 	}
 }
 
@@ -233,7 +248,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.message = "error: " + msg.err.Error()
 		} else {
-			m.report = msg.report
+			m.report, m.alerts = msg.report, msg.alerts
 		}
 		return m, nil
 	case detailMsg:

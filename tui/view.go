@@ -300,6 +300,9 @@ func (m *Model) statusBar() string {
 	if !m.updated.IsZero() {
 		parts = append(parts, "updated "+m.updated.UTC().Format("15:04:05"))
 	}
+	if m.alerts > 0 {
+		parts = append(parts, m.th.Breach.Render(fmt.Sprintf("✗ %d alerts firing (cxtop alerts)", m.alerts)))
+	}
 	if m.message != "" {
 		parts = append(parts, m.message)
 	}
