@@ -292,19 +292,22 @@ func (m *Model) helpLines() []string {
 	return append(lines, "", "  esc or ? closes this help")
 }
 
+// statusBar puts what just happened first, so it survives a narrow
+// terminal; the rest is cut from the right.
 func (m *Model) statusBar() string {
-	parts := []string{"cxtop", m.storeName(), string(m.opt.Role)}
+	parts := []string{"cxtop"}
+	if m.message != "" {
+		parts = append(parts, m.message)
+	}
+	if m.alerts > 0 {
+		parts = append(parts, fmt.Sprintf("✗ %d alerts", m.alerts))
+	}
+	parts = append(parts, m.storeName(), string(m.opt.Role))
 	if m.opt.Sync != nil {
 		parts = append(parts, m.opt.Sync())
 	}
 	if !m.updated.IsZero() {
 		parts = append(parts, "updated "+m.updated.UTC().Format("15:04:05"))
-	}
-	if m.alerts > 0 {
-		parts = append(parts, m.th.Breach.Render(fmt.Sprintf("✗ %d alerts firing (cxtop alerts)", m.alerts)))
-	}
-	if m.message != "" {
-		parts = append(parts, m.message)
 	}
 	parts = append(parts, "? help")
 	return m.th.Status.Render(fit(strings.Join(parts, " · "), m.width))
