@@ -134,3 +134,17 @@ func (s *Store) ApplyAction(tax *model.Taxonomy, a model.Action) (*model.Ticket,
 	}
 	return updated, nil
 }
+
+// OutboxNewest is the sequence of the newest pending entry (0 when the
+// outbox is empty): a loop that remembers it can tell new entries from
+// ones it already tried.
+func (s *Store) OutboxNewest() (uint64, error) {
+	var seq uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if k, _ := tx.Bucket(bucketOutbox).Cursor().Last(); k != nil {
+			seq = readU64(k)
+		}
+		return nil
+	})
+	return seq, err
+}

@@ -147,13 +147,19 @@ func (c *Client) Run(ctx context.Context) error {
 	sub := c.st.Subscribe()
 	defer sub.Cancel()
 	for {
+		// Entries this round could not deliver (a read-only remote) must
+		// not wake the loop again: only entries newer than this mark do.
+		// It is taken before the round, so an entry queued while the round
+		// runs is never mistaken for one already tried.
+		mark, _ := c.st.OutboxNewest()
 		if err := c.SyncOnce(ctx); err != nil && ctx.Err() == nil {
 			c.opt.Logf("sync: %v (next try in %s)", err, c.opt.Interval)
 		}
-		// Entries this round could not deliver (a read-only remote) must
-		// not wake the loop again: only new ones do.
-		pending, _ := c.st.OutboxLen()
 		timer := time.NewTimer(c.opt.Interval)
+		if n, err := c.st.OutboxNewest(); err == nil && n > mark {
+			timer.Stop()
+			continue
+		}
 	wait:
 		for {
 			select {
@@ -168,7 +174,7 @@ func (c *Client) Run(ctx context.Context) error {
 			case <-sub.C:
 				sub.Take()
 				// Our own commits notify too: only new outbox entries matter.
-				if n, err := c.st.OutboxLen(); err == nil && n > pending {
+				if n, err := c.st.OutboxNewest(); err == nil && n > mark {
 					timer.Stop()
 					break wait
 				}
