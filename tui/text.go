@@ -8,9 +8,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// sanitize makes text from the remote safe to print: escape sequences and
+// Sanitize makes text from the remote safe to print: escape sequences and
 // control characters never reach the terminal.
-func sanitize(s string) string {
+func Sanitize(s string) string {
 	s = ansi.Strip(s)
 	return strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
@@ -31,7 +31,8 @@ func fit(s string, w int) string {
 	return s + strings.Repeat(" ", w-ansi.StringWidth(s))
 }
 
-func shortDur(d time.Duration) string {
+// ShortDuration writes a duration the way the queue does: 45m, 30h, 12d.
+func ShortDuration(d time.Duration) string {
 	switch {
 	case d < 0:
 		return "0m"

@@ -30,9 +30,9 @@ func (m *Model) View() string {
 	case mode == ModeSplit:
 		body = lipgloss.JoinHorizontal(lipgloss.Top,
 			m.box(m.queueTitle(), m.queueLines(q.W-4), q.W, q.H),
-			m.box("KPIs, last "+shortDur(m.opt.Window), m.gaugeLines(g.W-4), g.W, g.H))
+			m.box("KPIs, last "+ShortDuration(m.opt.Window), m.gaugeLines(g.W-4), g.W, g.H))
 	case m.tab == 1:
-		body = m.box("1 queue · [2 KPIs, last "+shortDur(m.opt.Window)+"]   (tab switches)", m.gaugeLines(q.W-4), q.W, q.H)
+		body = m.box("1 queue · [2 KPIs, last "+ShortDuration(m.opt.Window)+"]   (tab switches)", m.gaugeLines(q.W-4), q.W, q.H)
 	default:
 		body = m.box("[1 "+m.queueTitle()+"] · 2 KPIs   (tab switches)", m.queueLines(q.W-4), q.W, q.H)
 	}
@@ -78,13 +78,13 @@ var queueColumns = []queueColumn{
 		}
 		return t.ID
 	}},
-	{"AGE", 4, 0, func(t *model.Ticket, now time.Time) string { return shortDur(now.Sub(t.CreatedAt)) }},
+	{"AGE", 4, 0, func(t *model.Ticket, now time.Time) string { return ShortDuration(now.Sub(t.CreatedAt)) }},
 	{"SLA", 9, 0, slaCell},
 	{"PRI", 6, 0, func(t *model.Ticket, _ time.Time) string { return t.Priority }},
-	{"TYPE/SUBTYPE", 30, 110, func(t *model.Ticket, _ time.Time) string { return sanitize(t.Type + "/" + t.SubType) }},
-	{"SOURCE", 12, 90, func(t *model.Ticket, _ time.Time) string { return sanitize(t.Source) }},
-	{"DEPT", 13, 130, func(t *model.Ticket, _ time.Time) string { return sanitize(t.Department) }},
-	{"SEGMENT", 8, 150, func(t *model.Ticket, _ time.Time) string { return sanitize(t.Segment) }},
+	{"TYPE/SUBTYPE", 30, 110, func(t *model.Ticket, _ time.Time) string { return Sanitize(t.Type + "/" + t.SubType) }},
+	{"SOURCE", 12, 90, func(t *model.Ticket, _ time.Time) string { return Sanitize(t.Source) }},
+	{"DEPT", 13, 130, func(t *model.Ticket, _ time.Time) string { return Sanitize(t.Department) }},
+	{"SEGMENT", 8, 150, func(t *model.Ticket, _ time.Time) string { return Sanitize(t.Segment) }},
 }
 
 // slaCell shows the SLA countdown with a symbol for risk, so it reads
@@ -94,11 +94,11 @@ func slaCell(t *model.Ticket, now time.Time) string {
 	case t.SLADueAt.IsZero():
 		return "-"
 	case now.After(t.SLADueAt):
-		return "✗ " + shortDur(now.Sub(t.SLADueAt))
+		return "✗ " + ShortDuration(now.Sub(t.SLADueAt))
 	case t.SLADueAt.Sub(now) < 4*time.Hour:
-		return "▲ " + shortDur(t.SLADueAt.Sub(now))
+		return "▲ " + ShortDuration(t.SLADueAt.Sub(now))
 	}
-	return "  " + shortDur(t.SLADueAt.Sub(now))
+	return "  " + ShortDuration(t.SLADueAt.Sub(now))
 }
 
 func (m *Model) queueLines(w int) []string {
@@ -153,7 +153,7 @@ func (m *Model) queueLines(w int) []string {
 		for _, c := range cols {
 			cells = append(cells, c.cell(t, now))
 		}
-		cells = append(cells, sanitize(t.Subject))
+		cells = append(cells, Sanitize(t.Subject))
 		line := row(cells)
 		if start+i == m.cursor {
 			line = m.th.Selected.Render(line)
@@ -191,12 +191,12 @@ func (m *Model) gaugeLines(w int) []string {
 		}
 		// label, value, then the bar, delta and status as width allows;
 		// the status symbol is kept longest: it is the point of the pane.
-		line := fit(v.Label, 18) + " " + fmt.Sprintf("%8s", formatValue(v.Unit, v.Value, false))
+		line := fit(v.Label, 18) + " " + fmt.Sprintf("%8s", kpi.Format(v.Unit, v.Value, false))
 		if w >= 58 {
 			line += " " + bar(v, 10)
 		}
 		if w >= 46 {
-			line += " " + fmt.Sprintf("%8s", formatValue(v.Unit, v.Delta, true))
+			line += " " + fmt.Sprintf("%8s", kpi.Format(v.Unit, v.Delta, true))
 		}
 		line += "  " + m.statusSymbol(v.Status)
 		lines = append(lines, line)
@@ -232,34 +232,12 @@ func bar(v kpi.Value, n int) string {
 	return b.String()
 }
 
-func formatValue(unit string, v *float64, signed bool) string {
-	if v == nil {
-		return "-"
-	}
-	x := *v
-	sign := ""
-	if signed && x > 0 {
-		sign = "+"
-	}
-	switch unit {
-	case "%":
-		return fmt.Sprintf("%s%.1f%%", sign, x*100)
-	case "h":
-		return fmt.Sprintf("%s%.1fh", sign, x)
-	case "":
-		return fmt.Sprintf("%s%.0f", sign, x)
-	case "pts":
-		return fmt.Sprintf("%s%.1f", sign, x)
-	}
-	return fmt.Sprintf("%s%.2f", sign, x)
-}
-
 func (m *Model) detailLines(w int) []string {
 	t := m.detail
 	now := m.opt.Now()
-	field := func(k, v string) string { return fit(m.th.Header.Render(fit(k, 12))+" "+sanitize(v), w) }
+	field := func(k, v string) string { return fit(m.th.Header.Render(fit(k, 12))+" "+Sanitize(v), w) }
 	lines := []string{
-		sanitize(t.Subject), "",
+		Sanitize(t.Subject), "",
 		field("status", t.Status+map[bool]string{true: "  (escalated)", false: ""}[t.Escalated]),
 		field("type", t.Type+" / "+t.SubType),
 		field("priority", t.Priority+"   SLA "+slaCell(t, now)),
@@ -272,14 +250,14 @@ func (m *Model) detailLines(w int) []string {
 	}
 	for _, c := range t.History {
 		lines = append(lines, fit(fmt.Sprintf("  %s  %-8s %-10s %s → %s", c.At.UTC().Format("Jan 02 15:04"),
-			sanitize(c.By), sanitize(c.Field), sanitize(c.Old), sanitize(c.New)), w))
+			Sanitize(c.By), Sanitize(c.Field), Sanitize(c.Old), Sanitize(c.New)), w))
 	}
 	lines = append(lines, "", m.th.Header.Render("feedback"))
 	if len(m.feedback) == 0 {
 		lines = append(lines, "  none")
 	}
 	for _, f := range m.feedback {
-		lines = append(lines, fit(fmt.Sprintf("  %s %s %d  %s", f.At.UTC().Format("Jan 02 15:04"), f.Survey, f.Score, sanitize(f.Comment)), w))
+		lines = append(lines, fit(fmt.Sprintf("  %s %s %d  %s", f.At.UTC().Format("Jan 02 15:04"), f.Survey, f.Score, Sanitize(f.Comment)), w))
 	}
 	return lines
 }

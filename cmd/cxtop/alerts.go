@@ -14,6 +14,7 @@ import (
 	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
+	"github.com/cxtop/cxtop/tui"
 )
 
 func (a *app) alertsCommand() *cobra.Command {
@@ -31,13 +32,9 @@ what fired or resolved, and list the active alerts, newest first (--all adds res
 When another cxtop holds the store, the stored alerts are listed without evaluating.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			now := time.Now().UTC()
-			if atFlag != "" {
-				t, err := time.Parse(time.RFC3339, atFlag)
-				if err != nil {
-					return usagef("--at %q is not an RFC 3339 time (like 2026-01-02T15:04:05Z)", atFlag)
-				}
-				now = t.UTC()
+			now, err := timeFlag("--at", atFlag, time.Now().UTC())
+			if err != nil {
+				return err
 			}
 			s, err := store.Open(a.dbPath, store.Options{})
 			if errors.Is(err, store.ErrInUse) {
@@ -110,7 +107,7 @@ func writeAlerts(out io.Writer, list []alert.Alert, now time.Time) error {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SEVERITY\tSTATE\tAGE\tKEY\tMESSAGE")
 	for _, al := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", al.Severity, al.State, shortDuration(now.Sub(al.FiredAt)), al.Key, printable(al.Message))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", al.Severity, al.State, tui.ShortDuration(now.Sub(al.FiredAt)), al.Key, tui.Sanitize(al.Message))
 	}
 	return tw.Flush()
 }

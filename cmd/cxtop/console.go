@@ -83,7 +83,7 @@ func storedSyncLine(s *store.Store) func() string {
 		if err != nil || st.LastSuccess.IsZero() {
 			return "not synced"
 		}
-		return "synced " + shortDuration(time.Since(st.LastSuccess)) + " ago"
+		return "synced " + tui.ShortDuration(time.Since(st.LastSuccess)) + " ago"
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
 	cxsync "github.com/cxtop/cxtop/store/sync"
+	"github.com/cxtop/cxtop/tui"
 )
 
 // consoleEnv is what the demo hands to the console: a synced store, the
@@ -101,7 +102,7 @@ func renderPlain(env consoleEnv) error {
 		if !t.SLADueAt.IsZero() {
 			due = "due " + t.SLADueAt.Local().Format("Jan 2 15:04")
 		}
-		subject := clip(printable(t.Subject), 40)
+		subject := clip(tui.Sanitize(t.Subject), 40)
 		fmt.Fprintf(&b, "  %-16s %-8s %-12s %-20s %-15s %s\n", t.ID, t.Priority, t.Status, t.Type, due, subject)
 	}
 	_, err = io.WriteString(env.Out, b.String())
@@ -123,7 +124,7 @@ func writeKPISummary(b *strings.Builder, st *store.Store, now time.Time) error {
 	}
 	b.WriteString("KPIs, last 24 hours:\n")
 	for i, v := range rep.KPIs {
-		cell := fmt.Sprintf("%-22s %8s %-6s", v.Label, formatKPI(v.Unit, v.Value, false), statusMark[v.Status])
+		cell := fmt.Sprintf("%-22s %8s %-6s", v.Label, kpi.Format(v.Unit, v.Value, false), statusMark[v.Status])
 		if i%2 == 0 {
 			b.WriteString("  " + cell)
 		} else {

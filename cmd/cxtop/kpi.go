@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -30,13 +28,9 @@ func (a *app) kpiCommand() *cobra.Command {
 		Example: "  cxtop kpi --db cx.db --window 7d\n  cxtop kpi --db cx.db --at 2026-11-01T00:00:00Z --window 30d --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			at := time.Now().UTC()
-			if atFlag != "" {
-				t, err := time.Parse(time.RFC3339, atFlag)
-				if err != nil {
-					return usagef("--at %q is not an RFC 3339 time (like 2026-01-02T15:04:05Z)", atFlag)
-				}
-				at = t
+			at, err := timeFlag("--at", atFlag, time.Now().UTC())
+			if err != nil {
+				return err
 			}
 			length, err := model.ParseDuration(windowFlag)
 			if err == nil {
@@ -117,34 +111,10 @@ func writeKPITable(out io.Writer, rep kpi.Report) error {
 			if v.Dir == kpi.LowerIsBetter {
 				cmp = "≤ "
 			}
-			target = cmp + formatKPI(v.Unit, &v.Target, false)
+			target = cmp + kpi.Format(v.Unit, &v.Target, false)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", v.Label, formatKPI(v.Unit, v.Value, false), target,
-			statusMark[v.Status], formatKPI(v.Unit, v.Delta, true), v.N)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", v.Label, kpi.Format(v.Unit, v.Value, false), target,
+			statusMark[v.Status], kpi.Format(v.Unit, v.Delta, true), v.N)
 	}
 	return tw.Flush()
-}
-
-// formatKPI writes a value in its unit: shares as percentages, hours and
-// scores with one decimal, counts whole.
-func formatKPI(unit string, v *float64, signed bool) string {
-	if v == nil || math.IsNaN(*v) {
-		return "-"
-	}
-	x := *v
-	sign := ""
-	if signed && x > 0 {
-		sign = "+"
-	}
-	switch unit {
-	case "%":
-		return sign + strconv.FormatFloat(x*100, 'f', 1, 64) + "%"
-	case "pts":
-		return sign + strconv.FormatFloat(x, 'f', 1, 64)
-	case "":
-		return sign + strconv.FormatFloat(x, 'f', 0, 64)
-	case "h":
-		return sign + strconv.FormatFloat(x, 'f', 1, 64) + "h"
-	}
-	return sign + strconv.FormatFloat(x, 'f', 2, 64)
 }

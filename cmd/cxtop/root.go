@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -156,4 +157,16 @@ func unwrapPathError(err error) error {
 // read-only, so they work beside a running cxtop that holds it shared.
 func (a *app) openStore(write bool) (*store.Store, error) {
 	return store.Open(a.dbPath, store.Options{Create: write, ReadOnly: !write})
+}
+
+// timeFlag reads an RFC 3339 time flag in UTC; an empty value means def.
+func timeFlag(name, value string, def time.Time) (time.Time, error) {
+	if value == "" {
+		return def, nil
+	}
+	t, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		return time.Time{}, usagef("%s %q is not an RFC 3339 time (like 2026-01-02T15:04:05Z)", name, value)
+	}
+	return t.UTC(), nil
 }

@@ -43,13 +43,9 @@ give the same records, so running it again rewrites them rather than adding more
 			if tickets < 0 || tickets > maxSimTickets {
 				return usagef("--tickets %d is out of range: use 0 (the default rate) to %d", tickets, maxSimTickets)
 			}
-			end := time.Now().UTC().Truncate(time.Second)
-			if endFlag != "" {
-				t, err := time.Parse(time.RFC3339, endFlag)
-				if err != nil {
-					return usagef("--end %q is not an RFC 3339 time (like 2026-01-02T15:04:05Z)", endFlag)
-				}
-				end = t.UTC()
+			end, err := timeFlag("--end", endFlag, time.Now().UTC().Truncate(time.Second))
+			if err != nil {
+				return err
 			}
 			s, err := a.openStore(true)
 			if err != nil {

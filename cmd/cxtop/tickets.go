@@ -12,6 +12,7 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/tui"
 )
 
 // maxListLimit bounds --limit: beyond it, export is the right tool.
@@ -49,13 +50,9 @@ first), then priority and age. --status done lists done tickets, most recently u
 			if err := checkChoice("--source", f.Source, tax.Sources); err != nil {
 				return err
 			}
-			now := time.Now().UTC()
-			if nowFlag != "" {
-				t, err := time.Parse(time.RFC3339, nowFlag)
-				if err != nil {
-					return usagef("--now %q is not an RFC 3339 time (like 2026-01-02T15:04:05Z)", nowFlag)
-				}
-				now = t
+			now, err := timeFlag("--now", nowFlag, time.Now().UTC())
+			if err != nil {
+				return err
 			}
 			s, err := a.openStore(false)
 			if err != nil {
@@ -126,8 +123,8 @@ func writeTicketTable(out io.Writer, list []*model.Ticket, now time.Time) error 
 		if t.Escalated {
 			flag = "!"
 		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, flag, shortDuration(now.Sub(t.CreatedAt)),
-			slaCell(t, now), t.Priority, t.Status, t.Type+"/"+t.SubType, t.Source, clip(printable(t.Subject), 48))
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, flag, tui.ShortDuration(now.Sub(t.CreatedAt)),
+			slaCell(t, now), t.Priority, t.Status, t.Type+"/"+t.SubType, t.Source, clip(tui.Sanitize(t.Subject), 48))
 	}
 	return tw.Flush()
 }
@@ -144,32 +141,9 @@ func slaCell(t *model.Ticket, now time.Time) string {
 		}
 		return "met"
 	case now.After(t.SLADueAt):
-		return "over " + shortDuration(now.Sub(t.SLADueAt))
+		return "over " + tui.ShortDuration(now.Sub(t.SLADueAt))
 	}
-	return shortDuration(t.SLADueAt.Sub(now))
-}
-
-func shortDuration(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "0m"
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d/time.Hour))
-	}
-	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
-}
-
-// printable drops control characters so text from a remote cannot move the
-// cursor or change colours in the user's terminal.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
+	return tui.ShortDuration(t.SLADueAt.Sub(now))
 }
 
 func clip(s string, n int) string {
