@@ -43,55 +43,52 @@ func Evaluate(st *store.Store, rules []alert.Rule, now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	active, err := st.Alerts(false)
+	stored, err := st.Alerts(true)
 	if err != nil {
 		return 0, err
 	}
-	changed := 0
+	prev := map[string]*alert.Alert{}
+	for i := range stored {
+		prev[stored[i].Key] = &stored[i]
+	}
+	// Decide first, from what was read; write only when something changed,
+	// so an idle console evaluating on a timer does not commit.
+	var changes []alert.Alert
+	keep := func(next *alert.Alert, ok bool) {
+		if ok && next != nil {
+			changes = append(changes, *next)
+		}
+	}
+	for _, rule := range rules {
+		keep(alert.EvaluateKPI(rule, reports[rule.Window], prev[rule.ID], now))
+	}
+	seen := map[string]bool{}
+	for _, t := range tickets {
+		key := "ticket_open_10d/" + t.ID
+		seen[key] = true
+		keep(alert.EvaluateTicket(t, prev[key], now))
+	}
+	// Ticket alerts whose ticket left the queue resolve.
+	for _, a := range stored {
+		if a.TicketID == "" || !a.Active() || seen[a.Key] {
+			continue
+		}
+		t, err := st.Ticket(a.TicketID)
+		if err != nil {
+			continue // gone from the store: leave the alert for a person
+		}
+		keep(alert.EvaluateTicket(t, prev[a.Key], now))
+	}
+	if len(changes) == 0 {
+		return 0, nil
+	}
 	_, err = st.Update(func(w *store.Writer) error {
-		put := func(next *alert.Alert, ok bool) error {
-			if !ok || next == nil {
-				return nil
-			}
-			changed++
-			return w.PutAlert(*next)
-		}
-		for _, rule := range rules {
-			prev, err := w.Alert(rule.ID)
-			if err != nil {
-				return err
-			}
-			if err := put(alert.EvaluateKPI(rule, reports[rule.Window], prev, now)); err != nil {
-				return err
-			}
-		}
-		seen := map[string]bool{}
-		for _, t := range tickets {
-			key := "ticket_open_10d/" + t.ID
-			seen[key] = true
-			prev, err := w.Alert(key)
-			if err != nil {
-				return err
-			}
-			if err := put(alert.EvaluateTicket(t, prev, now)); err != nil {
-				return err
-			}
-		}
-		// Ticket alerts whose ticket left the queue resolve.
-		for _, a := range active {
-			if a.TicketID == "" || seen[a.Key] {
-				continue
-			}
-			t, err := w.Ticket(a.TicketID)
-			if err != nil {
-				continue // gone from the store: leave the alert for a person
-			}
-			prev := a
-			if err := put(alert.EvaluateTicket(t, &prev, now)); err != nil {
+		for _, a := range changes {
+			if err := w.PutAlert(a); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	return changed, err
+	return len(changes), err
 }
