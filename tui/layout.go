@@ -32,9 +32,11 @@ func Layout(w, h int) (mode Mode, queue, gauges Rect) {
 		r := Rect{0, 0, w, body}
 		return ModeTabs, r, r
 	}
-	gw := w * 2 / 5
-	if gw > 64 {
-		gw = 64
+	// The gauges take up to 90 columns: room for a 24-point trend line
+	// beside each KPI on wide terminals.
+	gw := min(w*2/5, 90)
+	if w >= 180 {
+		gw = 90
 	}
 	return ModeSplit, Rect{0, 0, w - gw, body}, Rect{w - gw, 0, gw, body}
 }

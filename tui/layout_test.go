@@ -17,7 +17,7 @@ func TestLayout(t *testing.T) {
 80x24 mode=1 queue={0 0 80 23} gauges={0 0 80 23}
 99x40 mode=1 queue={0 0 99 39} gauges={0 0 99 39}
 100x40 mode=2 queue={0 0 60 39} gauges={60 0 40 39}
-200x60 mode=2 queue={0 0 136 59} gauges={136 0 64 59}
+200x60 mode=2 queue={0 0 110 59} gauges={110 0 90 59}
 `
 	if b.String() != want {
 		t.Fatalf("layout:\n%s\nwant:\n%s", b.String(), want)

@@ -51,6 +51,7 @@ type Model struct {
 	cursor  int // index in the queue
 	rows    int // queue rows that fit
 	report  kpi.Report
+	series  map[string][]*float64
 	alerts  int
 	loaded  bool
 
@@ -107,6 +108,7 @@ type (
 	}
 	kpiMsg struct {
 		report kpi.Report
+		series map[string][]*float64
 		alerts int // active alerts
 		err    error
 	}
@@ -197,11 +199,13 @@ func (m *Model) loadKPIs() tea.Cmd {
 			return kpiMsg{err: err}
 		}
 		var rep kpi.Report
+		var series map[string][]*float64
 		err = st.ViewRollups(func(r *store.Rollups) error {
 			rep = kpi.Compute(r, w, kpi.Defs(), nil)
+			series = kpi.Series(r, w, sparkPoints, kpi.Defs())
 			return nil
 		})
-		return kpiMsg{report: rep, alerts: len(active), err: err}
+		return kpiMsg{report: rep, series: series, alerts: len(active), err: err}
 	}
 }
 
@@ -248,7 +252,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.message = "error: " + msg.err.Error()
 		} else {
-			m.report, m.alerts = msg.report, msg.alerts
+			m.report, m.series, m.alerts = msg.report, msg.series, msg.alerts
 		}
 		return m, nil
 	case detailMsg:

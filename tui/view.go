@@ -198,13 +198,52 @@ func (m *Model) gaugeLines(w int) []string {
 		if w >= 46 {
 			line += " " + fmt.Sprintf("%8s", kpi.Format(v.Unit, v.Delta, true))
 		}
-		line += "  " + m.statusSymbol(v.Status)
+		line += "  " + fit(m.statusSymbol(v.Status), 8)
+		if w >= 58+sparkPoints {
+			line += " " + sparkline(m.series[v.ID])
+		}
 		lines = append(lines, line)
 	}
 	if len(lines) == 0 {
 		lines = append(lines, "computing…")
 	}
 	return lines
+}
+
+// sparkPoints is how many slices of the window a trend line shows.
+const sparkPoints = 24
+
+var sparkRunes = []rune("▁▂▃▄▅▆▇█")
+
+// sparkline draws a series scaled between its own minimum and maximum; a
+// slice without data is a space.
+func sparkline(points []*float64) string {
+	lo, hi := 0.0, 0.0
+	first := true
+	for _, p := range points {
+		if p == nil {
+			continue
+		}
+		if first || *p < lo {
+			lo = *p
+		}
+		if first || *p > hi {
+			hi = *p
+		}
+		first = false
+	}
+	out := make([]rune, len(points))
+	for i, p := range points {
+		switch {
+		case p == nil:
+			out[i] = ' '
+		case hi == lo:
+			out[i] = sparkRunes[len(sparkRunes)/2]
+		default:
+			out[i] = sparkRunes[int((*p-lo)/(hi-lo)*float64(len(sparkRunes)-1)+0.5)]
+		}
+	}
+	return string(out)
 }
 
 // bar draws value against target for shares: filled to the value, with

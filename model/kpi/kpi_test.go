@@ -113,3 +113,20 @@ func TestComputeFormulas(t *testing.T) {
 		t.Errorf("no forms: value should be nil, got %+v", v)
 	}
 }
+
+func TestSeries(t *testing.T) {
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	w, _ := NewWindow(at, 4*time.Hour)
+	from, _ := w.Hours()
+	src := fakeSource{}
+	src.add(model.FeedbackScoreMetric(model.SurveyCSAT, 5), from, 1)
+	src.add(model.FeedbackScoreMetric(model.SurveyCSAT, 1), from+2, 1)
+	src.add(model.FeedbackScoreMetric(model.SurveyCSAT, 5), from+2, 1)
+	got := Series(src, w, 4, Defs())["csat"]
+	if len(got) != 4 || got[0] == nil || *got[0] != 1 || got[1] != nil || *got[2] != 0.5 || got[3] != nil {
+		t.Fatalf("csat series %v", got)
+	}
+	if SeriesStep(w, 4) != time.Hour {
+		t.Fatal("step")
+	}
+}
