@@ -98,6 +98,16 @@ func New(opt Options) (*Model, error) {
 	return m, nil
 }
 
+// Close releases what the session holds (its store subscription); call it
+// once the program has ended. Serving many sessions, each one must be
+// closed, or the store keeps notifying a session nobody watches.
+func (m *Model) Close() {
+	if m.sub != nil {
+		m.sub.Cancel()
+		m.sub = nil
+	}
+}
+
 // Messages from commands.
 type (
 	queueMsg struct {

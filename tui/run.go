@@ -19,9 +19,7 @@ func Run(ctx context.Context, opt Options, in io.Reader, out io.Writer) error {
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out),
 		tea.WithAltScreen(), tea.WithFPS(20))
 	_, err = p.Run()
-	if m.sub != nil {
-		m.sub.Cancel()
-	}
+	m.Close()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // the context ended: a normal stop
 	}
