@@ -11,8 +11,9 @@ import (
 // Config is the content of cxtop's TOML config file. Every section starts
 // from its defaults and the file overrides only what it names.
 type Config struct {
-	Taxonomy Taxonomy   `toml:"taxonomy"`
-	Sync     SyncConfig `toml:"sync"`
+	Taxonomy Taxonomy      `toml:"taxonomy"`
+	Sync     SyncConfig    `toml:"sync"`
+	Console  ConsoleConfig `toml:"console"`
 }
 
 // DefaultConfig is the configuration used when no file exists.

@@ -25,6 +25,9 @@ type Theme struct {
 	Breach   lipgloss.Style
 	Status   lipgloss.Style // the status bar
 	Border   lipgloss.Style // pane frames
+	// FocusBorder frames the pane that has the focus; its title is also
+	// marked, so focus shows without colour.
+	FocusBorder lipgloss.Style
 }
 
 type palette struct{ fg, muted, accent, selBg, selFg, ok, warn, breach, barBg, barFg string }
@@ -45,16 +48,17 @@ func New(name string, r *lipgloss.Renderer) (Theme, error) {
 	}
 	c := func(s string) lipgloss.Color { return lipgloss.Color(s) }
 	return Theme{
-		Name:     name,
-		Title:    r.NewStyle().Bold(true).Foreground(c(p.accent)),
-		Header:   r.NewStyle().Bold(true).Foreground(c(p.muted)),
-		Selected: r.NewStyle().Reverse(true).Foreground(c(p.selFg)).Background(c(p.selBg)),
-		Muted:    r.NewStyle().Foreground(c(p.muted)),
-		OK:       r.NewStyle().Foreground(c(p.ok)),
-		Warn:     r.NewStyle().Bold(true).Foreground(c(p.warn)),
-		Breach:   r.NewStyle().Bold(true).Foreground(c(p.breach)),
-		Status:   r.NewStyle().Foreground(c(p.barFg)).Background(c(p.barBg)),
-		Border:   r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(c(p.muted)),
+		Name:        name,
+		Title:       r.NewStyle().Bold(true).Foreground(c(p.accent)),
+		Header:      r.NewStyle().Bold(true).Foreground(c(p.muted)),
+		Selected:    r.NewStyle().Reverse(true).Foreground(c(p.selFg)).Background(c(p.selBg)),
+		Muted:       r.NewStyle().Foreground(c(p.muted)),
+		OK:          r.NewStyle().Foreground(c(p.ok)),
+		Warn:        r.NewStyle().Bold(true).Foreground(c(p.warn)),
+		Breach:      r.NewStyle().Bold(true).Foreground(c(p.breach)),
+		Status:      r.NewStyle().Foreground(c(p.barFg)).Background(c(p.barBg)),
+		Border:      r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(c(p.muted)),
+		FocusBorder: r.NewStyle().Border(lipgloss.ThickBorder()).BorderForeground(c(p.accent)),
 	}, nil
 }
 

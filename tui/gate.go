@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/store"
 )
 
@@ -47,4 +48,13 @@ func (g *Gate) Apply(t *model.Ticket, kind string, fill func(*model.Action)) (*m
 		fill(&a)
 	}
 	return g.Store.ApplyAction(&g.Taxonomy, a)
+}
+
+// Ack acknowledges an alert as the session's user. Acknowledging is a
+// write like triage: only a lead may.
+func (g *Gate) Ack(key string) (alert.Alert, error) {
+	if g.Role != RoleLead || g.Store == nil || g.Store.ReadOnly() {
+		return alert.Alert{}, ErrReadOnly
+	}
+	return g.Store.AckAlert(key, g.User, g.Now().UTC())
 }

@@ -4,17 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/alert"
-	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/theme"
@@ -33,43 +29,51 @@ type Options struct {
 	Sync func() string
 	// Window is the span of the gauges (default 24h).
 	Window time.Duration
+	// Targets override KPI targets by id.
+	Targets map[string]float64
 }
 
-// Model is the root of the console.
+// savedView is a config view with its filter read.
+type savedView struct {
+	name, text string
+	filter     store.TicketFilter
+}
+
+// Model is the root of the console: it owns the panes, routes messages to
+// them, lays them out and keeps the status bar.
 type Model struct {
-	opt   Options
-	th    theme.Theme
-	keys  KeyMap
-	gate  *Gate
-	sub   *store.Subscription
-	width int
-	hgt   int
+	opt    Options
+	env    *env
+	th     theme.Theme
+	keys   KeyMap
+	gate   *Gate
+	sub    *store.Subscription
+	width  int
+	height int
+	frame  Frame
 
-	tickets []*model.Ticket
-	total   int
-	offset  int // index of tickets[0] in the queue
-	cursor  int // index in the queue
-	rows    int // queue rows that fit
-	report  kpi.Report
-	series  map[string][]*float64
-	alerts  int
-	loaded  bool
+	queue  *queuePane
+	gauges *gaugesPane
+	trends *trendsPane
+	alerts *alertsPane
+	detail *detailPane
+	panes  [numPanes]Pane
 
-	searching bool
-	search    textinput.Model
-	query     string // active search, "" for the queue
-
-	detail   *model.Ticket
-	feedback []*model.Feedback
-	tab      int // pane shown in tab mode: 0 queue, 1 gauges
-	help     bool
-	message  string
-	updated  time.Time
-	loading  bool
-	dirty    bool // a change arrived while loading
+	focus      PaneID
+	side       PaneID // the side pane shown in two columns
+	showDetail bool
+	help       bool
+	prompt     prompt
+	views      []savedView
+	view       int // index in views, -1 for none
+	message    string
+	updated    time.Time
+	refreshing bool
+	dirty      bool // a change arrived during a refresh
 }
 
-// New builds the console's root model.
+// New builds the console's root model. A config the console cannot use
+// (an unknown key action, a saved view's bad filter) is an error.
 func New(opt Options) (*Model, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -83,6 +87,9 @@ func New(opt Options) (*Model, error) {
 	if opt.Theme == "" {
 		opt.Theme = theme.Default(opt.Renderer)
 	}
+	if opt.Config.Taxonomy.Statuses == nil {
+		opt.Config.Taxonomy = model.DefaultTaxonomy()
+	}
 	th, err := theme.New(opt.Theme, opt.Renderer)
 	if err != nil {
 		return nil, err
@@ -90,11 +97,26 @@ func New(opt Options) (*Model, error) {
 	if opt.User == "" {
 		opt.User = string(opt.Role)
 	}
-	ti := textinput.New()
-	ti.Prompt = "/"
-	ti.CharLimit = 100
-	m := &Model{opt: opt, th: th, keys: DefaultKeys(), search: ti,
+	m := &Model{opt: opt, th: th, keys: DefaultKeys(), view: -1, side: PaneGauges,
 		gate: &Gate{Role: opt.Role, Store: opt.Store, Taxonomy: opt.Config.Taxonomy, User: opt.User, Now: opt.Now}}
+	if err := m.keys.Rebind(opt.Config.Console.Keys); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	for i, v := range opt.Config.Console.Views {
+		f, err := ParseFilter(v.Filter)
+		if err != nil {
+			return nil, fmt.Errorf("config: console.views[%d] %q: %w", i, v.Name, err)
+		}
+		m.views = append(m.views, savedView{name: v.Name, text: v.Filter, filter: f})
+	}
+	m.env = &env{st: opt.Store, cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys}
+	m.queue = newQueuePane(m.env)
+	m.gauges = newGaugesPane(m.env, opt.Window)
+	m.trends = newTrendsPane(m.env, opt.Targets)
+	m.alerts = newAlertsPane(m.env)
+	m.detail = newDetailPane(m.env)
+	m.panes = [numPanes]Pane{m.queue, m.gauges, m.trends, m.alerts}
+	m.queue.SetFocus(true)
 	return m, nil
 }
 
@@ -110,43 +132,51 @@ func (m *Model) Close() {
 
 // Messages from commands.
 type (
-	queueMsg struct {
-		tickets []*model.Ticket
-		total   int
-		offset  int
-		err     error
-	}
-	kpiMsg struct {
-		report kpi.Report
-		series map[string][]*float64
-		alerts int // active alerts
+	// refreshMsg is one consistent reload of every pane's data.
+	refreshMsg struct {
+		queue  queueData
+		kpi    kpiData
+		trends trendsData
+		alerts alertsData
+		detail *detailData
 		err    error
-	}
-	detailMsg struct {
-		ticket   *model.Ticket
-		feedback []*model.Feedback
-		err      error
 	}
 	changeMsg struct{}
 	tickMsg   struct{}
+	errMsg    struct {
+		what string
+		err  error
+	}
 	actionMsg struct {
 		what string
 		t    *model.Ticket
 		err  error
 	}
+	ackMsg struct {
+		a   alert.Alert
+		err error
+	}
 )
 
-// Init starts the first loads, the change subscription and the clock.
+// reportErr turns a failed load into a status-bar message.
+func reportErr(what string, err error) tea.Cmd {
+	return func() tea.Msg { return errMsg{what: what, err: err} }
+}
+
+// Init starts the first load, the change subscription and the clock.
 func (m *Model) Init() tea.Cmd {
 	if m.opt.Store != nil {
 		m.sub = m.opt.Store.Subscribe()
 	}
-	m.loading = true
-	return tea.Batch(m.loadQueue(), m.loadKPIs(), m.waitChange(), tick())
+	return tea.Batch(m.refresh(), m.waitChange(), tick())
 }
 
+// refreshEvery is how often the console reloads without a change: the
+// windows and SLA countdowns move with the clock.
+const refreshEvery = 5 * time.Second
+
 func tick() tea.Cmd {
-	return tea.Tick(5*time.Second, func(time.Time) tea.Msg { return tickMsg{} })
+	return tea.Tick(refreshEvery, func(time.Time) tea.Msg { return tickMsg{} })
 }
 
 // waitChange turns the next store notification into a message; it re-arms
@@ -165,69 +195,36 @@ func (m *Model) waitChange() tea.Cmd {
 	}
 }
 
-// searchLimit bounds how many queue rows a search looks through.
-const searchLimit = 20000
-
-func (m *Model) loadQueue() tea.Cmd {
-	st, offset, rows, query := m.opt.Store, m.offset, max(m.rows, 1), strings.ToLower(m.query)
-	return func() tea.Msg {
-		if query != "" {
-			all, err := st.Tickets(store.TicketQuery{Limit: searchLimit})
-			var hits []*model.Ticket
-			for _, t := range all {
-				if strings.Contains(strings.ToLower(t.ID+" "+t.Subject+" "+t.CustomerID), query) {
-					hits = append(hits, t)
-				}
-			}
-			return queueMsg{tickets: hits, total: len(hits), offset: 0, err: err}
-		}
-		total, err := st.OpenTickets()
-		if err != nil {
-			return queueMsg{err: err}
-		}
-		page, err := st.Tickets(store.TicketQuery{Offset: offset, Limit: rows})
-		return queueMsg{tickets: page, total: total, offset: offset, err: err}
-	}
-}
-
-func (m *Model) loadKPIs() tea.Cmd {
-	st, now, window, lead := m.opt.Store, m.opt.Now(), m.opt.Window, m.opt.Role == RoleLead
-	return func() tea.Msg {
-		// A lead session evaluates the alert rules; viewers read what
-		// was stored.
-		if lead && !st.ReadOnly() {
-			if _, err := engine.Evaluate(st, alert.DefaultRules(), now); err != nil {
-				return kpiMsg{err: err}
-			}
-		}
-		active, err := st.Alerts(false)
-		if err != nil {
-			return kpiMsg{err: err}
-		}
-		w, err := kpi.NewWindow(now, window)
-		if err != nil {
-			return kpiMsg{err: err}
-		}
-		var rep kpi.Report
-		var series map[string][]*float64
-		err = st.ViewRollups(func(r *store.Rollups) error {
-			rep = kpi.Compute(r, w, kpi.Defs(), nil)
-			series = kpi.Series(r, w, sparkPoints, kpi.Defs())
-			return nil
-		})
-		return kpiMsg{report: rep, series: series, alerts: len(active), err: err}
-	}
-}
-
-func (m *Model) loadDetail(id string) tea.Cmd {
+// refresh reloads every pane in one command. A lead session evaluates the
+// alert rules first; viewers read what was stored. While one refresh runs,
+// changes only mark the model dirty: a burst of commits costs one more
+// refresh, not one each.
+func (m *Model) refresh() tea.Cmd {
 	st := m.opt.Store
+	if st == nil {
+		return nil
+	}
+	m.refreshing = true
+	queue, trends := m.queue.fetch(), m.trends.fetch()
+	now, window, targets := m.opt.Now(), m.opt.Window, m.opt.Targets
+	evaluate := m.opt.Role == RoleLead && !st.ReadOnly()
+	detailID := ""
+	if m.showDetail && m.detail.ticket() != nil {
+		detailID = m.detail.ticket().ID
+	}
 	return func() tea.Msg {
-		t, err := st.Ticket(id)
-		if err != nil {
-			return detailMsg{err: err}
+		var r refreshMsg
+		if evaluate {
+			if _, err := engine.Evaluate(st, alert.DefaultRules(), now); err != nil {
+				r.err = fmt.Errorf("alert rules: %w", err)
+			}
 		}
-		fb, err := st.FeedbackForTicket(id)
-		return detailMsg{ticket: t, feedback: fb, err: err}
+		r.queue, r.kpi, r.trends, r.alerts = queue(), fetchKPIs(st, now, window, targets), trends(), fetchAlerts(st)
+		if detailID != "" {
+			d := fetchDetail(st, detailID)
+			r.detail = &d
+		}
+		return r
 	}
 }
 
@@ -235,57 +232,64 @@ func (m *Model) loadDetail(id string) tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.hgt = msg.Width, msg.Height
-		_, q, _ := Layout(m.width, m.hgt)
-		rows := max(q.H-3, 1) // title, header, border
-		if rows != m.rows {
-			m.rows = rows
-			return m, m.loadQueue()
+		m.width, m.height = msg.Width, msg.Height
+		rows, points := m.queue.rows(), m.trends.points()
+		m.layout()
+		var cmds []tea.Cmd
+		if m.queue.rows() != rows {
+			cmds = append(cmds, m.queue.load())
 		}
-		return m, nil
-	case queueMsg:
-		m.loading = false
+		if m.trends.points() != points {
+			cmds = append(cmds, m.trends.load())
+		}
+		return m, tea.Batch(cmds...)
+	case refreshMsg:
+		m.refreshing = false
+		m.updated = m.opt.Now()
+		var cmds []tea.Cmd
+		for _, part := range []tea.Msg{msg.queue, msg.kpi, msg.trends, msg.alerts} {
+			cmds = append(cmds, m.broadcast(part))
+		}
+		if msg.detail != nil {
+			_, cmd := m.detail.Update(*msg.detail)
+			cmds = append(cmds, cmd)
+		}
 		if msg.err != nil {
-			m.message = "error: " + msg.err.Error()
-		} else {
-			m.tickets, m.total, m.offset, m.loaded = msg.tickets, msg.total, msg.offset, true
-			m.cursor = min(m.cursor, max(m.total-1, 0))
-			m.updated = m.opt.Now()
+			m.message = "error: " + Sanitize(msg.err.Error())
 		}
 		if m.dirty {
 			m.dirty = false
-			m.loading = true
-			return m, tea.Batch(m.loadQueue(), m.loadKPIs())
-		}
-		return m, nil
-	case kpiMsg:
-		if msg.err != nil {
-			m.message = "error: " + msg.err.Error()
-		} else {
-			m.report, m.series, m.alerts = msg.report, msg.series, msg.alerts
-		}
-		return m, nil
-	case detailMsg:
-		if msg.err != nil {
-			m.message = "error: " + msg.err.Error()
-			return m, nil
-		}
-		m.detail, m.feedback = msg.ticket, msg.feedback
-		return m, nil
-	case changeMsg:
-		cmds := []tea.Cmd{m.waitChange()}
-		if m.loading {
-			m.dirty = true
-		} else {
-			m.loading = true
-			cmds = append(cmds, m.loadQueue(), m.loadKPIs())
-		}
-		if m.detail != nil {
-			cmds = append(cmds, m.loadDetail(m.detail.ID))
+			cmds = append(cmds, m.refresh())
 		}
 		return m, tea.Batch(cmds...)
+	case queueData, trendsData, kpiData, alertsData, selectKPIMsg:
+		if sel, ok := msg.(selectKPIMsg); ok && sel.focus {
+			m.setFocus(PaneTrends)
+		}
+		return m, m.broadcast(msg)
+	case detailData:
+		_, cmd := m.detail.Update(msg)
+		if msg.err == nil {
+			m.showDetail = true
+		}
+		return m, cmd
+	case openTicketMsg:
+		st, id := m.opt.Store, msg.id
+		return m, func() tea.Msg { return fetchDetail(st, id) }
+	case errMsg:
+		m.message = msg.what + ": " + Sanitize(msg.err.Error())
+		return m, nil
+	case changeMsg:
+		if m.refreshing {
+			m.dirty = true
+			return m, m.waitChange()
+		}
+		return m, tea.Batch(m.waitChange(), m.refresh())
 	case tickMsg:
-		return m, tea.Batch(tick(), m.loadKPIs())
+		if m.refreshing {
+			return m, tick() // the refresh under way is as good
+		}
+		return m, tea.Batch(tick(), m.refresh())
 	case actionMsg:
 		switch {
 		case errors.Is(msg.err, ErrReadOnly):
@@ -296,142 +300,70 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.message = fmt.Sprintf("%s %s: saved, pending sync", msg.t.ID, msg.what)
 		}
 		return m, nil
+	case ackMsg:
+		switch {
+		case errors.Is(msg.err, ErrReadOnly):
+			m.message = "read-only: acknowledging needs a lead session"
+		case msg.err != nil:
+			m.message = "acknowledge failed: " + Sanitize(msg.err.Error())
+		default:
+			m.message = "acknowledged " + msg.a.Key
+		}
+		return m, nil
 	case tea.KeyMsg:
 		return m.updateKey(msg)
 	}
-	return m, nil
-}
-
-func (m *Model) selected() *model.Ticket {
-	if m.detail != nil {
-		return m.detail
-	}
-	i := m.cursor - m.offset
-	if i < 0 || i >= len(m.tickets) {
-		return nil
-	}
-	return m.tickets[i]
-}
-
-func (m *Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	if m.searching {
-		switch msg.String() {
-		case "enter":
-			m.searching = false
-			m.query = strings.TrimSpace(m.search.Value())
-			m.cursor, m.offset = 0, 0
-			return m, m.loadQueue()
-		case "esc":
-			m.searching = false
-			return m, nil
-		}
+	if m.prompt.active() { // the cursor's blink
 		var cmd tea.Cmd
-		m.search, cmd = m.search.Update(msg)
+		m.prompt.input, cmd = m.prompt.input.Update(msg)
 		return m, cmd
 	}
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Quit):
-		return m, tea.Quit
-	case key.Matches(msg, k.Help):
-		m.help = !m.help
-	case key.Matches(msg, k.Back):
-		switch {
-		case m.help:
-			m.help = false
-		case m.detail != nil:
-			m.detail = nil
-		case m.query != "":
-			m.query, m.cursor, m.offset = "", 0, 0
-			m.search.SetValue("")
-			return m, m.loadQueue()
-		}
-	case key.Matches(msg, k.Down):
-		return m, m.move(1)
-	case key.Matches(msg, k.Up):
-		return m, m.move(-1)
-	case key.Matches(msg, k.PageDown):
-		return m, m.move(m.rows)
-	case key.Matches(msg, k.PageUp):
-		return m, m.move(-m.rows)
-	case key.Matches(msg, k.Open):
-		if t := m.selected(); t != nil && m.detail == nil {
-			return m, m.loadDetail(t.ID)
-		}
-	case key.Matches(msg, k.Search):
-		m.searching = true
-		m.search.Focus()
-		return m, textinput.Blink
-	case key.Matches(msg, k.Tab):
-		switch msg.String() {
-		case "1":
-			m.tab = 0
-		case "2":
-			m.tab = 1
-		default:
-			m.tab = 1 - m.tab
-		}
-	case key.Matches(msg, k.Theme):
-		if th, err := theme.New(theme.Next(m.th.Name), m.opt.Renderer); err == nil {
-			m.th = th
-			m.message = "theme " + th.Name
-		}
-	case key.Matches(msg, k.Refresh):
-		return m, tea.Batch(m.loadQueue(), m.loadKPIs())
-	case key.Matches(msg, k.Escalate):
-		return m, m.triage("escalate", model.ActionEscalate, nil)
-	case key.Matches(msg, k.Status):
-		t := m.selected()
-		if t == nil {
-			return m, nil
-		}
-		next := nextStatus(m.opt.Config.Taxonomy.Statuses, t.Status)
-		return m, m.triage("status "+next, model.ActionStatus, func(a *model.Action) { a.Status = next })
-	}
 	return m, nil
 }
 
-func nextStatus(statuses []string, cur string) string {
-	for i, s := range statuses {
-		if s == cur {
-			return statuses[(i+1)%len(statuses)]
-		}
-	}
-	return statuses[0]
+// settled reports whether no load is under way: what is on screen is what
+// the store holds (tests wait for it before comparing frames).
+func (m *Model) settled() bool {
+	return !m.refreshing && m.queue.shown == m.queue.gen && m.trends.loaded == m.trends.gen
 }
 
-// triage sends one action through the gate, in a command: the write is a
-// store transaction and must not block Update.
-func (m *Model) triage(what, kind string, fill func(*model.Action)) tea.Cmd {
-	t := m.selected()
-	if t == nil {
-		return nil
+// broadcast hands a data message to every pane.
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, p := range m.panes {
+		var cmd tea.Cmd
+		m.panes[i], cmd = p.Update(msg)
+		cmds = append(cmds, cmd)
 	}
-	if m.gate.Role != RoleLead {
-		m.message = "read-only: " + what + " needs a lead session"
-		return nil
-	}
-	gate := m.gate
-	return func() tea.Msg {
-		n, err := gate.Apply(t, kind, fill)
-		return actionMsg{what: what, t: n, err: err}
-	}
+	return tea.Batch(cmds...)
 }
 
-// move moves the cursor and loads the page it lands on when needed.
-func (m *Model) move(delta int) tea.Cmd {
-	if m.total == 0 || m.detail != nil {
-		return nil
+// layout places the panes for the terminal size and the focus.
+func (m *Model) layout() {
+	show := m.focus
+	if show == PaneQueue {
+		show = m.side
 	}
-	m.cursor = min(max(m.cursor+delta, 0), m.total-1)
-	if m.query != "" {
-		return nil // search results are all loaded
+	if mode := Layout(m.width, m.height, PaneQueue).Mode; mode == ModeTabs {
+		show = m.focus
 	}
-	if m.cursor < m.offset || m.cursor >= m.offset+m.rows {
-		m.offset = max(m.cursor-m.rows/2, 0)
-		return m.loadQueue()
+	m.frame = Layout(m.width, m.height, show)
+	for id, p := range m.panes {
+		r := m.frame.Panes[id]
+		p.SetSize(r.W, r.H)
 	}
-	return nil
+	m.detail.SetSize(m.width, max(m.height-1, 0))
+}
+
+// setFocus gives a pane the focus (and, in two columns, the side).
+func (m *Model) setFocus(id PaneID) {
+	m.panes[m.focus].SetFocus(false)
+	m.focus = id
+	if id != PaneQueue {
+		m.side = id
+	}
+	m.panes[id].SetFocus(true)
+	m.layout()
 }
 
 func (m *Model) storeName() string {

@@ -1,0 +1,211 @@
+package tui
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store"
+)
+
+// openTicketMsg asks the root to show one ticket's detail.
+type openTicketMsg struct{ id string }
+
+// detailData is one ticket with what the detail view shows beside it.
+type detailData struct {
+	ticket   *model.Ticket
+	feedback []*model.Feedback // about this ticket (surveys, the chatbot rating)
+	customer []*model.Feedback // the customer's other answers
+	pending  int               // triage actions waiting in the outbox
+	err      error
+}
+
+// maxCustomerFeedback bounds the customer's other answers shown.
+const maxCustomerFeedback = 10
+
+func fetchDetail(st *store.Store, id string) detailData {
+	t, err := st.Ticket(id)
+	if err != nil {
+		return detailData{err: err}
+	}
+	d := detailData{ticket: t}
+	if d.feedback, d.err = st.FeedbackForTicket(id); d.err != nil {
+		return d
+	}
+	if t.CustomerID != "" {
+		recs, err := st.CustomerRecords(t.CustomerID)
+		if err != nil {
+			return detailData{err: err}
+		}
+		for _, r := range recs {
+			if f := r.Feedback; f != nil && f.TicketID != id {
+				d.customer = append(d.customer, f)
+			}
+		}
+		sort.Slice(d.customer, func(i, j int) bool { return d.customer[i].At.After(d.customer[j].At) })
+		d.customer = d.customer[:min(len(d.customer), maxCustomerFeedback)]
+	}
+	entries, err := st.Outbox(0)
+	if err != nil {
+		return detailData{err: err}
+	}
+	for _, e := range entries {
+		if actionTicket(e) == id {
+			d.pending++
+		}
+	}
+	return d
+}
+
+// actionTicket is the ticket a triage entry of the outbox is about.
+func actionTicket(e store.OutboxEntry) string {
+	if e.Kind != store.OutboxAction {
+		return ""
+	}
+	var a struct {
+		TicketID string `json:"ticket_id"`
+	}
+	if json.Unmarshal(e.Payload, &a) != nil {
+		return ""
+	}
+	return a.TicketID
+}
+
+// detailPane shows one ticket: fields, sync state, history, its feedback
+// (including a chatbot conversation's rating) and the customer's other
+// answers. It scrolls.
+type detailPane struct {
+	env  *env
+	w, h int
+	d    detailData
+	top  int
+	view string
+}
+
+func newDetailPane(e *env) *detailPane { return &detailPane{env: e} }
+
+func (p *detailPane) SetSize(w, h int) { p.w, p.h = w, h; p.render() }
+func (p *detailPane) SetFocus(bool)    {}
+
+func (p *detailPane) KeyMap() []key.Binding {
+	k := p.env.keys
+	return append([]key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Back}, k.triage()...)
+}
+
+func (p *detailPane) ticket() *model.Ticket { return p.d.ticket }
+
+func (p *detailPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case detailData:
+		if msg.err != nil {
+			return p, reportErr("ticket", msg.err)
+		}
+		if p.d.ticket == nil || msg.ticket.ID != p.d.ticket.ID {
+			p.top = 0
+		}
+		p.d = msg
+	case tea.KeyMsg:
+		k := p.env.keys
+		page := max(p.h-4, 1)
+		switch {
+		case key.Matches(msg, k.Down):
+			p.top++
+		case key.Matches(msg, k.Up):
+			p.top--
+		case key.Matches(msg, k.PageDown):
+			p.top += page
+		case key.Matches(msg, k.PageUp):
+			p.top -= page
+		default:
+			return p, nil
+		}
+	case themeMsg, clockMsg:
+	default:
+		return p, nil
+	}
+	p.render()
+	return p, nil
+}
+
+func (p *detailPane) render() {
+	t := p.d.ticket
+	if t == nil || p.w <= 0 || p.h <= 0 {
+		p.view = ""
+		return
+	}
+	lines := p.lines(p.w - 4)
+	p.top = min(max(p.top, 0), max(len(lines)-(p.h-3), 0))
+	p.view = p.env.frame("Ticket "+Sanitize(t.ID)+"   (esc back, j/k scroll)", lines[p.top:], p.w, p.h, true)
+}
+
+func (p *detailPane) syncState() string {
+	t := p.d.ticket
+	switch {
+	case p.d.pending > 0:
+		return fmt.Sprintf("↑ pending: %d change(s) waiting for sync", p.d.pending)
+	case len(t.History) > 0 && t.History[len(t.History)-1].Field == "conflict":
+		return "✗ conflict: the remote refused the last change (see history)"
+	}
+	return "✓ synced"
+}
+
+func (p *detailPane) lines(w int) []string {
+	t := p.d.ticket
+	th := p.env.th
+	now := p.env.now()
+	field := func(k, v string) string { return fit(th.Header.Render(fit(k, 12))+" "+Sanitize(v), w) }
+	escalated := ""
+	if t.Escalated {
+		escalated = "  (! escalated)"
+	}
+	lines := []string{
+		Sanitize(t.Subject), "",
+		field("status", t.Status+escalated),
+		field("type", t.Type+" / "+t.SubType),
+		field("priority", t.Priority+"   SLA "+slaCell(t, now)),
+		field("source", t.Source+"   touchpoint "+t.Touchpoint),
+		field("owner", t.Department+" / "+t.Assignee),
+		field("customer", t.CustomerID+" ("+t.Segment+")"),
+		field("created", model.FormatTime(t.CreatedAt)),
+		field("sync", p.syncState()+fmt.Sprintf("   version %d", t.Version)),
+	}
+	if t.Description != "" {
+		lines = append(lines, "", fit(Sanitize(t.Description), w))
+	}
+	lines = append(lines, "", th.Header.Render("history"))
+	for _, c := range t.History {
+		change := Sanitize(c.Old) + " → " + Sanitize(c.New)
+		if c.Field == "note" {
+			change = Sanitize(c.New)
+		}
+		lines = append(lines, fit(fmt.Sprintf("  %s  %-10s %-10s %s", c.At.UTC().Format("Jan 02 15:04"),
+			Sanitize(c.By), Sanitize(c.Field), change), w))
+	}
+	lines = append(lines, "", th.Header.Render("feedback on this ticket"))
+	lines = append(lines, feedbackLines(p.d.feedback, w)...)
+	lines = append(lines, "", th.Header.Render("the customer's other answers (newest first)"))
+	lines = append(lines, feedbackLines(p.d.customer, w)...)
+	return lines
+}
+
+func feedbackLines(fb []*model.Feedback, w int) []string {
+	if len(fb) == 0 {
+		return []string{"  none"}
+	}
+	var lines []string
+	for _, f := range fb {
+		what := f.Survey
+		if f.Survey == model.SurveyBot {
+			what = "chatbot"
+		}
+		lines = append(lines, fit(fmt.Sprintf("  %s  %-8s %2d  %-12s %s", f.At.UTC().Format("Jan 02 15:04"), what, f.Score,
+			Sanitize(f.Touchpoint), Sanitize(f.Comment)), w))
+	}
+	return lines
+}
+
+func (p *detailPane) View() string { return p.view }

@@ -1,0 +1,42 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/textinput"
+)
+
+// promptKind is what a line typed at the bottom of the console is for.
+type promptKind int
+
+const (
+	promptNone promptKind = iota
+	promptSearch
+	promptFilter
+	promptAssign
+	promptType
+	promptNote
+)
+
+// prompt is the one-line input that replaces the status bar while the user
+// types a search, a filter, an assignee, a type or a note.
+type prompt struct {
+	kind     promptKind
+	ticket   string // the ticket a triage prompt is about
+	hint     string // what may be typed, shown after the input
+	input    textinput.Model
+	previous string // the value before, restored by esc
+}
+
+func (p *prompt) active() bool { return p.kind != promptNone }
+
+// open starts a prompt with a label, an initial value and a hint.
+func (p *prompt) open(kind promptKind, label, value, hint, ticket string) {
+	ti := textinput.New()
+	ti.Prompt = label
+	ti.CharLimit = 500
+	ti.SetValue(value)
+	ti.CursorEnd()
+	ti.Focus()
+	*p = prompt{kind: kind, ticket: ticket, hint: hint, input: ti, previous: value}
+}
+
+func (p *prompt) close() { *p = prompt{} }

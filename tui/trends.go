@@ -1,0 +1,246 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/guptarohit/asciigraph"
+
+	"github.com/cxtop/cxtop/model/kpi"
+	"github.com/cxtop/cxtop/store"
+)
+
+// trendRanges are the spans the trends pane switches between with its
+// range key.
+var trendRanges = []time.Duration{24 * time.Hour, 7 * 24 * time.Hour, 30 * 24 * time.Hour, 90 * 24 * time.Hour}
+
+// maxChartRows is the tallest the chart grows: taller adds axis labels,
+// not information.
+const maxChartRows = 12
+
+// chartAxis is the room asciigraph's y-axis labels take left of the plot.
+const chartAxis = 10
+
+// trendsData is every KPI as a series over one range.
+type trendsData struct {
+	gen    int
+	series map[string][]*float64
+	step   time.Duration
+	err    error
+}
+
+// trendsPane draws the focused KPI as a line chart with its target over
+// the chosen range, and a sparkline of every KPI below it when there is
+// room.
+type trendsPane struct {
+	env     *env
+	w, h    int
+	focused bool
+	targets map[string]float64
+
+	rangeIdx int
+	kpiID    string
+	series   map[string][]*float64
+	step     time.Duration
+	gen      int
+	loaded   int // the gen of the series shown
+	view     string
+}
+
+func newTrendsPane(e *env, targets map[string]float64) *trendsPane {
+	return &trendsPane{env: e, kpiID: "csat", targets: targets}
+}
+
+func (p *trendsPane) SetSize(w, h int) { p.w, p.h = w, h; p.render() }
+func (p *trendsPane) SetFocus(f bool)  { p.focused = f; p.render() }
+
+func (p *trendsPane) KeyMap() []key.Binding {
+	k := p.env.keys
+	return []key.Binding{k.Up, k.Down, k.Range}
+}
+
+func (p *trendsPane) span() time.Duration { return trendRanges[p.rangeIdx] }
+
+// points is how many slices of the range the chart can show: one a
+// column, at most one an hour.
+func (p *trendsPane) points() int {
+	hours := int(p.span() / time.Hour)
+	return max(min(p.w-4-chartAxis, hours), 2)
+}
+
+func (p *trendsPane) fetch() func() trendsData {
+	p.gen++
+	st, gen, now, span, n := p.env.st, p.gen, p.env.now(), p.span(), p.points()
+	return func() trendsData {
+		w, err := kpi.NewWindow(now, span)
+		if err != nil {
+			return trendsData{gen: gen, err: err}
+		}
+		d := trendsData{gen: gen, step: kpi.SeriesStep(w, n)}
+		d.err = st.ViewRollups(func(r *store.Rollups) error {
+			d.series = kpi.Series(r, w, n, kpi.Defs())
+			return nil
+		})
+		return d
+	}
+}
+
+func (p *trendsPane) load() tea.Cmd {
+	f := p.fetch()
+	return func() tea.Msg { return f() }
+}
+
+func (p *trendsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case trendsData:
+		if msg.gen != p.gen {
+			return p, nil
+		}
+		if msg.err != nil {
+			return p, reportErr("trends", msg.err)
+		}
+		p.series, p.step, p.loaded = msg.series, msg.step, msg.gen
+	case selectKPIMsg:
+		p.kpiID = msg.id
+	case tea.KeyMsg:
+		k := p.env.keys
+		switch {
+		case key.Matches(msg, k.Down):
+			p.kpiID = p.neighbour(1)
+		case key.Matches(msg, k.Up):
+			p.kpiID = p.neighbour(-1)
+		default:
+			return p, nil
+		}
+	case themeMsg:
+	default:
+		return p, nil
+	}
+	p.render()
+	return p, nil
+}
+
+// nextRange switches to the next range and loads it.
+func (p *trendsPane) nextRange() tea.Cmd {
+	p.rangeIdx = (p.rangeIdx + 1) % len(trendRanges)
+	p.render()
+	return p.load()
+}
+
+// neighbour is the KPI delta places from the charted one.
+func (p *trendsPane) neighbour(delta int) string {
+	defs := kpi.Defs()
+	for i, d := range defs {
+		if d.ID == p.kpiID {
+			return defs[min(max(i+delta, 0), len(defs)-1)].ID
+		}
+	}
+	return defs[0].ID
+}
+
+func (p *trendsPane) def() kpi.Def {
+	for _, d := range kpi.Defs() {
+		if d.ID == p.kpiID {
+			if t, ok := p.targets[d.ID]; ok {
+				d.Target = t
+			}
+			return d
+		}
+	}
+	return kpi.Defs()[0]
+}
+
+func (p *trendsPane) render() {
+	if p.w <= 0 || p.h <= 0 {
+		p.view = ""
+		return
+	}
+	d := p.def()
+	title := fmt.Sprintf("3 Trend: %s, %s (r: range)", d.Label, ShortDuration(p.span()))
+	if p.loaded != p.gen {
+		title = fmt.Sprintf("3 Trend: %s, loading %s…", d.Label, ShortDuration(p.span()))
+	}
+	p.view = p.env.frame(title, p.lines(d, p.w-4, p.h-3), p.w, p.h, p.focused)
+}
+
+// lines is the chart, then sparklines while rows remain.
+func (p *trendsPane) lines(d kpi.Def, w, rows int) []string {
+	if p.series == nil {
+		return []string{"computing…"}
+	}
+	// The chart takes up to maxChartRows; sparklines of the other KPIs
+	// fill what is left when at least a few fit.
+	defs := kpi.Defs()
+	chartRows := min(rows-1, maxChartRows) // one row for the caption
+	sparkRows := min(len(defs), rows-chartRows-2)
+	if sparkRows < 3 {
+		sparkRows, chartRows = 0, rows-1
+	}
+	lines := chart(d, p.series[d.ID], w, chartRows)
+	lines = append(lines, p.env.th.Muted.Render(fit(caption(d, p.step), w)))
+	if sparkRows > 0 {
+		lines = append(lines, "")
+	}
+	for _, sd := range defs[:sparkRows] {
+		mark := "  "
+		if sd.ID == d.ID {
+			mark = "▸ "
+		}
+		lines = append(lines, mark+fit(sd.Label, 18)+" "+sparkline(lastN(p.series[sd.ID], max(w-22, 1))))
+	}
+	return lines
+}
+
+func caption(d kpi.Def, step time.Duration) string {
+	s := "one point per " + ShortDuration(step)
+	if d.Dir != kpi.NoDirection {
+		s += fmt.Sprintf(" · target %s (┈)", kpi.Format(d.Unit, &d.Target, false))
+	}
+	return s
+}
+
+func lastN(points []*float64, n int) []*float64 {
+	if len(points) > n {
+		return points[len(points)-n:]
+	}
+	return points
+}
+
+// chart plots a series (nil points are gaps) with the target as a dotted
+// line, in the KPI's display unit, rows high.
+func chart(d kpi.Def, points []*float64, w, rows int) []string {
+	scale := 1.0
+	if d.Unit == "%" {
+		scale = 100
+	}
+	data := make([]float64, 0, len(points))
+	have := false
+	for _, p := range points {
+		if p == nil {
+			data = append(data, math.NaN())
+			continue
+		}
+		data = append(data, *p*scale)
+		have = true
+	}
+	if !have || rows < 3 || w < chartAxis+2 {
+		return []string{"no data in this range"}
+	}
+	series := [][]float64{data}
+	if d.Dir != kpi.NoDirection {
+		target := make([]float64, len(data))
+		for i := range target {
+			target[i] = d.Target * scale
+		}
+		series = append(series, target)
+	}
+	out := asciigraph.PlotMany(series, asciigraph.Height(rows-1), asciigraph.Precision(1),
+		asciigraph.SeriesChars(asciigraph.DefaultCharSet, asciigraph.CreateCharSet("┈")))
+	return strings.Split(out, "\n")
+}
+
+func (p *trendsPane) View() string { return p.view }
