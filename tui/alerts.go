@@ -17,6 +17,7 @@ const maxAlertRows = 200
 
 type alertsData struct {
 	alerts []alert.Alert
+	active int // of all stored, not only those kept
 	err    error
 }
 
@@ -27,10 +28,14 @@ func fetchAlerts(st *store.Store) alertsData {
 		return alertsData{err: err}
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Active() && !all[j].Active() })
-	if len(all) > maxAlertRows {
-		all = all[:maxAlertRows]
+	d := alertsData{}
+	for _, a := range all {
+		if a.Active() {
+			d.active++
+		}
 	}
-	return alertsData{alerts: all}
+	d.alerts = all[:min(len(all), maxAlertRows)]
+	return d
 }
 
 // alertsPane is the alert feed: active alerts newest first, then resolved
@@ -76,11 +81,8 @@ func (p *alertsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		if a := p.selected(); a != nil {
 			key = a.Key
 		}
-		p.alerts, p.active = msg.alerts, 0
+		p.alerts, p.active = msg.alerts, msg.active
 		for i, a := range p.alerts {
-			if a.Active() {
-				p.active++
-			}
 			if a.Key == key {
 				p.cursor = i
 			}

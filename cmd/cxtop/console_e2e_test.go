@@ -113,15 +113,15 @@ func TestConsoleTriageInTmux(t *testing.T) {
 	s.keys("/")
 	s.keys("-l", id)
 	s.keys("Enter")
-	scr := s.waitFor(`Search "` + id + `": 1 tickets`)
-	if !strings.Contains(scr, "▸ "+id) {
+	scr := s.waitFor(`search "` + id + `": 1 tickets`)
+	if !strings.Contains(scr, "▸   "+id) {
 		t.Fatalf("search did not narrow the queue to %s:\n%s", id, scr)
 	}
 	s.keys("e")
 	s.waitFor(id + " escalate: saved, pending sync")
 	// A resize redraws the whole screen in the narrow layout.
 	s.run("resize-window", "-x", "80", "-y", "24")
-	scr = s.waitFor("(tab switches)")
+	scr = s.waitFor("[1 queue] 2 3")
 	for i, line := range strings.Split(strings.TrimRight(scr, "\n"), "\n") {
 		if n := len([]rune(line)); n > 80 {
 			t.Fatalf("line %d is %d cells wide after resizing to 80:\n%s", i, n, scr)
@@ -158,9 +158,9 @@ func TestConsoleReadOnlyRefusesEscalate(t *testing.T) {
 	s.keys("/")
 	s.keys("-l", id)
 	s.keys("Enter")
-	s.waitFor(`Search "` + id + `"`)
+	s.waitFor(`search "` + id + `"`)
 	s.keys("e")
-	s.waitFor("read-only: escalate needs a lead session")
+	s.waitFor("read-only: triage needs a lead session")
 	s.keys("q")
 	waitStoreFree(t, db)
 	if escalated(t, db, id) {
