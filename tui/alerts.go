@@ -76,11 +76,13 @@ func (p *alertsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		if msg.err != nil {
 			return p, reportErr("alerts", msg.err)
 		}
-		// Keep the cursor on the same alert when the list moves.
+		// While the user is on the pane, the cursor stays on the same
+		// alert when the list moves; otherwise it waits on the newest.
 		var key string
-		if a := p.selected(); a != nil {
+		if a := p.selected(); a != nil && p.focused {
 			key = a.Key
 		}
+		p.cursor = 0
 		p.alerts, p.active = msg.alerts, msg.active
 		for i, a := range p.alerts {
 			if a.Key == key {

@@ -70,6 +70,8 @@ type Model struct {
 	updated    time.Time
 	refreshing bool
 	dirty      bool // a change arrived during a refresh
+	refreshes  int  // refreshes done, for tests and benchmarks
+	evaluating bool
 }
 
 // New builds the console's root model. A config the console cannot use
@@ -139,9 +141,9 @@ type (
 		trends trendsData
 		alerts alertsData
 		detail *detailData
-		err    error
 	}
-	changeMsg struct{}
+	evaluatedMsg struct{ err error }
+	changeMsg    struct{}
 	tickMsg   struct{}
 	errMsg    struct {
 		what string
@@ -168,7 +170,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.opt.Store != nil {
 		m.sub = m.opt.Store.Subscribe()
 	}
-	return tea.Batch(m.refresh(), m.waitChange(), tick())
+	return tea.Batch(m.refresh(), m.evaluate(), m.waitChange(), tick())
 }
 
 // refreshEvery is how often the console reloads without a change: the
@@ -195,8 +197,24 @@ func (m *Model) waitChange() tea.Cmd {
 	}
 }
 
-// refresh reloads every pane in one command. A lead session evaluates the
-// alert rules first; viewers read what was stored. While one refresh runs,
+// evaluate runs the alert rules in a lead session (viewers read what was
+// stored), apart from the refresh so the first frame never waits for it: an
+// alert that changes is a commit, and the commit's notification refreshes
+// the panes.
+func (m *Model) evaluate() tea.Cmd {
+	st := m.opt.Store
+	if st == nil || m.opt.Role != RoleLead || st.ReadOnly() || m.evaluating {
+		return nil
+	}
+	m.evaluating = true
+	now := m.opt.Now()
+	return func() tea.Msg {
+		_, err := engine.Evaluate(st, alert.DefaultRules(), now)
+		return evaluatedMsg{err: err}
+	}
+}
+
+// refresh reloads every pane in one command. While one refresh runs,
 // changes only mark the model dirty: a burst of commits costs one more
 // refresh, not one each.
 func (m *Model) refresh() tea.Cmd {
@@ -207,18 +225,12 @@ func (m *Model) refresh() tea.Cmd {
 	m.refreshing = true
 	queue, trends := m.queue.fetch(), m.trends.fetch()
 	now, window, targets := m.opt.Now(), m.opt.Window, m.opt.Targets
-	evaluate := m.opt.Role == RoleLead && !st.ReadOnly()
 	detailID := ""
 	if m.showDetail && m.detail.ticket() != nil {
 		detailID = m.detail.ticket().ID
 	}
 	return func() tea.Msg {
 		var r refreshMsg
-		if evaluate {
-			if _, err := engine.Evaluate(st, alert.DefaultRules(), now); err != nil {
-				r.err = fmt.Errorf("alert rules: %w", err)
-			}
-		}
 		r.queue, r.kpi, r.trends, r.alerts = queue(), fetchKPIs(st, now, window, targets), trends(), fetchAlerts(st)
 		if detailID != "" {
 			d := fetchDetail(st, detailID)
@@ -254,9 +266,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			_, cmd := m.detail.Update(*msg.detail)
 			cmds = append(cmds, cmd)
 		}
-		if msg.err != nil {
-			m.message = "error: " + Sanitize(msg.err.Error())
-		}
+		m.refreshes++
 		if m.dirty {
 			m.dirty = false
 			cmds = append(cmds, m.refresh())
@@ -287,9 +297,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.waitChange(), m.refresh())
 	case tickMsg:
 		if m.refreshing {
-			return m, tick() // the refresh under way is as good
+			return m, tea.Batch(tick(), m.evaluate()) // the refresh under way is as good
 		}
-		return m, tea.Batch(tick(), m.refresh())
+		return m, tea.Batch(tick(), m.evaluate(), m.refresh())
+	case evaluatedMsg:
+		m.evaluating = false
+		if msg.err != nil {
+			m.message = "alert rules: " + Sanitize(msg.err.Error())
+		}
+		return m, nil
 	case actionMsg:
 		switch {
 		case errors.Is(msg.err, ErrReadOnly):
@@ -324,7 +340,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // settled reports whether no load is under way: what is on screen is what
 // the store holds (tests wait for it before comparing frames).
 func (m *Model) settled() bool {
-	return !m.refreshing && m.queue.shown == m.queue.gen && m.trends.loaded == m.trends.gen
+	return !m.refreshing && !m.evaluating && m.queue.shown == m.queue.gen && m.trends.loaded == m.trends.gen
 }
 
 // broadcast hands a data message to every pane.
