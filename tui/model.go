@@ -144,8 +144,8 @@ type (
 	}
 	evaluatedMsg struct{ err error }
 	changeMsg    struct{}
-	tickMsg   struct{}
-	errMsg    struct {
+	tickMsg      struct{}
+	errMsg       struct {
 		what string
 		err  error
 	}
