@@ -9,7 +9,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cxtop/cxtop/model/kpi"
-	"github.com/cxtop/cxtop/store"
 )
 
 // sparkPoints is how many slices of the window a gauge's trend line shows.
@@ -22,20 +21,13 @@ type kpiData struct {
 	err    error
 }
 
-// fetchKPIs computes the report and its trend lines from the rollups in
-// one read transaction.
-func fetchKPIs(st *store.Store, now time.Time, window time.Duration, targets map[string]float64) kpiData {
+// computeKPIs is the report and its trend lines.
+func computeKPIs(src kpi.Source, now time.Time, window time.Duration, targets map[string]float64) kpiData {
 	w, err := kpi.NewWindow(now, window)
 	if err != nil {
 		return kpiData{err: err}
 	}
-	var d kpiData
-	d.err = st.ViewRollups(func(r *store.Rollups) error {
-		d.report = kpi.Compute(r, w, kpi.Defs(), targets)
-		d.series = kpi.Series(r, w, sparkPoints, kpi.Defs())
-		return nil
-	})
-	return d
+	return kpiData{report: kpi.Compute(src, w, kpi.Defs(), targets), series: kpi.Series(src, w, sparkPoints, kpi.Defs())}
 }
 
 // selectKPIMsg says which KPI the gauges' cursor is on: the trends pane

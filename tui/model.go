@@ -231,7 +231,17 @@ func (m *Model) refresh() tea.Cmd {
 	}
 	return func() tea.Msg {
 		var r refreshMsg
-		r.queue, r.kpi, r.trends, r.alerts = queue(), fetchKPIs(st, now, window, targets), trends(), fetchAlerts(st)
+		r.queue, r.alerts = queue(), fetchAlerts(st)
+		// The gauges and the trends read one consistent view of the
+		// rollups, sharing the sums from the start of history.
+		err := st.ViewRollups(func(ro *store.Rollups) error {
+			src := newCumulativeSums(ro)
+			r.kpi, r.trends = computeKPIs(src, now, window, targets), trends(src)
+			return nil
+		})
+		if err != nil {
+			r.kpi.err, r.trends.err = err, err
+		}
 		if detailID != "" {
 			d := fetchDetail(st, detailID)
 			r.detail = &d

@@ -72,26 +72,33 @@ func (p *trendsPane) points() int {
 	return max(min(p.w-4-chartAxis, hours), 2)
 }
 
-func (p *trendsPane) fetch() func() trendsData {
+// fetch returns the computation of the series as they stand, to run off
+// the UI goroutine on a source the caller provides.
+func (p *trendsPane) fetch() func(kpi.Source) trendsData {
 	p.gen++
-	st, gen, now, span, n := p.env.st, p.gen, p.env.now(), p.span(), p.points()
-	return func() trendsData {
+	gen, now, span, n := p.gen, p.env.now(), p.span(), p.points()
+	return func(src kpi.Source) trendsData {
 		w, err := kpi.NewWindow(now, span)
 		if err != nil {
 			return trendsData{gen: gen, err: err}
 		}
-		d := trendsData{gen: gen, step: kpi.SeriesStep(w, n)}
-		d.err = st.ViewRollups(func(r *store.Rollups) error {
-			d.series = kpi.Series(r, w, n, kpi.Defs())
-			return nil
-		})
-		return d
+		return trendsData{gen: gen, step: kpi.SeriesStep(w, n), series: kpi.Series(src, w, n, kpi.Defs())}
 	}
 }
 
 func (p *trendsPane) load() tea.Cmd {
-	f := p.fetch()
-	return func() tea.Msg { return f() }
+	f, st := p.fetch(), p.env.st
+	return func() tea.Msg {
+		var d trendsData
+		err := st.ViewRollups(func(r *store.Rollups) error {
+			d = f(newCumulativeSums(r))
+			return nil
+		})
+		if err != nil {
+			d.err = err
+		}
+		return d
+	}
 }
 
 func (p *trendsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {

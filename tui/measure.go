@@ -1,0 +1,39 @@
+package tui
+
+import (
+	"io"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store"
+)
+
+// FirstFrame is what the first complete frame of a console cost.
+type FirstFrame struct {
+	Load  time.Duration // every pane's data: queue page, KPIs, trends, alerts
+	View  time.Duration // the View that draws them
+	Frame string
+}
+
+// MeasureFirstFrame builds a viewer console of w×h on an open store, loads
+// what its first frame shows the way the program does (one refresh), and
+// draws it, timing both steps. It is for `cxtop bench`.
+func MeasureFirstFrame(st *store.Store, cfg model.Config, w, h int) (FirstFrame, error) {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	m, err := New(Options{Store: st, Config: cfg, Role: RoleViewer, Theme: "dark", Renderer: r})
+	if err != nil {
+		return FirstFrame{}, err
+	}
+	start := time.Now()
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	m.Update(m.refresh()())
+	load := time.Since(start)
+	start = time.Now()
+	frame := m.View()
+	return FirstFrame{Load: load, View: time.Since(start), Frame: frame}, nil
+}
