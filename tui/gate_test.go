@@ -94,3 +94,21 @@ func TestGateRefusesEveryWriteOutsideTheLeadRole(t *testing.T) {
 		}
 	}
 }
+
+// TestGateAckOnlyForLeads acknowledges the stored alert through the gate
+// in every role: only a lead's write lands.
+func TestGateAckOnlyForLeads(t *testing.T) {
+	for _, role := range []Role{RoleLead, RoleViewer, RoleSnapshot} {
+		s := testStore(t)
+		g := &Gate{Role: role, Store: s, User: "lan", Now: func() time.Time { return testNow }}
+		_, err := g.Ack("csat_drop")
+		stored, _ := s.Alerts(false)
+		state := stored[0].State
+		switch {
+		case role == RoleLead && (err != nil || state != alert.Acknowledged || stored[0].AckedBy != "lan"):
+			t.Errorf("lead ack: err %v, state %s", err, state)
+		case role != RoleLead && (!errors.Is(err, ErrReadOnly) || state != alert.Firing):
+			t.Errorf("%s ack: err %v, state %s; want read-only and nothing written", role, err, state)
+		}
+	}
+}
