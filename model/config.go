@@ -13,6 +13,8 @@ import (
 type Config struct {
 	Taxonomy Taxonomy   `toml:"taxonomy"`
 	Sync     SyncConfig `toml:"sync"`
+
+	Alerts AlertsConfig `toml:"alerts"` // rules, routing, automations (model/alert checks it)
 }
 
 // DefaultConfig is the configuration used when no file exists.
