@@ -32,7 +32,7 @@ func DefaultRoutes() []Route {
 		"complaint/late_delivery": "logistics", "complaint/staff_attitude": "customer_care",
 		"complaint/product_quality": "customer_care", "complaint/billing_error": "customer_care",
 		"suggestion/product_idea": "product", "suggestion/service_improvement": "product",
-		"suggestion/app_feature": "product",
+		"suggestion/app_feature":        "product",
 		"technical_support/login_issue": "it_support", "technical_support/payment_failure": "it_support",
 		"technical_support/app_bug": "it_support", "technical_support/account_access": "it_support",
 		"information_request/order_status": "customer_care", "information_request/promotion_info": "customer_care",
