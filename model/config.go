@@ -14,6 +14,8 @@ type Config struct {
 	Taxonomy Taxonomy      `toml:"taxonomy"`
 	Sync     SyncConfig    `toml:"sync"`
 	Console  ConsoleConfig `toml:"console"`
+
+	Alerts AlertsConfig `toml:"alerts"` // rules, routing, automations (model/alert checks it)
 }
 
 // DefaultConfig is the configuration used when no file exists.

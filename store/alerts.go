@@ -83,3 +83,12 @@ func (s *Store) AckAlert(key, by string, at time.Time) (alert.Alert, error) {
 	})
 	return acked, err
 }
+
+// Meta reads a meta value in the write transaction (nil when absent), for
+// read-modify-write state such as the automations' cursor.
+func (w *Writer) Meta(key string) []byte {
+	if v := w.meta.Get([]byte(key)); v != nil {
+		return append([]byte(nil), v...)
+	}
+	return nil
+}

@@ -98,6 +98,15 @@ func (p *detailPane) KeyMap() []key.Binding {
 
 func (p *detailPane) ticket() *model.Ticket { return p.d.ticket }
 
+// replace shows a newer version of the ticket on view.
+func (p *detailPane) replace(t *model.Ticket) {
+	if p.d.ticket != nil && p.d.ticket.ID == t.ID {
+		p.d.ticket = t
+		p.d.pending++
+		p.render()
+	}
+}
+
 func (p *detailPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case detailData:

@@ -31,6 +31,9 @@ type Options struct {
 	Window time.Duration
 	// Targets override KPI targets by id.
 	Targets map[string]float64
+	// Rules are the alert rules a lead session evaluates (default: the
+	// built-in rules).
+	Rules []alert.Rule
 }
 
 // savedView is a config view with its filter read.
@@ -88,6 +91,9 @@ func New(opt Options) (*Model, error) {
 	}
 	if opt.Theme == "" {
 		opt.Theme = theme.Default(opt.Renderer)
+	}
+	if opt.Rules == nil {
+		opt.Rules = alert.DefaultRules()
 	}
 	if opt.Config.Taxonomy.Statuses == nil {
 		opt.Config.Taxonomy = model.DefaultTaxonomy()
@@ -207,9 +213,9 @@ func (m *Model) evaluate() tea.Cmd {
 		return nil
 	}
 	m.evaluating = true
-	now := m.opt.Now()
+	now, rules := m.opt.Now(), m.opt.Rules
 	return func() tea.Msg {
-		_, err := engine.Evaluate(st, alert.DefaultRules(), now)
+		_, err := engine.Evaluate(st, rules, now)
 		return evaluatedMsg{err: err}
 	}
 }
@@ -324,6 +330,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.message = msg.what + " failed: " + Sanitize(msg.err.Error())
 		default:
 			m.message = fmt.Sprintf("%s %s: saved, pending sync", msg.t.ID, msg.what)
+			// The next key on this ticket builds on this version, even
+			// before the store's notification reloads the rows.
+			m.queue.replace(msg.t)
+			m.detail.replace(msg.t)
 		}
 		return m, nil
 	case ackMsg:

@@ -187,6 +187,21 @@ func (p *queuePane) selected() *model.Ticket {
 	return p.tickets[i]
 }
 
+// replace puts a newer version of a ticket in its row, marked pending.
+func (p *queuePane) replace(t *model.Ticket) {
+	for i, old := range p.tickets {
+		if old.ID == t.ID {
+			p.tickets[i] = t
+			if p.pending == nil {
+				p.pending = map[string]bool{}
+			}
+			p.pending[t.ID] = true
+			p.render()
+			return
+		}
+	}
+}
+
 // setQuery and setFilter restart the queue from its top.
 func (p *queuePane) setQuery(q string) tea.Cmd {
 	p.query, p.cursor, p.offset, p.top = q, 0, 0, 0

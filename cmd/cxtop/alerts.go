@@ -14,6 +14,7 @@ import (
 	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
+	cxsync "github.com/cxtop/cxtop/store/sync"
 	"github.com/cxtop/cxtop/tui"
 )
 
@@ -26,13 +27,21 @@ func (a *app) alertsCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "alerts",
 		Short: "Evaluate the alert rules and list the alerts",
-		Long: `Evaluate the alert rules (CSAT drop > 5% vs the previous day, form abandonment > 25%,
-SLA compliance < 95%, NPS below target, tickets open longer than 10 days) as of --at, store
-what fired or resolved, and list the active alerts, newest first (--all adds resolved ones).
-When another cxtop holds the store, the stored alerts are listed without evaluating.`,
+		Long: `Run the automations on what changed since they last ran (escalate chatbot conversations
+rated below 3 stars, follow up NPS detractors, ask for a survey when a ticket is done, route
+new tickets), evaluate the alert rules of the config's [alerts] section (defaults: CSAT drop
+> 5% vs the previous day, form abandonment > 25%, SLA compliance < 95%, NPS below target,
+tickets open longer than 10 days, detractors without a follow-up contact within 24h, chatbot
+conversations rated below 3 stars) as of --at, store what fired or resolved, and list the
+active alerts, newest first (--all adds resolved ones). When another cxtop holds the store,
+the stored alerts are listed without evaluating (see docs/alerts.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			now, err := timeFlag("--at", atFlag, time.Now().UTC())
+			if err != nil {
+				return err
+			}
+			set, err := a.alertSettings()
 			if err != nil {
 				return err
 			}
@@ -48,7 +57,7 @@ When another cxtop holds the store, the stored alerts are listed without evaluat
 			}
 			defer s.Close()
 			if !s.ReadOnly() {
-				if _, err := engine.Evaluate(s, alert.DefaultRules(), now); err != nil {
+				if err := evaluateOnce(s, set, now); err != nil {
 					return err
 				}
 			}
@@ -97,6 +106,34 @@ func (a *app) alertsAckCommand() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// alertSettings are the rules and automations of the config file.
+func (a *app) alertSettings() (alert.Settings, error) {
+	set, err := alert.FromConfig(a.cfg)
+	if err != nil {
+		return set, fmt.Errorf("config %s: %w", a.cfgPath, err)
+	}
+	return set, nil
+}
+
+// evaluateOnce runs the automations, then every rule. A store synced from
+// a remote is a replica: its remote queues the contact requests.
+func evaluateOnce(s *store.Store, set alert.Settings, now time.Time) error {
+	cursor, err := cxsync.ReadCursor(s)
+	if err != nil {
+		return err
+	}
+	if _, err := engine.Automate(s, set, cursor != "", now); err != nil {
+		return err
+	}
+	_, err = engine.Evaluate(s, set.Rules, now)
+	return err
+}
+
+// alertRunner is the runner of a long-running command.
+func alertRunner(s *store.Store, set alert.Settings, replica bool, logf func(string, ...any)) *engine.Runner {
+	return &engine.Runner{Store: s, Settings: set, Replica: replica, Logf: logf}
 }
 
 func writeAlerts(out io.Writer, list []alert.Alert, now time.Time) error {

@@ -40,6 +40,10 @@ func (a *app) addConsole(root *cobra.Command) {
 		if !isTerminal(a.io.in) || !isTerminal(a.io.out) {
 			return errors.New("the console needs a terminal: run cxtop in one, or use 'cxtop tickets' and 'cxtop kpi' in scripts")
 		}
+		set, err := a.alertSettings()
+		if err != nil {
+			return err
+		}
 		s, err := store.Open(a.dbPath, store.Options{ReadOnly: f.readOnly})
 		if err != nil {
 			return err
@@ -55,7 +59,7 @@ func (a *app) addConsole(root *cobra.Command) {
 		}
 		defer closeLog()
 		return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg, Role: role, Theme: f.theme,
-			User: os.Getenv("USER"), Sync: storedSyncLine(s)}, a.io.in, a.io.out)
+			User: os.Getenv("USER"), Sync: storedSyncLine(s), Rules: set.Rules}, a.io.in, a.io.out)
 	}
 }
 

@@ -68,6 +68,10 @@ removed on exit (or in --dir, kept). Quit with q, Ctrl-C or SIGTERM.`,
 }
 
 func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64, days int) error {
+	alerts, err := a.alertSettings()
+	if err != nil {
+		return err
+	}
 	// Throwaway stores: no fsync, so the history goes in fast.
 	hubSt, err := store.Open(filepath.Join(dir, "hub.db"), store.Options{Create: true, NoSync: true})
 	if err != nil {
@@ -135,6 +139,9 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 		return h.Simulate(ctx, time.Second, func(from, to time.Time) []model.Record { return live.Step(from, to, rate) })
 	})
 	run("sync", func() error { return client.Run(ctx) })
+	// Both sides run the automations, as a hub and its replicas do.
+	run("hub alerts", func() error { return alertRunner(hubSt, alerts, false, logger.Printf).Run(ctx) })
+	run("alerts", func() error { return alertRunner(local, alerts, true, logger.Printf).Run(ctx) })
 	// In one process the hub can say when it has news: sync at once rather
 	// than at the next interval.
 	hubChanges := hubSt.Subscribe()

@@ -43,6 +43,10 @@ SIGTERM.`,
 			if token == "" {
 				token = a.getenv("CXTOP_HUB_TOKEN")
 			}
+			alerts, err := a.alertSettings()
+			if err != nil {
+				return err
+			}
 			st, err := a.openStore(true)
 			if err != nil {
 				return err
@@ -66,6 +70,14 @@ SIGTERM.`,
 					}
 				}()
 			}
+			// The hub is the remote: it runs the automations and queues the
+			// contact requests its replicas do not.
+			ran := make(chan struct{})
+			defer func() { cancel(); <-ran }()
+			go func() {
+				defer close(ran)
+				alertRunner(st, alerts, false, func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop hub: "+f+"\n", args...) }).Run(ctx)
+			}()
 			auth := "no token"
 			if token != "" {
 				auth = "bearer token required"

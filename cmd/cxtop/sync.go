@@ -104,6 +104,10 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			if err != nil {
 				return err
 			}
+			alerts, err := a.alertSettings()
+			if err != nil {
+				return err
+			}
 			st, err := a.openStore(true)
 			if err != nil {
 				return err
@@ -124,7 +128,17 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			c := cxsync.New(st, remote, opt)
 			if !once {
 				logf("sync: syncing %s with %s every %s (Ctrl-C stops)", a.dbPath, remote.Name(), interval)
-				return c.Run(ctx)
+				// Alerts and automations follow every committed page; the
+				// replica queues no contacts (its remote does).
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					alertRunner(st, alerts, true, logf).Run(ctx)
+				}()
+				err := c.Run(ctx)
+				stop()
+				<-done
+				return err
 			}
 			before := c.Status()
 			if err := c.SyncOnce(ctx); err != nil {
@@ -132,6 +146,9 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 					return fmt.Errorf("sync with %s interrupted: run it again to resume", remote.Name())
 				}
 				return fmt.Errorf("sync: %w", err)
+			}
+			if err := evaluateOnce(st, alerts, time.Now().UTC()); err != nil {
+				return fmt.Errorf("sync: alerts: %w", err)
 			}
 			s := c.Status()
 			fmt.Fprintf(a.io.err, "cxtop sync: caught up with %s: %d records pulled, %d actions pushed, %d conflicts, %d pending\n",

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/kpi"
 )
 
@@ -66,19 +65,37 @@ type Rule struct {
 	Hysteresis float64
 }
 
-// DefaultRules are the KPI rules of DESIGN.md.
+// Subjects of the rules on single records, used as a rule's KPI: a record
+// rule raises one alert per ticket or answer, where a KPI rule raises one.
+const (
+	TicketAgeDays     = "ticket_age_days"     // an open ticket's age in days
+	FollowUpWaitHours = "followup_wait_hours" // hours a detractor's follow-up has waited for a contact
+	BotStars          = "bot_stars"           // the stars of one chatbot conversation
+)
+
+// DefaultRules are the rules of DESIGN.md: four on KPIs, three on records.
 func DefaultRules() []Rule {
 	return []Rule{
 		{ID: "csat_drop", KPI: "csat", Op: Drop, Threshold: 0.05, Window: 24 * time.Hour, Severity: Critical, Hysteresis: 0.01},
 		{ID: "form_abandonment_high", KPI: "form_abandonment", Op: Above, Threshold: 0.25, Window: 24 * time.Hour, Severity: Warning, Hysteresis: 0.01},
 		{ID: "sla_compliance_low", KPI: "sla_compliance", Op: Below, Threshold: 0.95, Window: 24 * time.Hour, Severity: Critical, Hysteresis: 0.005},
 		{ID: "nps_below_target", KPI: "nps", Op: Below, Threshold: 30, Window: 7 * 24 * time.Hour, Severity: Warning, Hysteresis: 2},
+		{ID: "ticket_open_10d", KPI: TicketAgeDays, Op: Above, Threshold: 10, Severity: Warning},
+		{ID: "detractor_no_followup", KPI: FollowUpWaitHours, Op: Above, Threshold: 24, Severity: Warning},
+		// Window: a rating older than a day no longer raises an alert (a
+		// store that starts from a long history is not flooded).
+		{ID: "bot_low_rating", KPI: BotStars, Op: Below, Threshold: 3, Window: 24 * time.Hour, Severity: Warning},
 	}
 }
 
-// TicketOpenLimit is the closed-loop cycle limit: a ticket open longer
-// raises an alert.
-const TicketOpenLimit = 10 * 24 * time.Hour
+// IsRecordRule reports whether r watches single records rather than a KPI.
+func (r Rule) IsRecordRule() bool {
+	switch r.KPI {
+	case TicketAgeDays, FollowUpWaitHours, BotStars:
+		return true
+	}
+	return false
+}
 
 // measure is what a rule compares: the value, or for a drop the relative
 // fall from the baseline.
@@ -111,7 +128,7 @@ func breached(r Rule, x, margin float64) bool {
 // was wrong. changed says whether it must be stored.
 func EvaluateKPI(r Rule, rep kpi.Report, prev *Alert, now time.Time) (next *Alert, changed bool) {
 	v, ok := rep.Find(r.KPI)
-	if !ok {
+	if !ok || r.IsRecordRule() {
 		return prev, false
 	}
 	x, ok := measure(r, v)
@@ -152,24 +169,6 @@ func shortWindow(d time.Duration) string {
 		return fmt.Sprintf("%dd", d/(24*time.Hour))
 	}
 	return d.String()
-}
-
-// EvaluateTicket returns the open-too-long alert of one ticket.
-func EvaluateTicket(t *model.Ticket, prev *Alert, now time.Time) (next *Alert, changed bool) {
-	active := prev != nil && prev.Active()
-	late := t.Open() && now.Sub(t.CreatedAt) > TicketOpenLimit
-	switch {
-	case late && !active:
-		return &Alert{Key: "ticket_open_10d/" + t.ID, Rule: "ticket_open_10d", Severity: Warning, State: Firing,
-			TicketID: t.ID, Value: now.Sub(t.CreatedAt).Hours() / 24,
-			Message: fmt.Sprintf("ticket %s has been open %.0f days (limit 10)", t.ID, now.Sub(t.CreatedAt).Hours()/24),
-			FiredAt: now, UpdatedAt: now}, true
-	case !late && active:
-		n := *prev
-		n.State, n.ResolvedAt, n.UpdatedAt = Resolved, now, now
-		return &n, true
-	}
-	return prev, false
 }
 
 // Acknowledge marks an active alert as seen; a resolved one stays resolved.

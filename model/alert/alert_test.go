@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/kpi"
 )
 
@@ -72,27 +71,6 @@ func TestNoDataNeitherFiresNorResolves(t *testing.T) {
 	firing := &Alert{Key: r.ID, State: Firing}
 	if a, changed := EvaluateKPI(r, empty, firing, now); changed || a.State != Firing {
 		t.Fatal("resolved without data")
-	}
-}
-
-func TestTicketOpenTooLong(t *testing.T) {
-	tk := &model.Ticket{ID: "T1", Status: model.StatusNew, CreatedAt: now.Add(-11 * 24 * time.Hour)}
-	a, changed := EvaluateTicket(tk, nil, now)
-	if !changed || a.State != Firing || a.TicketID != "T1" || a.Key != "ticket_open_10d/T1" {
-		t.Fatalf("fire: %+v", a)
-	}
-	if _, changed := EvaluateTicket(tk, a, now.Add(time.Hour)); changed {
-		t.Fatal("duplicate")
-	}
-	done := *tk
-	done.Status, done.ResolvedAt = model.StatusDone, now
-	r, changed := EvaluateTicket(&done, a, now)
-	if !changed || r.State != Resolved {
-		t.Fatalf("resolve: %+v", r)
-	}
-	young := &model.Ticket{ID: "T2", Status: model.StatusNew, CreatedAt: now.Add(-9 * 24 * time.Hour)}
-	if a, _ := EvaluateTicket(young, nil, now); a != nil {
-		t.Fatal("a 9-day-old ticket fired")
 	}
 }
 

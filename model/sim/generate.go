@@ -123,11 +123,26 @@ func (h *history) drain(until int64) error {
 		}
 		it := h.q.pop()
 		h.w.stamp(it.at, it.rec)
+		// A detractor's follow-up ticket goes in the same batch as the
+		// answer: a hub that commits batch by batch never holds the answer
+		// without it, so its automation never makes a second one.
+		var fu *ticketPlan
+		if it.rec.Feedback != nil {
+			fu = h.w.followUp(it.rec.Feedback)
+		}
+		if fu != nil && len(h.batch)+2 > h.size {
+			if err := h.flush(); err != nil {
+				return err
+			}
+		}
 		if h.batch == nil {
 			h.batch = make([]model.Record, 0, h.size)
 		}
 		h.batch = append(h.batch, it.rec)
-		if len(h.batch) == h.size {
+		if fu != nil {
+			h.batch = append(h.batch, model.Record{Ticket: h.w.ticketAsOf(fu, h.end)})
+		}
+		if len(h.batch) >= h.size {
 			if err := h.flush(); err != nil {
 				return err
 			}

@@ -120,6 +120,17 @@ func (l *Live) Step(from, to time.Time, rate float64) []model.Record {
 		}
 		w.stamp(it.at, it.rec)
 		out = append(out, it.rec)
+		if it.rec.Feedback == nil {
+			continue
+		}
+		if p := w.followUp(it.rec.Feedback); p != nil {
+			// In the same step as the answer (see history.drain), then
+			// its updates as they fall due.
+			out = append(out, model.Record{Ticket: w.ticketAsOf(p, it.at)})
+			for _, s := range p.steps[:p.nSteps] {
+				l.push(item{at: s.at, plan: p})
+			}
+		}
 	}
 }
 

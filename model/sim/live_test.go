@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
 )
 
 // runLive steps l every step from t0 for n steps and returns all records.
@@ -47,7 +48,7 @@ func TestLive(t *testing.T) {
 		if err := tax.Validate(r); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(r.ID(), "L1-") {
+		if !strings.HasPrefix(strings.TrimPrefix(r.ID(), alert.FollowUpPrefix), "L1-") {
 			t.Fatalf("id %s lacks the prefix", r.ID())
 		}
 		if tk := r.Ticket; tk != nil {

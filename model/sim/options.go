@@ -13,7 +13,7 @@ type Options struct {
 	Seed     uint64         // same Seed+End+Days+Tickets+Taxonomy => byte-identical output
 	End      time.Time      // history ends here (inclusive); nothing generated after End
 	Days     int            // length of history in days (default 90 when 0)
-	Tickets  int            // when > 0: exactly this many tickets over Days; 0: about 400 a day
+	Tickets  int            // when > 0: exactly this many customer tickets over Days (detractors' follow-ups come on top); 0: about 400 a day
 	Taxonomy model.Taxonomy // statuses, types, sub-types, sources, priorities and SLA to use
 	// BatchSize is the number of records per emitted batch (default 1000).
 	BatchSize int

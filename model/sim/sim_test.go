@@ -7,11 +7,13 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
 )
 
 var testEnd = time.Date(2026, 3, 1, 13, 45, 30, 0, time.UTC)
@@ -119,6 +121,7 @@ func TestGenerateValid(t *testing.T) {
 	orders := map[string]time.Time{}
 	var last time.Time
 	var nt int
+	detractors, followUps := map[string]*model.Feedback{}, map[string]*model.Ticket{}
 	for i, r := range recs {
 		if err := tax.Validate(r); err != nil {
 			t.Fatalf("record %d: %v", i, err)
@@ -138,11 +141,18 @@ func TestGenerateValid(t *testing.T) {
 		seen[key] = true
 		switch {
 		case r.Ticket != nil:
-			nt++
+			if f, ok := alert.FollowUpOf(r.Ticket.ID); ok {
+				followUps[f] = r.Ticket
+			} else {
+				nt++
+			}
 			checkTicket(t, &tax, r.Ticket, testEnd)
 			tickets[r.Ticket.ID] = true
 		case r.Feedback != nil:
 			f := r.Feedback
+			if f.Survey == model.SurveyNPS && f.Score <= 6 {
+				detractors[f.ID] = f
+			}
 			if !feedbackID.MatchString(f.ID) || !customerID.MatchString(f.CustomerID) || !wholeUTC(f.At) {
 				t.Fatalf("feedback %+v: bad id, customer or time", f)
 			}
@@ -186,6 +196,7 @@ func TestGenerateValid(t *testing.T) {
 	if nt != DefaultDailyRate*DefaultDays {
 		t.Fatalf("%d tickets by default, want %d", nt, DefaultDailyRate*DefaultDays)
 	}
+	checkFollowUps(t, detractors, followUps)
 }
 
 // checkTicket checks a ticket's own consistency as of now.
@@ -207,7 +218,11 @@ func checkTicket(t *testing.T, tax *model.Taxonomy, tk *model.Ticket, now time.T
 			fail("time %v is not whole seconds UTC", tm)
 		}
 	}
-	if want := tax.SLADue(tk.Priority, tk.CreatedAt); !tk.SLADueAt.Equal(want) {
+	want := tax.SLADue(tk.Priority, tk.CreatedAt)
+	if strings.HasPrefix(tk.ID, alert.FollowUpPrefix) {
+		want = tk.CreatedAt.Add(24 * time.Hour) // the detractor rule's limit, not the priority's SLA
+	}
+	if !tk.SLADueAt.Equal(want) {
 		fail("sla due %s, want %s", tk.SLADueAt, want)
 	}
 	if tk.Version != uint64(len(tk.History)) || len(tk.History) == 0 {
@@ -261,7 +276,7 @@ func TestGenerateTicketCount(t *testing.T) {
 		n := 0
 		start := testEnd.Add(-time.Duration(tc.days) * 24 * time.Hour)
 		for _, r := range recs {
-			if r.Ticket != nil {
+			if r.Ticket != nil && !strings.HasPrefix(r.ID(), alert.FollowUpPrefix) {
 				n++
 			}
 			if at := recordTime(r); at.Before(start) || at.After(testEnd) {

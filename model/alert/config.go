@@ -1,0 +1,134 @@
+package alert
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/kpi"
+)
+
+// Settings are the alert rules and automations a config file gives.
+type Settings struct {
+	Rules       []Rule
+	Automations Automations
+}
+
+// DefaultSettings are the settings of a config file that says nothing.
+func DefaultSettings(tax model.Taxonomy) Settings {
+	s, _ := FromConfig(model.Config{Taxonomy: tax})
+	return s
+}
+
+// FromConfig turns the [alerts] section into rules and automations: a rule
+// with a default id overrides only the keys it names, a new id needs kpi,
+// op and threshold. A bad value is an error naming the rule and the key.
+func FromConfig(cfg model.Config) (Settings, error) {
+	rules := DefaultRules()
+	seen := map[string]bool{}
+	for i, rc := range cfg.Alerts.Rules {
+		if rc.ID == "" {
+			return Settings{}, fmt.Errorf("alerts rule %d: id is required", i+1)
+		}
+		name := fmt.Sprintf("alerts rule %q", rc.ID)
+		if seen[rc.ID] {
+			return Settings{}, fmt.Errorf("%s is listed twice: keep one", name)
+		}
+		seen[rc.ID] = true
+		if strings.ContainsAny(rc.ID, "/\x00") || len(rc.ID) > 64 {
+			return Settings{}, fmt.Errorf("%s: id: use at most 64 characters without '/'", name)
+		}
+		at := slices.IndexFunc(rules, func(r Rule) bool { return r.ID == rc.ID })
+		r := Rule{ID: rc.ID, Severity: Warning, Window: 24 * time.Hour}
+		if at >= 0 {
+			r = rules[at]
+		} else if rc.KPI == nil || rc.Op == nil || rc.Threshold == nil {
+			return Settings{}, fmt.Errorf("%s: a new rule needs kpi, op and threshold", name)
+		}
+		set(&r.KPI, rc.KPI)
+		set(&r.Op, rc.Op)
+		set(&r.Threshold, rc.Threshold)
+		set(&r.Severity, rc.Severity)
+		set(&r.Hysteresis, rc.Hysteresis)
+		if rc.Window != nil {
+			r.Window = rc.Window.Duration
+		}
+		if err := checkRule(r); err != nil {
+			return Settings{}, fmt.Errorf("%s: %w", name, err)
+		}
+		switch {
+		case rc.Enabled != nil && !*rc.Enabled && at >= 0:
+			rules = slices.Delete(rules, at, at+1)
+		case rc.Enabled != nil && !*rc.Enabled:
+		case at >= 0:
+			rules[at] = r
+		default:
+			rules = append(rules, r)
+		}
+	}
+	for i, route := range cfg.Alerts.Routes {
+		if err := cfg.Taxonomy.CheckRoute(i, route); err != nil {
+			return Settings{}, err
+		}
+	}
+	auto := Automations{Taxonomy: cfg.Taxonomy, Routes: cfg.Alerts.Routes, Horizon: DefaultHorizon, BotBelow: 3, FollowUpWithin: 24 * time.Hour}
+	if h := cfg.Alerts.Horizon; h != nil {
+		if h.Duration < time.Hour || h.Duration > 90*24*time.Hour {
+			return Settings{}, fmt.Errorf("alerts horizon %s: use 1h to 90d", h.Duration)
+		}
+		auto.Horizon = h.Duration
+	}
+	// The automations act on the same lines as the rules that watch them.
+	for _, r := range rules {
+		switch r.KPI {
+		case BotStars:
+			auto.BotBelow = r.Threshold
+		case FollowUpWaitHours:
+			auto.FollowUpWithin = time.Duration(r.Threshold * float64(time.Hour))
+		}
+	}
+	return Settings{Rules: rules, Automations: auto}, nil
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// checkRule reports the first bad value of a rule, naming its key.
+func checkRule(r Rule) error {
+	known := []string{TicketAgeDays, FollowUpWaitHours, BotStars}
+	for _, d := range kpi.Defs() {
+		known = append(known, d.ID)
+	}
+	switch {
+	case !slices.Contains(known, r.KPI):
+		return fmt.Errorf("kpi %q is not known: use one of %s", r.KPI, strings.Join(known, ", "))
+	case r.Op != Below && r.Op != Above && r.Op != Drop:
+		return fmt.Errorf("op %q is not known: use below, above or drop", r.Op)
+	case r.IsRecordRule() && r.Op == Drop:
+		return fmt.Errorf("op drop needs a KPI with a baseline; %s is a record rule: use below or above", r.KPI)
+	case math.IsNaN(r.Threshold) || math.IsInf(r.Threshold, 0):
+		return fmt.Errorf("threshold must be a number")
+	case r.Op == Drop && (r.Threshold <= 0 || r.Threshold >= 1):
+		return fmt.Errorf("threshold %g: a drop is a share, use more than 0 and less than 1 (0.05 = 5%%)", r.Threshold)
+	case r.IsRecordRule() && r.Threshold <= 0:
+		return fmt.Errorf("threshold %g must be positive", r.Threshold)
+	case r.Severity != Critical && r.Severity != Warning:
+		return fmt.Errorf("severity %q is not known: use critical or warning", r.Severity)
+	case r.Hysteresis < 0 || math.IsNaN(r.Hysteresis) || math.IsInf(r.Hysteresis, 0):
+		return fmt.Errorf("hysteresis %g: use 0 or more", r.Hysteresis)
+	case r.Window < 0:
+		return fmt.Errorf("window %s is negative", r.Window)
+	}
+	if !r.IsRecordRule() {
+		if _, err := kpi.NewWindow(time.Unix(0, 0), r.Window); err != nil {
+			return err
+		}
+	}
+	return nil
+}
