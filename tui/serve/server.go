@@ -14,8 +14,6 @@ import (
 	"github.com/charmbracelet/wish/bubbletea"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
-
-	"github.com/cxtop/cxtop/tui"
 )
 
 // shutdownGrace is how long sessions get to quit their programs on
@@ -30,14 +28,10 @@ type Server struct {
 	ssh    *ssh.Server
 	ln     net.Listener
 
-	// kill ends every program still running when the grace is over.
-	kill       context.Context
-	killCancel context.CancelFunc
-
 	mu       sync.Mutex
 	closing  bool
 	sessions int
-	programs map[*tea.Program]*tui.Model
+	programs map[*tea.Program]*running
 	running  sync.WaitGroup // admitted sessions
 }
 
@@ -56,7 +50,7 @@ func New(opt Options) (*Server, error) {
 	if opt.Logf == nil {
 		opt.Logf = func(string, ...any) {}
 	}
-	s := &Server{opt: opt, programs: map[*tea.Program]*tui.Model{}}
+	s := &Server{opt: opt, programs: map[*tea.Program]*running{}}
 	var err error
 	if s.signer, err = loadHostKey(opt.HostKeyPath); err != nil {
 		return nil, err
@@ -68,7 +62,6 @@ func New(opt Options) (*Server, error) {
 		}
 		auth = wish.WithAuthorizedKeys(opt.AuthorizedKeysPath)
 	}
-	s.kill, s.killCancel = context.WithCancel(context.Background())
 	s.ssh, err = wish.NewServer(
 		func(srv *ssh.Server) error { srv.AddHostKey(s.signer); return nil },
 		auth,
@@ -126,7 +119,6 @@ func (s *Server) Serve(ctx context.Context) error {
 	go func() { errc <- s.ssh.Serve(s.ln) }()
 	select {
 	case err := <-errc:
-		s.killCancel()
 		s.ssh.Close()
 		return fmt.Errorf("serve ssh on %s: %w", s.ln.Addr(), err)
 	case <-ctx.Done():
@@ -149,16 +141,25 @@ func (s *Server) shutdown() {
 		// Quit waits for the program's loop to take it: never under mu.
 		go p.Quit()
 	}
+	if !s.waitSessions(shutdownGrace) {
+		s.opt.Logf("serve: sessions still open after %s: closing their connections", shutdownGrace)
+	}
+	// Closing the connections ends any program that did not quit: its
+	// terminal goes away under it.
+	s.ssh.Close()
+	s.waitSessions(shutdownGrace)
+}
+
+// waitSessions waits up to d for every admitted session to end.
+func (s *Server) waitSessions(d time.Duration) bool {
 	done := make(chan struct{})
 	go func() { s.running.Wait(); close(done) }()
-	timer := time.NewTimer(shutdownGrace)
+	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
 	case <-done:
+		return true
 	case <-timer.C:
-		s.opt.Logf("serve: sessions still open after %s: closing them", shutdownGrace)
-		s.killCancel()
+		return false
 	}
-	s.killCancel()
-	s.ssh.Close()
 }

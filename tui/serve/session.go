@@ -12,6 +12,12 @@ import (
 
 type programKey struct{}
 
+// running is what a session's program holds until it ends.
+type running struct {
+	model         *tui.Model
+	closeTerminal func()
+}
+
 // admit counts the session against MaxSessions, refuses it politely past
 // that or during shutdown, and logs its start and end.
 func (s *Server) admit(next ssh.Handler) ssh.Handler {
@@ -79,20 +85,22 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		sess.Exit(1)
 		return nil
 	}
-	opts := append(bubbletea.MakeOptions(sess), tea.WithAltScreen(), tea.WithFPS(20),
+	opts, closeTerminal := terminal(sess)
+	opts = append(opts, tea.WithAltScreen(), tea.WithFPS(20),
 		// The server owns the signals; one SIGTERM must not reach every
 		// session's program on its own.
-		tea.WithoutSignalHandler(), tea.WithContext(s.kill))
+		tea.WithoutSignalHandler())
 	p := tea.NewProgram(m, opts...)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
 		m.Close()
+		closeTerminal()
 		fmt.Fprint(sess.Stderr(), "cxtop serve is shutting down: try again in a moment\r\n")
 		sess.Exit(1)
 		return nil
 	}
-	s.programs[p] = m
+	s.programs[p] = &running{model: m, closeTerminal: closeTerminal}
 	sess.Context().SetValue(programKey{}, p)
 	return p
 }
@@ -103,11 +111,12 @@ func (s *Server) release(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		if p, ok := sess.Context().Value(programKey{}).(*tea.Program); ok {
 			s.mu.Lock()
-			m := s.programs[p]
+			r := s.programs[p]
 			delete(s.programs, p)
 			s.mu.Unlock()
-			if m != nil {
-				m.Close()
+			if r != nil {
+				r.model.Close()
+				r.closeTerminal()
 			}
 		}
 		next(sess)
