@@ -186,6 +186,10 @@ func TestServeOverSSH(t *testing.T) {
 		t.Fatalf("an SSH viewer escalated %s", id)
 	}
 
+	// A resized window reaches the console: the narrow layout.
+	b.run("resize-window", "-x", "80", "-y", "24")
+	b.waitFor("(tab switches)")
+
 	// q ends one session cleanly; the other carries on.
 	a.keys("q")
 	a.waitFor("ssh exited 0")

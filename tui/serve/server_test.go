@@ -201,6 +201,10 @@ func TestSilentClientGetsAReadOnlyDashboard(t *testing.T) {
 		t.Fatal("the session never asked the terminal for its background; this test needs a client that ignores that question")
 	}
 	waitFor(t, "the session", c.out.String, "KPIs, last 24h")
+	if err := c.sess.WindowChange(24, 80); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the session after a resize to 80 columns", c.out.String, "(tab switches)")
 
 	io.WriteString(c.stdin, "e")
 	waitFor(t, "the session", c.out.String, "read-only: escalate needs a lead session")

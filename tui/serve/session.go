@@ -14,8 +14,8 @@ type programKey struct{}
 
 // running is what a session's program holds until it ends.
 type running struct {
-	model         *tui.Model
-	closeTerminal func()
+	model *tui.Model
+	term  *sessionTerminal
 }
 
 // admit counts the session against MaxSessions, refuses it politely past
@@ -85,7 +85,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		sess.Exit(1)
 		return nil
 	}
-	opts, closeTerminal := terminal(sess)
+	opts, term := terminal(sess)
 	opts = append(opts, tea.WithAltScreen(), tea.WithFPS(20),
 		// The server owns the signals; one SIGTERM must not reach every
 		// session's program on its own.
@@ -95,13 +95,14 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	defer s.mu.Unlock()
 	if s.closing {
 		m.Close()
-		closeTerminal()
+		term.close()
 		fmt.Fprint(sess.Stderr(), "cxtop serve is shutting down: try again in a moment\r\n")
 		sess.Exit(1)
 		return nil
 	}
-	s.programs[p] = &running{model: m, closeTerminal: closeTerminal}
+	s.programs[p] = &running{model: m, term: term}
 	sess.Context().SetValue(programKey{}, p)
+	term.follow(p)
 	return p
 }
 
@@ -116,7 +117,7 @@ func (s *Server) release(next ssh.Handler) ssh.Handler {
 			s.mu.Unlock()
 			if r != nil {
 				r.model.Close()
-				r.closeTerminal()
+				r.term.close()
 			}
 		}
 		next(sess)

@@ -8,7 +8,13 @@ import (
 	"github.com/charmbracelet/wish/bubbletea"
 )
 
-// terminal is wish's own input and output where there is no dup(2).
-func terminal(sess ssh.Session) ([]tea.ProgramOption, func()) {
-	return bubbletea.MakeOptions(sess), func() {}
+// sessionTerminal is nothing where there is no dup(2): wish's own input,
+// output and window changes are used.
+type sessionTerminal struct{}
+
+func terminal(sess ssh.Session) ([]tea.ProgramOption, *sessionTerminal) {
+	return bubbletea.MakeOptions(sess), nil
 }
+
+func (*sessionTerminal) follow(*tea.Program) {}
+func (*sessionTerminal) close()              {}
