@@ -273,3 +273,27 @@ func TestServeFlagErrors(t *testing.T) {
 	r = runIn(t, "serve", "--db", db, "--authorized-keys", "/nonexistent/keys")
 	wantOneLineError(t, r, 1, "--authorized-keys /nonexistent/keys: no such file or directory")
 }
+
+// With --remote the serving process syncs its own store (nothing else may
+// hold it for writing) and the watchers see the records arrive.
+func TestServeSyncsFromRemote(t *testing.T) {
+	needSSH(t)
+	dir := t.TempDir()
+	url, _ := startHub(t, simulated(t, dir))
+	local := filepath.Join(dir, "local.db")
+	srv := startServe(t, local, "--remote", url, "--host-key", filepath.Join(dir, "hk"))
+	s := sshInTmux(t, srv.port, sshKey(t, dir, "watcher"))
+	s.waitFor("sync lag")
+	// The queue fills as the pages commit.
+	deadline := time.Now().Add(30 * time.Second)
+	for scr := s.waitFor("Queue: "); strings.Contains(scr, "Queue: 0 open"); scr = s.screen() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the synced queue stayed empty:\n%s", s.screen())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	srv.stop(t)
+	if r := cxtop(t, nil, "tickets", "--db", local, "--limit", "1"); r.code != 0 || !strings.Contains(r.out, "T") {
+		t.Fatalf("after serve --remote the store has no tickets: %+v", r)
+	}
+}
