@@ -71,9 +71,9 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			ctx, cancel := context.WithCancel(ctx)
-			defer cancel()
 			var wg sync.WaitGroup
-			defer wg.Wait() // the sync loop ends before the store closes
+			// However serve ends, the sync loop stops before the store closes.
+			defer func() { cancel(); wg.Wait() }()
 			if remote != nil {
 				c := cxsync.New(st, remote, cxsync.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy,
 					Interval: a.serveSyncInterval(set), Logf: logger.Printf})
@@ -99,9 +99,7 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			}
 			fmt.Fprintf(a.io.err, "cxtop serve: listening on %s (ssh -p %s %s), host key %s, %s\n",
 				addr, port(addr), host(addr), srv.Fingerprint(), srv.Auth())
-			err = srv.Serve(ctx)
-			cancel()
-			return err
+			return srv.Serve(ctx)
 		},
 	}
 	fl := cmd.Flags()

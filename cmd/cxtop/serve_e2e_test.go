@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -281,6 +283,25 @@ func TestServeSyncsFromRemote(t *testing.T) {
 	dir := t.TempDir()
 	url, _ := startHub(t, simulated(t, dir))
 	local := filepath.Join(dir, "local.db")
+
+	// A port in use is one line and exit 1, with the sync loop stopped
+	// rather than left holding the process.
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "serve", "--db", local, "--remote", url,
+		"--host-key", filepath.Join(dir, "hk"), "--listen", busy.Addr().String())
+	cmd.Env = cleanEnv(t)
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || ctx.Err() != nil ||
+		!strings.Contains(string(out), "cxtop: listen on "+busy.Addr().String()) {
+		t.Fatalf("serve on a busy port: %v (%v), %q; want exit 1 and one line", err, ctx.Err(), out)
+	}
+
 	srv := startServe(t, local, "--remote", url, "--host-key", filepath.Join(dir, "hk"))
 	s := sshInTmux(t, srv.port, sshKey(t, dir, "watcher"))
 	s.waitFor("sync lag")
