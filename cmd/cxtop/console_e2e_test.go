@@ -111,6 +111,9 @@ func TestConsoleTriageInTmux(t *testing.T) {
 		t.Fatalf("queue shows no selected row:\n%s", first)
 	}
 	s.keys("/")
+	// Wait for the prompt: sent at once, "/" and the id can arrive in
+	// one read and be taken for one key.
+	s.waitFor("enter searches, esc cancels")
 	s.keys("-l", id)
 	s.keys("Enter")
 	scr := s.waitFor(`search "` + id + `": 1 tickets`)
@@ -156,6 +159,9 @@ func TestConsoleReadOnlyRefusesEscalate(t *testing.T) {
 	s := startTmux(t, 120, 40, "--db", db, "--read-only")
 	s.waitFor("Queue: ")
 	s.keys("/")
+	// Wait for the prompt: sent at once, "/" and the id can arrive in
+	// one read and be taken for one key.
+	s.waitFor("enter searches, esc cancels")
 	s.keys("-l", id)
 	s.keys("Enter")
 	s.waitFor(`search "` + id + `"`)

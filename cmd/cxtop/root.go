@@ -112,6 +112,7 @@ against their targets and shows it all in the terminal.`,
 		a.hubCommand(),
 		a.syncCommand(),
 		a.demoCommand(),
+		a.serveCommand(),
 	)
 	return root
 }

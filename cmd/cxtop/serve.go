@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cxtop/cxtop/store"
+	cxsync "github.com/cxtop/cxtop/store/sync"
+	"github.com/cxtop/cxtop/tui"
+	"github.com/cxtop/cxtop/tui/serve"
+)
+
+func (a *app) serveCommand() *cobra.Command {
+	var (
+		opt serve.Options
+		set syncSettings
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the console read-only over SSH to many watchers",
+		Long: `Listen for SSH logins and open the console for each one, read-only: every triage key
+says read-only. Each session gets colours for its own terminal; --theme fixes one theme
+for all, and a client can ask for one with ssh -o SetEnv=CXTOP_THEME=light.
+
+Any public key may log in unless --authorized-keys names the keys that may (the file is
+re-read at every login). The host key is made on first start (mode 0600).
+
+Without --remote the store is opened read-only and shows what it holds. A store that
+another cxtop holds for writing cannot be opened at all: to watch a live store, let serve
+sync it itself with --remote (and --source, --token, as for cxtop sync).`,
+		Example: "  cxtop serve --db cx.db\n" +
+			"  cxtop serve --listen :2222 --authorized-keys ~/.ssh/authorized_keys --remote http://127.0.0.1:7080\n" +
+			"  ssh -p 2222 127.0.0.1",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opt.HostKeyPath == "" {
+				opt.HostKeyPath = filepath.Join(stateDir(a.getenv), "ssh_host_ed25519")
+			}
+			if err := opt.Validate(); err != nil {
+				return usagef("%v", err)
+			}
+			var remote cxsync.Remote
+			switch {
+			case set.remote != "":
+				set = a.serveSyncSettings(set)
+				var err error
+				if remote, err = a.newRemote(set); err != nil {
+					return err
+				}
+			case set.source != "" || set.token != "":
+				return usagef("--source and --token need --remote: the URL to sync from while serving")
+			}
+			// A sync writes; a plain watch never needs to.
+			st, err := store.Open(a.dbPath, store.Options{Create: remote != nil, ReadOnly: remote == nil})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			logger := log.New(a.io.err, "", log.LstdFlags)
+			opt.Store, opt.Config, opt.Logf = st, a.cfg, logger.Printf
+			opt.Sync = storedSyncLine(st)
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			ctx, cancel := context.WithCancel(ctx)
+			var wg sync.WaitGroup
+			// However serve ends, the sync loop stops before the store closes.
+			defer func() { cancel(); wg.Wait() }()
+			if remote != nil {
+				c := cxsync.New(st, remote, cxsync.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy,
+					Interval: a.serveSyncInterval(set), Logf: logger.Printf})
+				opt.Sync = func() string {
+					s := c.Status()
+					return fmt.Sprintf("sync lag %s, %d pending", tui.ShortDuration(s.Lag(time.Now())), s.Pending)
+				}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if err := c.Run(ctx); err != nil && ctx.Err() == nil {
+						logger.Printf("serve: sync stopped: %v", err)
+					}
+				}()
+			}
+			srv, err := serve.New(opt)
+			if err != nil {
+				return err
+			}
+			addr, err := srv.Listen()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.io.err, "cxtop serve: listening on %s (ssh -p %s %s), host key %s, %s\n",
+				addr, port(addr), host(addr), srv.Fingerprint(), srv.Auth())
+			return srv.Serve(ctx)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opt.Listen, "listen", "127.0.0.1:2222", "address to listen on (:2222 for every interface, port 0 for any free port)")
+	fl.StringVar(&opt.HostKeyPath, "host-key", "", "host key file, made on first start (default "+filepath.Join(stateDir(a.getenv), "ssh_host_ed25519")+")")
+	fl.StringVar(&opt.AuthorizedKeysPath, "authorized-keys", "", "admit only the public keys in this file (default: any public key, read-only)")
+	fl.IntVar(&opt.MaxSessions, "max-sessions", 32, fmt.Sprintf("sessions open at once, more are refused (1–%d)", serve.MaxSessionsLimit))
+	fl.DurationVar(&opt.IdleTimeout, "idle-timeout", 30*time.Minute, "close a connection with no traffic either way for this long (0: never)")
+	fl.StringVar(&opt.Theme, "theme", "", "every session's theme: dark, light or high-contrast (default: per terminal, else dark)")
+	fl.StringVar(&set.remote, "remote", "", "sync the store from this remote while serving (as cxtop sync --remote)")
+	fl.StringVar(&set.source, "source", "", "with --remote: hub or zendesk (default [sync] source or hub)")
+	fl.StringVar(&set.token, "token", "", "with --remote: the token (default $CXTOP_TOKEN or [sync] token)")
+	return cmd
+}
+
+// serveSyncSettings fills what --remote leaves open as cxtop sync does:
+// flags over CXTOP_TOKEN over the [sync] section.
+func (a *app) serveSyncSettings(s syncSettings) syncSettings {
+	if s.source == "" {
+		s.source = a.cfg.Sync.Source
+	}
+	if s.source == "" {
+		s.source = "hub"
+	}
+	if s.token == "" {
+		s.token = a.getenv("CXTOP_TOKEN")
+	}
+	if s.token == "" {
+		s.token = a.cfg.Sync.Token
+	}
+	s.timeout = cxsync.DefaultRequestTimeout
+	return s
+}
+
+func (a *app) serveSyncInterval(s syncSettings) time.Duration {
+	switch {
+	case a.cfg.Sync.Interval.Duration > 0:
+		return a.cfg.Sync.Interval.Duration
+	case s.source == "zendesk":
+		return time.Minute // the incremental export allows 10 requests a minute
+	}
+	return 5 * time.Second
+}
+
+func port(addr net.Addr) string {
+	_, p, _ := net.SplitHostPort(addr.String())
+	return p
+}
+
+// host is what a watcher types: the loopback or the machine's address
+// when the server listens on every interface.
+func host(addr net.Addr) string {
+	h, _, _ := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(h); ip != nil && ip.IsUnspecified() {
+		return "HOST"
+	}
+	return h
+}

@@ -1,0 +1,111 @@
+package serve
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/theme"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Store is shared by every session; the caller opens and closes it.
+	Store  *store.Store
+	Config model.Config
+	// Listen is the TCP address to listen on (port 0: any free port).
+	Listen string
+	// HostKeyPath holds the server's ed25519 key; it is created (0600) on
+	// first start.
+	HostKeyPath string
+	// AuthorizedKeysPath, when set, admits only the public keys listed
+	// there (re-read at every login, so removing a line locks a key out
+	// at once). Empty admits any public key: sessions are read-only.
+	AuthorizedKeysPath string
+	// MaxSessions bounds the sessions open at once; more are refused with
+	// a message.
+	MaxSessions int
+	// IdleTimeout closes a connection on which nothing has passed, either
+	// way, for that long (a dead network path); 0 means never.
+	IdleTimeout time.Duration
+	// Theme, when set, is every session's theme; empty picks one per
+	// session (see themeFor).
+	Theme string
+	// Window is the span of the gauges (default 24h, as the console).
+	Window time.Duration
+	// Sync, when set, describes the sync state in the status bar.
+	Sync func() string
+	// Logf receives one line per session start and end (default: none).
+	Logf func(format string, args ...any)
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Limits of the options, shared by Validate and the command's help.
+const (
+	MaxSessionsLimit = 1000
+	MinIdleTimeout   = time.Second
+	MaxIdleTimeout   = 7 * 24 * time.Hour
+)
+
+// Validate checks the options a user typed; each error names the option
+// and says what to use instead.
+func (o Options) Validate() error {
+	if err := checkListen(o.Listen); err != nil {
+		return err
+	}
+	if o.MaxSessions < 1 || o.MaxSessions > MaxSessionsLimit {
+		return fmt.Errorf("--max-sessions %d is out of range: use 1 to %d", o.MaxSessions, MaxSessionsLimit)
+	}
+	if o.IdleTimeout != 0 && (o.IdleTimeout < MinIdleTimeout || o.IdleTimeout > MaxIdleTimeout) {
+		return fmt.Errorf("--idle-timeout %s is out of range: use 0 (never) or %s to %s", o.IdleTimeout, MinIdleTimeout, MaxIdleTimeout)
+	}
+	if o.Theme != "" && !knownTheme(o.Theme) {
+		return fmt.Errorf("--theme %q is not known: use one of %v", o.Theme, theme.Names)
+	}
+	if o.HostKeyPath == "" {
+		return fmt.Errorf("--host-key is empty: name the file that holds (or will hold) the host key")
+	}
+	return nil
+}
+
+// checkListen accepts HOST:PORT with a numeric port; an empty host means
+// every interface, which must be asked for explicitly (":2222").
+func checkListen(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--listen %q is not HOST:PORT (like 127.0.0.1:2222, or :2222 for every interface)", addr)
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("--listen %q: port %q is not a number from 0 to 65535", addr, port)
+	}
+	if host != "" && net.ParseIP(host) == nil && !validHostname(host) {
+		return fmt.Errorf("--listen %q: host %q is not an IP address or host name", addr, host)
+	}
+	return nil
+}
+
+func validHostname(h string) bool {
+	if len(h) > 253 {
+		return false
+	}
+	for _, r := range h {
+		if !(r == '.' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func knownTheme(name string) bool {
+	for _, n := range theme.Names {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,165 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
+	"github.com/charmbracelet/wish/bubbletea"
+	"github.com/muesli/termenv"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// shutdownGrace is how long sessions get to quit their programs on
+// shutdown before their connections are closed under them.
+const shutdownGrace = 5 * time.Second
+
+// Server serves the console over SSH to many viewers at once.
+type Server struct {
+	opt    Options
+	signer gossh.Signer
+	keys   int // keys in AuthorizedKeysPath at start; 0: any key
+	ssh    *ssh.Server
+	ln     net.Listener
+
+	mu       sync.Mutex
+	closing  bool
+	sessions int
+	programs map[*tea.Program]*running
+	running  sync.WaitGroup // admitted sessions
+}
+
+// New checks the options and loads (or creates) the host key; it does not
+// listen yet.
+func New(opt Options) (*Server, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	if opt.Store == nil {
+		return nil, errors.New("serve: no store")
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Logf == nil {
+		opt.Logf = func(string, ...any) {}
+	}
+	s := &Server{opt: opt, programs: map[*tea.Program]*running{}}
+	var err error
+	if s.signer, err = loadHostKey(opt.HostKeyPath); err != nil {
+		return nil, err
+	}
+	auth := wish.WithPublicKeyAuth(anyPublicKey)
+	if opt.AuthorizedKeysPath != "" {
+		if s.keys, err = countAuthorizedKeys(opt.AuthorizedKeysPath); err != nil {
+			return nil, err
+		}
+		auth = wish.WithAuthorizedKeys(opt.AuthorizedKeysPath)
+	}
+	s.ssh, err = wish.NewServer(
+		func(srv *ssh.Server) error { srv.AddHostKey(s.signer); return nil },
+		auth,
+		// A real pty: the background-colour query then reads a file it
+		// can cancel, where an emulated one blocks until the client types.
+		ssh.AllocatePty(),
+		wish.WithIdleTimeout(opt.IdleTimeout),
+		// The last middleware runs first: admit, then needTerminal, then
+		// the program, then release once the program has ended.
+		wish.WithMiddleware(
+			s.release,
+			bubbletea.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
+			needTerminal,
+			s.admit,
+		),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	return s, nil
+}
+
+// Fingerprint is the host key's SHA256 fingerprint, as ssh shows it.
+func (s *Server) Fingerprint() string { return fingerprint(s.signer.PublicKey()) }
+
+// Auth says in a few words who may log in.
+func (s *Server) Auth() string {
+	if s.keys == 0 {
+		return "any public key may watch (sessions are read-only; restrict with --authorized-keys)"
+	}
+	return fmt.Sprintf("%d keys from %s may watch (read-only)", s.keys, s.opt.AuthorizedKeysPath)
+}
+
+// Listen opens the listening socket and returns its address (the real
+// port when the option asked for port 0).
+func (s *Server) Listen() (net.Addr, error) {
+	ln, err := net.Listen("tcp", s.opt.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", s.opt.Listen, err)
+	}
+	s.ln = ln
+	return ln.Addr(), nil
+}
+
+// Serve accepts sessions until ctx ends, then shuts down: no new sessions,
+// every program quits (restoring its terminal), connections close. The
+// caller closes the store afterwards.
+func (s *Server) Serve(ctx context.Context) error {
+	if s.ln == nil {
+		if _, err := s.Listen(); err != nil {
+			return err
+		}
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.ssh.Serve(s.ln) }()
+	select {
+	case err := <-errc:
+		s.ssh.Close()
+		return fmt.Errorf("serve ssh on %s: %w", s.ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	s.shutdown()
+	<-errc
+	return nil
+}
+
+func (s *Server) shutdown() {
+	s.mu.Lock()
+	s.closing = true
+	progs := make([]*tea.Program, 0, len(s.programs))
+	for p := range s.programs {
+		progs = append(progs, p)
+	}
+	s.mu.Unlock()
+	s.ln.Close() // no new connections while the sessions wind down
+	for _, p := range progs {
+		// Quit waits for the program's loop to take it: never under mu.
+		go p.Quit()
+	}
+	if !s.waitSessions(shutdownGrace) {
+		s.opt.Logf("serve: sessions still open after %s: closing their connections", shutdownGrace)
+	}
+	// Closing the connections ends any program that did not quit: its
+	// terminal goes away under it.
+	s.ssh.Close()
+	s.waitSessions(shutdownGrace)
+}
+
+// waitSessions waits up to d for every admitted session to end.
+func (s *Server) waitSessions(d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { s.running.Wait(); close(done) }()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-done:
+		return true
+	case <-timer.C:
+		return false
+	}
+}

@@ -1,0 +1,107 @@
+//go:build unix
+
+package serve
+
+import (
+	"os"
+	"sync"
+	"syscall"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish/bubbletea"
+	"github.com/charmbracelet/x/term"
+)
+
+// sizeEvery is how often a session's pty size is looked at.
+const sizeEvery = 250 * time.Millisecond
+
+// sessionTerminal is the program's own descriptor of the session's pty.
+// The ssh library closes the pty the moment a client drops the
+// connection, while the program's input reader may still be using the
+// descriptor (a data race, and a closed fd number can be reused). On a
+// duplicate the reader just gets EIO once the pty's master is gone, and
+// the program ends; close runs once it has.
+type sessionTerminal struct {
+	f    *os.File
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+func terminal(sess ssh.Session) ([]tea.ProgramOption, *sessionTerminal) {
+	pty, _, ok := sess.Pty()
+	if !ok || pty.Slave == nil {
+		return bubbletea.MakeOptions(sess), nil
+	}
+	f, err := dup(pty.Slave)
+	if err != nil {
+		return bubbletea.MakeOptions(sess), nil
+	}
+	return []tea.ProgramOption{tea.WithInput(f), tea.WithOutput(f)}, &sessionTerminal{f: f, stop: make(chan struct{})}
+}
+
+// follow tells p when the pty's size changes. The ssh library resizes the
+// pty on the client's window-change request, and the same request is all
+// wish's middleware would pass on, but they read one channel and the
+// library wins; no SIGWINCH reaches a server. So the size is polled.
+func (t *sessionTerminal) follow(p *tea.Program) {
+	if t == nil {
+		return
+	}
+	t.wg.Add(1)
+	go func() {
+		defer t.wg.Done()
+		w, h, _ := term.GetSize(t.f.Fd())
+		tick := time.NewTicker(sizeEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-t.stop:
+				return
+			case <-tick.C:
+			}
+			nw, nh, err := term.GetSize(t.f.Fd())
+			if err != nil || nw == w && nh == h {
+				continue
+			}
+			w, h = nw, nh
+			// Send returns once the program has ended, so this never
+			// outlives it for long.
+			p.Send(tea.WindowSizeMsg{Width: w, Height: h})
+		}
+	}()
+}
+
+// close runs once the program has ended: the size watcher stops before
+// the descriptor it reads goes.
+func (t *sessionTerminal) close() {
+	if t == nil {
+		return
+	}
+	close(t.stop)
+	t.wg.Wait()
+	t.f.Close()
+}
+
+func dup(f *os.File) (*os.File, error) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	fd, derr := -1, error(nil)
+	// Control holds the file open while it runs: no race with its Close.
+	if err := rc.Control(func(h uintptr) {
+		syscall.ForkLock.RLock()
+		defer syscall.ForkLock.RUnlock()
+		if fd, derr = syscall.Dup(int(h)); derr == nil {
+			syscall.CloseOnExec(fd)
+		}
+	}); err != nil {
+		return nil, err
+	}
+	if derr != nil {
+		return nil, derr
+	}
+	return os.NewFile(uintptr(fd), f.Name()), nil
+}
