@@ -60,11 +60,15 @@ func (w *Writer) Enqueue(kind, key string, payload []byte, at time.Time) (queued
 }
 
 // Outbox lists up to limit pending entries, oldest first.
-func (s *Store) Outbox(limit int) ([]OutboxEntry, error) {
+func (s *Store) Outbox(limit int) ([]OutboxEntry, error) { return s.OutboxAfter(0, limit) }
+
+// OutboxAfter lists up to limit pending entries with a sequence above
+// after, oldest first: a reader that skips some kinds pages past them.
+func (s *Store) OutboxAfter(after uint64, limit int) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketOutbox).Cursor()
-		for k, v := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+		for k, v := c.Seek(u64(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
 			var e OutboxEntry
 			if err := json.Unmarshal(v, &e); err != nil {
 				return fmt.Errorf("%w: outbox entry %d: %v", ErrCorrupt, readU64(k), err)

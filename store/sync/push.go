@@ -16,14 +16,18 @@ import (
 // counts it. On a conflict the remote's version wins; the refused change
 // stays visible in the ticket's history (the hub records it as a
 // "conflict" entry) and in the status.
+//
+// It pages through the outbox by sequence, so actions queued behind any
+// number of entries of other kinds (contact requests) are still reached.
 func (c *Client) push(ctx context.Context) error {
+	var after uint64
 	for {
-		entries, err := c.st.Outbox(100)
+		entries, err := c.st.OutboxAfter(after, pushPage)
 		if err != nil {
 			return fmt.Errorf("read the outbox: %w", err)
 		}
-		settled := 0
 		for _, e := range entries {
+			after = e.Seq
 			if e.Kind != store.OutboxAction {
 				continue // other kinds are delivered by the automations that queue them
 			}
@@ -46,13 +50,15 @@ func (c *Client) push(ctx context.Context) error {
 			if err := c.settle(e, a, res); err != nil {
 				return err
 			}
-			settled++
 		}
-		if settled == 0 || len(entries) < 100 {
+		if len(entries) < pushPage {
 			return nil
 		}
 	}
 }
+
+// pushPage is how many outbox entries one read takes.
+const pushPage = 100
 
 func (c *Client) settle(e store.OutboxEntry, a model.Action, res *PushResult) error {
 	c.mu.Lock()

@@ -2,11 +2,13 @@ package sync
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/hub"
 )
 
@@ -100,4 +102,48 @@ func TestConflictingActionIsShownNotLost(t *testing.T) {
 		t.Fatalf("status %+v", st)
 	}
 	sameStores(t, hubSt, local)
+}
+
+// TestActionBehindManyContactsIsPushed queues more contact requests than
+// one outbox page holds before a triage action: the action still reaches
+// the hub.
+func TestActionBehindManyContactsIsPushed(t *testing.T) {
+	hubSt := hubStore(t, 50)
+	srv := serveHub(t, hubSt, hub.Options{}, nil)
+	local := openStore(t, "local.db")
+	c, _ := newClient(t, local, srv.URL, Options{})
+	ctx := context.Background()
+	if err := c.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	_, err := local.Update(func(w *store.Writer) error {
+		for i := 0; i < 2*pushPage+7; i++ {
+			if _, err := w.Enqueue(store.OutboxContact, fmt.Sprintf("contact-%d", i), []byte(`{}`), at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, _ := local.Ticket("T00000000")
+	want := model.StatusInProgress
+	if tk.Status == want {
+		want = model.StatusNew
+	}
+	tx := tax()
+	if _, err := local.ApplyAction(&tx, action("act-behind", tk.ID, tk.Version, want)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if onHub, _ := hubSt.Ticket(tk.ID); onHub.Status != want {
+		t.Fatalf("the action behind %d contact requests did not reach the hub: status %q", 2*pushPage+7, onHub.Status)
+	}
+	if n, _ := local.OutboxLen(); n != 2*pushPage+7 {
+		t.Fatalf("outbox holds %d entries, want the %d contact requests", n, 2*pushPage+7)
+	}
 }
