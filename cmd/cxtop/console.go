@@ -23,6 +23,7 @@ import (
 // subcommand opens the console on --db.
 type consoleFlags struct {
 	readOnly bool
+	offline  bool
 	theme    string
 }
 
@@ -30,6 +31,7 @@ func (a *app) addConsole(root *cobra.Command) {
 	var f consoleFlags
 	root.Flags().BoolVar(&f.readOnly, "read-only", false, "open the store read-only: every triage key says read-only")
 	root.Flags().StringVar(&f.theme, "theme", "", "colour theme: dark, light or high-contrast (default: from the terminal)")
+	root.Flags().BoolVar(&f.offline, "offline", false, "do not sync, even when [sync] remote or $CXTOP_REMOTE names a remote")
 	root.Args = cobra.NoArgs
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		if f.theme != "" {
@@ -44,7 +46,18 @@ func (a *app) addConsole(root *cobra.Command) {
 		if err != nil {
 			return err
 		}
-		s, err := store.Open(a.dbPath, store.Options{ReadOnly: f.readOnly})
+		// With a configured remote (and a store it may write) the console
+		// syncs in-process: a store one process holds, no other can open.
+		var remote cxsync.Remote
+		var syncSet syncSettings
+		if !f.readOnly && !f.offline {
+			if syncSet = a.fillSync(syncSettings{}, true); syncSet.remote != "" {
+				if remote, err = a.newRemote(syncSet); err != nil {
+					return fmt.Errorf("[sync] remote: %w", err)
+				}
+			}
+		}
+		s, err := store.Open(a.dbPath, store.Options{ReadOnly: f.readOnly, Create: remote != nil})
 		if err != nil {
 			return err
 		}
@@ -58,8 +71,19 @@ func (a *app) addConsole(root *cobra.Command) {
 			return err
 		}
 		defer closeLog()
+		syncState := storedSyncLine(s)
+		if remote != nil {
+			loop := startSync(cmd.Context(), s, remote, cxsync.Options{Source: syncSet.source, Taxonomy: a.cfg.Taxonomy,
+				Interval: a.syncInterval(syncSet.source), Logf: log.Printf}, set)
+			defer func() {
+				if err := loop.Stop(); err != nil {
+					log.Printf("console: sync stopped: %v", err)
+				}
+			}()
+			syncState = syncLine(loop.client)
+		}
 		return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg, Role: role, Theme: f.theme,
-			User: os.Getenv("USER"), Sync: storedSyncLine(s), Rules: set.Rules}, a.io.in, a.io.out)
+			User: os.Getenv("USER"), Sync: syncState, Rules: set.Rules}, a.io.in, a.io.out)
 	}
 }
 

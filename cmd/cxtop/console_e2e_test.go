@@ -173,3 +173,41 @@ func TestConsoleReadOnlyRefusesEscalate(t *testing.T) {
 		t.Fatalf("a read-only console escalated %s", id)
 	}
 }
+
+// TestConsoleSyncsTheConfiguredRemote opens the console on a new store
+// with [sync] remote set to a running hub: the console syncs in-process,
+// the queue fills, and after q the store holds the hub's tickets. With
+// --offline it syncs nothing.
+func TestConsoleSyncsTheConfiguredRemote(t *testing.T) {
+	dir := t.TempDir()
+	url, _ := startHub(t, simulated(t, dir))
+	cfg := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("[sync]\nremote = %q\ninterval = \"200ms\"\n", url)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	offline := filepath.Join(dir, "offline.db")
+	cxtop(t, nil, "simulate", "--db", offline, "--tickets", "1", "--days", "1")
+	s := startTmux(t, 120, 40, "--db", offline, "--config", cfg, "--offline")
+	s.waitFor("Queue: ")
+	if scr := s.waitFor("not synced"); strings.Contains(scr, "sync lag") {
+		t.Fatalf("--offline console synced:\n%s", scr)
+	}
+	s.keys("q")
+	waitStoreFree(t, offline)
+
+	local := filepath.Join(dir, "local.db")
+	s = startTmux(t, 120, 40, "--db", local, "--config", cfg)
+	s.waitFor("sync lag")
+	deadline := time.Now().Add(30 * time.Second)
+	for scr := s.waitFor("Queue: "); strings.Contains(scr, "Queue: 0 open"); scr = s.screen() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the console never filled its queue from %s:\n%s", url, scr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.keys("q")
+	waitStoreFree(t, local)
+	if n := len(ticketsJSON(t, local)); n == 0 {
+		t.Fatal("after q the store holds no ticket from the hub")
+	}
+}

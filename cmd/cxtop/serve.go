@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log"
 	"net"
 	"os/signal"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"time"
 
@@ -15,7 +13,6 @@ import (
 
 	"github.com/cxtop/cxtop/store"
 	cxsync "github.com/cxtop/cxtop/store/sync"
-	"github.com/cxtop/cxtop/tui"
 	"github.com/cxtop/cxtop/tui/serve"
 )
 
@@ -51,7 +48,7 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			var remote cxsync.Remote
 			switch {
 			case set.remote != "":
-				set = a.serveSyncSettings(set)
+				set = a.fillSync(set, false)
 				var err error
 				if remote, err = a.newRemote(set); err != nil {
 					return err
@@ -70,21 +67,17 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			opt.Sync = storedSyncLine(st)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			ctx, cancel := context.WithCancel(ctx)
-			var wg sync.WaitGroup
-			// However serve ends, the sync loop stops before the store closes.
-			defer func() { cancel(); wg.Wait() }()
 			if remote != nil {
-				c := cxsync.New(st, remote, cxsync.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy,
-					Interval: a.serveSyncInterval(set), Logf: logger.Printf})
-				opt.Sync = func() string {
-					s := c.Status()
-					return fmt.Sprintf("sync lag %s, %d pending", tui.ShortDuration(s.Lag(time.Now())), s.Pending)
+				alerts, err := a.alertSettings()
+				if err != nil {
+					return err
 				}
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					if err := c.Run(ctx); err != nil && ctx.Err() == nil {
+				loop := startSync(ctx, st, remote, cxsync.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy,
+					Interval: a.syncInterval(set.source), Logf: logger.Printf}, alerts)
+				opt.Sync = syncLine(loop.client)
+				// However serve ends, the sync loop stops before the store closes.
+				defer func() {
+					if err := loop.Stop(); err != nil {
 						logger.Printf("serve: sync stopped: %v", err)
 					}
 				}()
@@ -113,35 +106,6 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 	fl.StringVar(&set.source, "source", "", "with --remote: hub or zendesk (default [sync] source or hub)")
 	fl.StringVar(&set.token, "token", "", "with --remote: the token (default $CXTOP_TOKEN or [sync] token)")
 	return cmd
-}
-
-// serveSyncSettings fills what --remote leaves open as cxtop sync does:
-// flags over CXTOP_TOKEN over the [sync] section.
-func (a *app) serveSyncSettings(s syncSettings) syncSettings {
-	if s.source == "" {
-		s.source = a.cfg.Sync.Source
-	}
-	if s.source == "" {
-		s.source = "hub"
-	}
-	if s.token == "" {
-		s.token = a.getenv("CXTOP_TOKEN")
-	}
-	if s.token == "" {
-		s.token = a.cfg.Sync.Token
-	}
-	s.timeout = cxsync.DefaultRequestTimeout
-	return s
-}
-
-func (a *app) serveSyncInterval(s syncSettings) time.Duration {
-	switch {
-	case a.cfg.Sync.Interval.Duration > 0:
-		return a.cfg.Sync.Interval.Duration
-	case s.source == "zendesk":
-		return time.Minute // the incremental export allows 10 requests a minute
-	}
-	return 5 * time.Second
 }
 
 func port(addr net.Addr) string {

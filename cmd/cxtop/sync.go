@@ -58,35 +58,15 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			"  cxtop sync --source zendesk --remote https://acme.zendesk.com --token me@acme.com/token:XXXX",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if set.remote == "" {
-				set.remote = a.getenv("CXTOP_REMOTE")
+			if set.timeout <= 0 {
+				return usagef("--timeout %s must be positive", set.timeout)
 			}
-			if set.remote == "" {
-				set.remote = a.cfg.Sync.Remote
-			}
+			set = a.fillSync(set, true)
 			if set.remote == "" {
 				return usagef("--remote is required: the hub's URL (http://127.0.0.1:7080) or https://SUBDOMAIN.zendesk.com, or [sync] remote in the config")
 			}
-			if set.source == "" {
-				set.source = a.cfg.Sync.Source
-			}
-			if set.source == "" {
-				set.source = "hub"
-			}
-			if set.token == "" {
-				set.token = a.getenv("CXTOP_TOKEN")
-			}
-			if set.token == "" {
-				set.token = a.cfg.Sync.Token
-			}
 			if !cmd.Flags().Changed("interval") {
-				switch {
-				case a.cfg.Sync.Interval.Duration > 0:
-					interval = a.cfg.Sync.Interval.Duration
-				case set.source == "zendesk":
-					// The incremental export allows 10 requests a minute.
-					interval = time.Minute
-				}
+				interval = a.syncInterval(set.source)
 			}
 			if interval < 100*time.Millisecond || interval > 24*time.Hour {
 				return usagef("--interval %s is out of range: use 100ms to 24h", interval)
@@ -96,9 +76,6 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			}
 			if retries < 0 || retries > 100 {
 				return usagef("--retries %d is out of range: use 0 to 100", retries)
-			}
-			if set.timeout <= 0 {
-				return usagef("--timeout %s must be positive", set.timeout)
 			}
 			remote, err := a.newRemote(set)
 			if err != nil {
@@ -125,21 +102,16 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			c := cxsync.New(st, remote, opt)
 			if !once {
 				logf("sync: syncing %s with %s every %s (Ctrl-C stops)", a.dbPath, remote.Name(), interval)
-				// Alerts and automations follow every committed page; the
-				// replica queues no contacts (its remote does).
-				done := make(chan struct{})
-				go func() {
-					defer close(done)
-					alertRunner(st, alerts, true, logf).Run(ctx)
-				}()
-				err := c.Run(ctx)
-				stop()
-				<-done
-				return err
+				loop := startSync(ctx, st, remote, opt, alerts)
+				select {
+				case <-ctx.Done():
+				case <-loop.Ended():
+				}
+				return loop.Stop()
 			}
+			c := cxsync.New(st, remote, opt)
 			before := c.Status()
 			if err := c.SyncOnce(ctx); err != nil {
 				if ctx.Err() != nil {
