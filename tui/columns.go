@@ -38,15 +38,18 @@ func queueColumnsFor(w int) []queueColumn {
 	return cols
 }
 
+// slaSoon is how close an SLA due time is "at risk": the row turns warn.
+const slaSoon = 4 * time.Hour
+
 // slaCell shows the SLA countdown with a symbol for risk, so it reads
-// without colour: ✗ breached, ▲ due within 4 hours.
+// without colour: ✗ breached, ▲ due within slaSoon.
 func slaCell(t *model.Ticket, now time.Time) string {
 	switch {
 	case t.SLADueAt.IsZero():
 		return "-"
 	case now.After(t.SLADueAt):
 		return "✗ " + ShortDuration(now.Sub(t.SLADueAt))
-	case t.SLADueAt.Sub(now) < 4*time.Hour:
+	case t.SLADueAt.Sub(now) < slaSoon:
 		return "▲ " + ShortDuration(t.SLADueAt.Sub(now))
 	}
 	return "  " + ShortDuration(t.SLADueAt.Sub(now))

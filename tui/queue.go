@@ -267,6 +267,8 @@ func (p *queuePane) lines(w int) []string {
 			line = th.Selected.Render(line)
 		case !t.SLADueAt.IsZero() && now.After(t.SLADueAt):
 			line = th.Breach.Render(line)
+		case !t.SLADueAt.IsZero() && t.SLADueAt.Sub(now) < slaSoon:
+			line = th.Warn.Render(line)
 		}
 		lines = append(lines, line)
 	}
