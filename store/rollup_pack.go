@@ -23,7 +23,7 @@ import (
 var suffixFamilies = map[string]bool{}
 
 func init() {
-	for _, f := range []string{modelMActive, modelMDigitalActive} {
+	for _, f := range perSuffixFamilies {
 		suffixFamilies[f] = true
 	}
 }
