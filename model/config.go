@@ -13,6 +13,7 @@ import (
 type Config struct {
 	Taxonomy Taxonomy   `toml:"taxonomy"`
 	Sync     SyncConfig `toml:"sync"`
+	KPI      KPIConfig  `toml:"kpi"`
 }
 
 // DefaultConfig is the configuration used when no file exists.
