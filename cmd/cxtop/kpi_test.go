@@ -7,10 +7,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cxtop/cxtop/model"
 )
@@ -558,8 +560,69 @@ func TestKPIFlagErrors(t *testing.T) {
 		{"--window 400d", `--window "400d"`},
 		{"--window soon", `--window "soon"`},
 		{"--at yesterday", `--at "yesterday" is not an RFC 3339 time`},
+		{"--by nonsense", `--by "nonsense": use segment, touchpoint or source`},
+		{"--by", `flag needs an argument`},
 	} {
 		r := runIn(t, append([]string{"kpi", "--db", "/nonexistent/cx.db"}, strings.Fields(tc.args)...)...)
 		wantOneLineError(t, r, 2, tc.want)
+	}
+	for _, cmd := range []string{"ab", "nps-revenue"} {
+		for _, tc := range []struct{ args, want string }{
+			{"--window 0h", `--window "0h": use whole hours or days`},
+			{"--window 366d", `--window "366d"`},
+			{"--at now", `--at "now" is not an RFC 3339 time`},
+			{"--by segment", `unknown flag: --by`},
+		} {
+			r := runIn(t, append([]string{cmd, "--db", "/nonexistent/cx.db"}, strings.Fields(tc.args)...)...)
+			wantOneLineError(t, r, 2, tc.want)
+		}
+	}
+}
+
+// A bad [kpi] section fails every KPI command with one line naming the key.
+func TestKPIConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	db := simulated(t, dir)
+	for _, tc := range []struct{ config, want string }{
+		{"[kpi.targets]\ncsatt = { target = 0.9 }\n", "kpi.targets.csatt: no KPI has this id: use one of csat, csat_post_resolution"},
+		{"[kpi.targets]\ncsat = { tagret = 0.9 }\n", "unknown key kpi.targets.csat.tagret"},
+		{"[kpi]\nprogramme_cots = 5\n", "unknown key kpi.programme_cots"},
+		{"[kpi]\nbenefit_share = 2.0\n", "kpi.benefit_share 2: use a share from 0 to 1"},
+		{"[kpi.targets]\nbacklog = { target = 10 }\n", "kpi.targets.backlog: this KPI has no target"},
+	} {
+		cfg := filepath.Join(dir, "bad.toml")
+		if err := os.WriteFile(cfg, []byte(tc.config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, cmd := range []string{"kpi", "ab"} {
+			wantOneLineError(t, runIn(t, cmd, "--db", db, "--config", cfg), 1, tc.want)
+		}
+	}
+}
+
+// The text reports are aligned tables that fit an 80-column terminal.
+func TestKPITablesFit80Columns(t *testing.T) {
+	db := simulated(t, t.TempDir())
+	for _, args := range [][]string{
+		{"kpi"}, {"kpi", "--by", "segment"}, {"kpi", "--by", "touchpoint"}, {"kpi", "--by", "source"}, {"ab"}, {"nps-revenue"},
+	} {
+		r := runIn(t, append(args, "--db", db, "--at", simEnd, "--window", "7d")...)
+		lines := strings.Split(strings.TrimRight(r.out, "\n"), "\n")
+		// The table starts after the first blank line.
+		h := slices.Index(lines, "") + 1
+		if r.code != 0 || h == 0 || h+1 >= len(lines) {
+			t.Fatalf("%v: no table in %+v", args, r)
+		}
+		for _, l := range lines {
+			if n := utf8.RuneCountInString(l); n > 80 {
+				t.Errorf("%v: a line of %d columns: %q", args, n, l)
+			}
+		}
+		// Columns line up: the second header word starts its column in the
+		// first row too (the first column is ASCII, so bytes are columns).
+		col := strings.Index(lines[h], strings.Fields(lines[h])[1])
+		if row := lines[h+1]; col <= 0 || len(row) <= col || row[col-1] != ' ' || row[col] == ' ' {
+			t.Errorf("%v: the second column does not start at %d in %q", args, col, row)
+		}
 	}
 }
