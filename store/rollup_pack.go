@@ -68,6 +68,32 @@ func eachEntry(v []byte, fn func(sub []byte, n int64)) error {
 	return nil
 }
 
+// findEntry returns the counter of sub in a packed value. Entries are
+// sorted by sub-key, so it stops at the first one past sub: the family's
+// total ("") is always the first, and Sum reads most often.
+func findEntry(v []byte, sub string) (int64, bool) {
+	for len(v) > 0 {
+		l, k := binary.Uvarint(v)
+		if k <= 0 || uint64(len(v)-k) < l {
+			return 0, false
+		}
+		s := v[k : k+int(l)]
+		v = v[k+int(l):]
+		n, k := binary.Varint(v)
+		if k <= 0 {
+			return 0, false
+		}
+		v = v[k:]
+		switch c := strings.Compare(string(s), sub); {
+		case c == 0:
+			return n, true
+		case c > 0:
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
 type packedEntry struct {
 	sub string
 	n   int64

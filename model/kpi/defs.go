@@ -166,11 +166,11 @@ func meanHours(seconds, count string) measure {
 // digitalAdoption: distinct customers with a digital login / distinct
 // customers with any record, both in the window.
 func digitalAdoption(src Source, from, to uint32) (float64, int64, bool) {
-	active := len(src.BySuffix(model.MActive, from, to))
+	active := distinct(src, model.MActive, from, to)
 	if active == 0 {
 		return 0, 0, false
 	}
-	return float64(len(src.BySuffix(model.MDigitalActive, from, to))) / float64(active), int64(active), true
+	return float64(distinct(src, model.MDigitalActive, from, to)) / float64(active), int64(active), true
 }
 
 // resolutionRate: resolved in the window / (resolved in the window + tickets
@@ -218,7 +218,7 @@ func successfulResolutionRate(src Source, from, to uint32) (float64, int64, bool
 	if resolved == 0 {
 		return 0, 0, false
 	}
-	failed := int64(len(src.BySuffix(model.MResolutionFailed, from, to)))
+	failed := int64(distinct(src, model.MResolutionFailed, from, to))
 	return float64(max(resolved-failed, 0)) / float64(resolved), resolved, true
 }
 
