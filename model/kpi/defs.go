@@ -45,7 +45,7 @@ type Def struct {
 func Defs() []Def {
 	return []Def{
 		{ID: "csat", Label: "CSAT", Group: GroupExperience, Unit: "%", Target: 0.85, Margin: 0.03, measure: csat},
-		{ID: "csat_post_resolution", Label: "CSAT after resolution", Group: GroupExperience, Unit: "%", Target: 0.85, Margin: 0.03, measure: csatOf(model.KindPostResolution)},
+		{ID: "csat_post_resolution", Label: "CSAT (resolved)", Group: GroupExperience, Unit: "%", Target: 0.85, Margin: 0.03, measure: csatOf(model.KindPostResolution)},
 		{ID: "nps", Label: "NPS", Group: GroupExperience, Unit: "pts", Target: 30, Margin: 5, measure: nps},
 		{ID: "digital_adoption", Label: "Digital adoption", Group: GroupExperience, Unit: "%", Target: 0.70, Margin: 0.05, measure: digitalAdoption},
 		{ID: "bot_csat", Label: "Chatbot CSAT", Group: GroupExperience, Unit: "stars", Target: 3.0, Margin: 0.2, measure: meanScore(model.SurveyBot)},
@@ -54,7 +54,7 @@ func Defs() []Def {
 		{ID: "handling_time_h", Label: "Handling time", Group: GroupOperational, Unit: "h", Dir: LowerIsBetter, Target: 24, Margin: 6, measure: meanHours(model.MTicketResolvedSec, model.MTicketResolved)},
 		{ID: "first_response_h", Label: "First response", Group: GroupOperational, Unit: "h", Dir: NoDirection, measure: meanHours(model.MTicketFirstRespSec, model.MTicketFirstResp)},
 		{ID: "resolution_rate", Label: "Resolution rate", Group: GroupOperational, Unit: "%", Dir: NoDirection, measure: resolutionRate},
-		{ID: "successful_resolution_rate", Label: "Successful resolutions", Group: GroupOperational, Unit: "%", Target: 0.90, Margin: 0.05, measure: successfulResolutionRate},
+		{ID: "successful_resolution_rate", Label: "Resolution success", Group: GroupOperational, Unit: "%", Target: 0.90, Margin: 0.05, measure: successfulResolutionRate},
 		{ID: "backlog", Label: "Backlog", Group: GroupOperational, Unit: "", Dir: NoDirection, Cumulative: true, measure: backlog},
 		{ID: "order_processing_h", Label: "Order processing", Group: GroupOperational, Unit: "h", Dir: LowerIsBetter, Target: 24, Margin: 12, measure: meanHours(model.MOrderProcessingSec, "ev."+model.EventOrderProcessed)},
 		{ID: "form_abandonment", Label: "Form abandonment", Group: GroupOperational, Unit: "%", Dir: LowerIsBetter, Target: 0.25, Margin: 0.03, measure: ratio("ev."+model.EventFormAbandoned, "ev."+model.EventFormStarted)},
