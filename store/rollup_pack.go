@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"slices"
@@ -71,7 +72,7 @@ func eachEntry(v []byte, fn func(sub []byte, n int64)) error {
 // findEntry returns the counter of sub in a packed value. Entries are
 // sorted by sub-key, so it stops at the first one past sub: the family's
 // total ("") is always the first, and Sum reads most often.
-func findEntry(v []byte, sub string) (int64, bool) {
+func findEntry(v, sub []byte) (int64, bool) {
 	for len(v) > 0 {
 		l, k := binary.Uvarint(v)
 		if k <= 0 || uint64(len(v)-k) < l {
@@ -84,7 +85,7 @@ func findEntry(v []byte, sub string) (int64, bool) {
 			return 0, false
 		}
 		v = v[k:]
-		switch c := strings.Compare(string(s), sub); {
+		switch c := bytes.Compare(s, sub); {
 		case c == 0:
 			return n, true
 		case c > 0:

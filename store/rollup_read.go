@@ -39,7 +39,7 @@ func (r *Rollups) scan(metric string, from, to uint32, fn func(hour uint32, sub 
 		// A malformed value reads as empty here; cxtop check reports it.
 		if all {
 			eachEntry(v, func(s []byte, n int64) { fn(h, s, n) })
-		} else if n, ok := findEntry(v, sub); ok {
+		} else if n, ok := findEntry(v, subBytes); ok {
 			fn(h, subBytes, n)
 		}
 	}

@@ -3,6 +3,10 @@
 -- kpis-sqlite-load.sql; formulas as docs/kpis.md. ROI with a yearly cost of
 -- 5,000,000,000 and a benefit share of 0.3 (as BenchmarkKPIs configures).
 -- `.timer on` prints each statement's time; kpis-sqlite.sh adds them up.
+-- sqlite at its best on this machine: the file mapped, a 1 GiB cache, sorts in memory.
+PRAGMA mmap_size = 4294967296;
+PRAGMA cache_size = -1048576;
+PRAGMA temp_store = MEMORY;
 CREATE TEMP TABLE w(name TEXT, f INTEGER, t INTEGER);
 INSERT INTO w VALUES
   ('now',  unixepoch('2026-10-02T00:00:00Z'), unixepoch('2026-11-01T00:00:00Z')),
@@ -15,12 +19,14 @@ SELECT w.name,
   100.0 * (sum(survey = 'nps' AND score >= 9) - sum(survey = 'nps' AND score <= 6)) / sum(survey = 'nps'),
   avg(CASE WHEN survey = 'bot' THEN score END), avg(CASE WHEN survey = 'ces' THEN score END)
 FROM w JOIN feedback ON feedback.at >= w.f AND feedback.at < w.t GROUP BY w.name;
--- digital_adoption
-SELECT w.name, 1.0 * (SELECT count(DISTINCT customer) FROM events e WHERE e.type = 'digital_login' AND e.at >= w.f AND e.at < w.t)
-  / count(DISTINCT a.customer)
-FROM w JOIN (SELECT created AS at, customer FROM tickets UNION ALL SELECT at, customer FROM feedback
-             UNION ALL SELECT at, customer FROM events) a ON a.at >= w.f AND a.at < w.t
-WHERE a.customer IS NOT NULL GROUP BY w.name;
+-- digital_adoption (each table's range read from its (time, customer) index, then one DISTINCT)
+SELECT w.name,
+  1.0 * (SELECT count(DISTINCT customer) FROM events e WHERE e.type = 'digital_login' AND e.at >= w.f AND e.at < w.t)
+  / (SELECT count(DISTINCT customer) FROM (
+      SELECT customer FROM tickets WHERE created >= w.f AND created < w.t
+      UNION ALL SELECT customer FROM feedback WHERE at >= w.f AND at < w.t
+      UNION ALL SELECT customer FROM events WHERE at >= w.f AND at < w.t) WHERE customer IS NOT NULL)
+FROM w GROUP BY w.name;
 -- sla_compliance, handling_time_h
 SELECT w.name, 1.0 * sum(resolved <= sla_due) / count(sla_due), avg(resolved - created) / 3600.0
 FROM w JOIN tickets ON resolved >= w.f AND resolved < w.t WHERE status = 'done' GROUP BY w.name;
