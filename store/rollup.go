@@ -21,6 +21,8 @@ import (
 var perSuffixFamilies = []string{
 	model.MActive, model.MDigitalActive,
 	model.MResolutionFailed, model.MNPSCustomerN, model.MNPSCustomerSum, model.MRevenueCustomer,
+	// Sub-keys are the start hours of gaps (rollup_span.go).
+	spanGap(model.MActive), spanGap(model.MDigitalActive),
 }
 
 // keyBuilder builds packed keys and sub-keys in reused buffers: a batch

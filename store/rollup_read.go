@@ -14,12 +14,16 @@ import (
 // hours are numbers from model.HourOf, ranges half-open [from, to).
 type Rollups struct {
 	b *bolt.Bucket
+	// spans: the activity span counters are there (rollup version ≥ 3);
+	// an older store read read-only counts distinct customers the slow way.
+	spans bool
 }
 
 // ViewRollups runs fn with a consistent view of the rollups.
 func (s *Store) ViewRollups(fn func(r *Rollups) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
-		return fn(&Rollups{b: tx.Bucket(bucketRollups)})
+		spans := storedRollupVersion(tx) >= 3 && tx.Bucket(bucketActHours) != nil
+		return fn(&Rollups{b: tx.Bucket(bucketRollups), spans: spans})
 	})
 }
 
@@ -125,6 +129,9 @@ func (r *Rollups) Hours(metric string) (first, last uint32, ok bool) {
 // new ones, which is what costs when a family has a million entries in a
 // window (digital adoption over 30 days of a 1M-ticket store).
 func (r *Rollups) DistinctSuffixes(metric string, from, to uint32) int {
+	if r.spans && isSpanFamily(metric) {
+		return r.DistinctActive(metric, from, to)
+	}
 	seen := make(map[string]struct{}, 1<<12)
 	r.scan(metric, from, to, func(_ uint32, sub []byte, v int64) {
 		if len(sub) > 0 && v != 0 {

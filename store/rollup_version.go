@@ -15,7 +15,9 @@ import (
 //
 //	1  the families up to issue 3
 //	2  tk.resolution_failed, nps.cust.n, nps.cust.sum, ev.purchase.cust
-const rollupVersion = 2
+//	3  activity spans: act.first, act.last, act.gap (and act.digital.*),
+//	   bucket act_hours (rollup_span.go)
+const rollupVersion = 3
 
 var metaRollupVersion = []byte("rollup_version")
 
@@ -37,14 +39,25 @@ func storedRollupVersion(tx *bolt.Tx) uint64 {
 // the next open starts it again.
 func (s *Store) upgradeRollups() error {
 	var old uint64
-	if err := s.db.View(func(tx *bolt.Tx) error { old = storedRollupVersion(tx); return nil }); err != nil {
+	var hasSpans bool
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		old, hasSpans = storedRollupVersion(tx), tx.Bucket(bucketActHours) != nil
+		return nil
+	}); err != nil {
 		return err
 	}
-	if old >= rollupVersion {
+	if old >= rollupVersion && hasSpans {
 		return nil
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		if old >= rollupVersion { // a new store: nothing to derive yet
+			_, err := tx.CreateBucket(bucketActHours)
+			return err
+		}
 		if err := rebuildRollups(tx); err != nil {
+			return err
+		}
+		if err := rebuildSpans(tx); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketMeta).Put(metaRollupVersion, u64(rollupVersion))
@@ -76,7 +89,7 @@ func rebuildRollups(tx *bolt.Tx) error {
 			}
 			contributions(r, 1, &w.keys)
 			if n++; n%rebuildEvery == 0 {
-				if err := w.flush(); err != nil {
+				if err := w.mergeDeltas(); err != nil {
 					return err
 				}
 				w.deltas = rollupDeltas{}
@@ -88,7 +101,7 @@ func rebuildRollups(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	return w.flush()
+	return w.mergeDeltas()
 }
 
 // RollupsOutdated is nil when the rollups hold every family this cxtop

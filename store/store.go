@@ -147,6 +147,9 @@ func (s *Store) initOrVerify(fresh bool) error {
 			if err := meta.Put(metaRollupVersion, u64(rollupVersion)); err != nil {
 				return err
 			}
+			if _, err := tx.CreateBucket(bucketActHours); err != nil {
+				return err
+			}
 			return meta.Put(metaCreated, []byte(time.Now().UTC().Format(time.RFC3339)))
 		})
 	}
