@@ -275,8 +275,16 @@ func rebuildSpans(tx *bolt.Tx) error {
 			})
 		}
 		deriveSpans(family, hours, d)
-		for cust, hs := range hours {
-			for _, h := range hs {
+		// Put in key order: bbolt appends to the last page instead of
+		// splitting pages all over the bucket (minutes on 4 M keys).
+		custs := make([]string, 0, len(hours))
+		for c := range hours {
+			custs = append(custs, c)
+		}
+		slices.Sort(custs)
+		ib.FillPercent = fillAppend
+		for _, cust := range custs {
+			for _, h := range hours[cust] {
 				if err := ib.Put(actHoursKey(family, cust, h), nil); err != nil {
 					return err
 				}
