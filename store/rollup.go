@@ -46,6 +46,10 @@ func (kb *keyBuilder) add(metric, dim, value string, hour uint32, suffix string,
 	sub = append(sub, suffix...)
 	kb.sub = sub
 	kb.sink(kb.key, sub, delta)
+	if suffix == "" {
+		kb.key = packedDayKey(kb.key[:0], metric, hour)
+		kb.sink(kb.key, sub, delta)
+	}
 }
 
 // contributions adds to kb every counter record r counts in, with sign +1

@@ -34,6 +34,20 @@ func packedKey(dst []byte, family string, hour uint32) []byte {
 	return append(dst, 0, byte(hour>>24), byte(hour>>16), byte(hour>>8), byte(hour))
 }
 
+// Day keys: every counter without a suffix is also kept per day, under its
+// family with daySuffix at the day's first hour, so a sum over a long
+// window reads one key per whole day and hourly keys only at its ragged
+// ends (rollup_read.go). Per-customer families are hourly only: they are
+// the biggest, and read through spans or per hour.
+const daySuffix = "@day"
+
+func packedDayKey(dst []byte, family string, hour uint32) []byte {
+	dst = append(dst, family...)
+	dst = append(dst, daySuffix...)
+	hour -= hour % 24
+	return append(dst, 0, byte(hour>>24), byte(hour>>16), byte(hour>>8), byte(hour))
+}
+
 // splitPackedKey returns the family and hour of a packed key.
 func splitPackedKey(k []byte) (family string, hour uint32, ok bool) {
 	if len(k) < 5 || k[len(k)-5] != 0 {

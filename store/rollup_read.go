@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"sort"
+	"strings"
 	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
@@ -17,13 +18,16 @@ type Rollups struct {
 	// spans: the activity span counters are there (rollup version ≥ 3);
 	// an older store read read-only counts distinct customers the slow way.
 	spans bool
+	// days: counters are also kept per day (version ≥ 4).
+	days bool
 }
 
 // ViewRollups runs fn with a consistent view of the rollups.
 func (s *Store) ViewRollups(fn func(r *Rollups) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
-		spans := storedRollupVersion(tx) >= 3 && tx.Bucket(bucketActHours) != nil
-		return fn(&Rollups{b: tx.Bucket(bucketRollups), spans: spans})
+		v := storedRollupVersion(tx)
+		spans := v >= 3 && tx.Bucket(bucketActHours) != nil
+		return fn(&Rollups{b: tx.Bucket(bucketRollups), spans: spans, days: v >= 4})
 	})
 }
 
@@ -49,10 +53,25 @@ func (r *Rollups) scan(metric string, from, to uint32, fn func(hour uint32, sub 
 	}
 }
 
-// Sum adds metric over hours [from, to).
+// Sum adds metric over hours [from, to): the whole days of the range from
+// day keys, the hours before the first and after the last whole day from
+// hour keys.
 func (r *Rollups) Sum(metric string, from, to uint32) int64 {
 	var n int64
-	r.scan(metric, from, to, func(_ uint32, _ []byte, v int64) { n += v })
+	add := func(_ uint32, _ []byte, v int64) { n += v }
+	family, sub := splitMetric(metric)
+	d0, d1 := (from+23)/24*24, to/24*24
+	if !r.days || suffixFamilies[family] || d1 <= d0 {
+		r.scan(metric, from, to, add)
+		return n
+	}
+	r.scan(metric, from, d0, add)
+	day := family + daySuffix
+	if sub != "" {
+		day += "|" + sub
+	}
+	r.scan(day, d0, d1, add)
+	r.scan(metric, d1, to, add)
 	return n
 }
 
@@ -86,7 +105,7 @@ func (r *Rollups) Metrics(prefix string) []string {
 	c := r.b.Cursor()
 	for k, v := c.Seek([]byte(famPrefix)); k != nil && bytes.HasPrefix(k, []byte(famPrefix)); k, v = c.Next() {
 		family, _, ok := splitPackedKey(k)
-		if !ok {
+		if !ok || strings.HasSuffix(family, daySuffix) {
 			continue
 		}
 		if suffixFamilies[family] {

@@ -56,6 +56,9 @@ type spanSink struct {
 
 func (s spanSink) add(fam string, hour uint32, sub []byte, delta int64) {
 	s.d.add(packedKey(nil, fam, hour), sub, delta)
+	if len(sub) == 0 { // first and last are summed like any total: per day too
+		s.d.add(packedDayKey(nil, fam, hour), sub, delta)
+	}
 }
 
 func (s spanSink) first(h uint32, d int64) { s.add(spanFirst(s.family), h, nil, d) }

@@ -76,3 +76,45 @@ func TestDistinctActiveAroundSilences(t *testing.T) {
 	check("moved", [][3]uint32{{1, 4, 1}, {1, 2, 0}, {4, 5, 1}, {2, 3, 1}, {0, 6, 2}})
 	mustCheck(t, s)
 }
+
+// Sums read whole days from day keys and the ragged ends from hour keys:
+// they equal the hour-by-hour sums for any range.
+func TestDaySumsEqualHourSums(t *testing.T) {
+	s := openTemp(t)
+	rng := rand.New(rand.NewPCG(9, 10))
+	for batch := 0; batch < 10; batch++ {
+		recs := make([]model.Record, 1+rng.IntN(80))
+		for i := range recs {
+			recs[i] = randomRecord(rng, 100)
+		}
+		if _, err := s.Write(recs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h0 := model.HourOf(t0)
+	metrics := []string{model.MTicketCreated, model.Dim(model.MTicketCreated, "type", "complaint"), model.MTicketResolvedSec,
+		model.Dim(model.FeedbackScoreMetric(model.SurveyCSAT, 5), "kind", model.KindTransactional), "act.first", model.MActive}
+	s.ViewRollups(func(r *Rollups) error {
+		if !r.days {
+			t.Fatal("a new store has no day keys")
+		}
+		for i := 0; i < 200; i++ {
+			from := h0 - 48 + uint32(rng.IntN(35*24))
+			to := from + uint32(rng.IntN(12*24))
+			if i == 0 {
+				from, to = 0, h0+40*24
+			}
+			for _, m := range metrics {
+				var hourly int64
+				for _, v := range r.Series(m, from, to, 1) {
+					hourly += v
+				}
+				if got := r.Sum(m, from, to); got != hourly {
+					t.Fatalf("%s over [h0%+d, h0%+d): %d, hour by hour %d", m, int64(from)-int64(h0), int64(to)-int64(h0), got, hourly)
+				}
+			}
+		}
+		return nil
+	})
+	mustCheck(t, s)
+}

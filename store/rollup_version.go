@@ -17,7 +17,8 @@ import (
 //	2  tk.resolution_failed, nps.cust.n, nps.cust.sum, ev.purchase.cust
 //	3  activity spans: act.first, act.last, act.gap (and act.digital.*),
 //	   bucket act_hours (rollup_span.go)
-const rollupVersion = 3
+//	4  day keys: every counter without a suffix also per day (rollup_pack.go)
+const rollupVersion = 4
 
 var metaRollupVersion = []byte("rollup_version")
 
