@@ -23,6 +23,7 @@ var perSuffixFamilies = []string{
 	model.MResolutionFailed, model.MNPSCustomerN, model.MNPSCustomerSum, model.MRevenueCustomer,
 	// Sub-keys are the start hours of gaps (rollup_span.go).
 	spanGap(model.MActive), spanGap(model.MDigitalActive),
+	spanGap(model.MActive) + daySuffix, spanGap(model.MDigitalActive) + daySuffix,
 }
 
 // keyBuilder builds packed keys and sub-keys in reused buffers: a batch

@@ -18,8 +18,9 @@ type Rollups struct {
 	// spans: the activity span counters are there (rollup version ≥ 3);
 	// an older store read read-only counts distinct customers the slow way.
 	spans bool
-	// days: counters are also kept per day (version ≥ 4).
-	days bool
+	// days: counters are also kept per day (version ≥ 4); gapDays: the
+	// activity gaps too (version ≥ 5).
+	days, gapDays bool
 }
 
 // ViewRollups runs fn with a consistent view of the rollups.
@@ -27,7 +28,7 @@ func (s *Store) ViewRollups(fn func(r *Rollups) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		v := storedRollupVersion(tx)
 		spans := v >= 3 && tx.Bucket(bucketActHours) != nil
-		return fn(&Rollups{b: tx.Bucket(bucketRollups), spans: spans, days: v >= 4})
+		return fn(&Rollups{b: tx.Bucket(bucketRollups), spans: spans, days: v >= 4, gapDays: v >= 5})
 	})
 }
 

@@ -55,10 +55,10 @@ type spanSink struct {
 }
 
 func (s spanSink) add(fam string, hour uint32, sub []byte, delta int64) {
+	// Per day too: first and last are summed like any total, and the gaps
+	// after a window are read a day at a time (DistinctActive).
 	s.d.add(packedKey(nil, fam, hour), sub, delta)
-	if len(sub) == 0 { // first and last are summed like any total: per day too
-		s.d.add(packedDayKey(nil, fam, hour), sub, delta)
-	}
+	s.d.add(packedDayKey(nil, fam, hour), sub, delta)
 }
 
 func (s spanSink) first(h uint32, d int64) { s.add(spanFirst(s.family), h, nil, d) }
@@ -229,10 +229,29 @@ func (w *Writer) spanDeltas() error {
 func (r *Rollups) DistinctActive(family string, from, to uint32) int {
 	n := r.Sum(spanFirst(family), 0, to) - r.Sum(spanLast(family), 0, from)
 	fromKey := hourBytes(from)
-	prefix := append([]byte(spanGap(family)), 0)
+	// Gaps ending at or after to: by hour up to the next whole day, then by
+	// day (the day keys hold the same sub-keys, summed over the day).
+	day := (to + 23) / 24 * 24
+	n -= r.gapsBefore(spanGap(family), to, day, fromKey)
+	if r.gapDays {
+		n -= r.gapsBefore(spanGap(family)+daySuffix, day, ^uint32(0), fromKey)
+	} else {
+		n -= r.gapsBefore(spanGap(family), day, ^uint32(0), fromKey)
+	}
+	return int(n)
+}
+
+// gapsBefore counts the gaps of a gap family at keys [from, to) whose start
+// (sub-key) is before start.
+func (r *Rollups) gapsBefore(family string, from, to uint32, start []byte) int64 {
+	var n int64
+	prefix := append([]byte(family), 0)
 	c := r.b.Cursor()
-	for k, v := c.Seek(packedKey(nil, spanGap(family), to)); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
-		// Entries are sorted by the gap's start: stop at the first ≥ from.
+	for k, v := c.Seek(packedKey(nil, family, from)); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
+		if _, h, _ := splitPackedKey(k); h >= to {
+			break
+		}
+		// Entries are sorted by the gap's start: stop at the first ≥ start.
 		for len(v) > 0 {
 			l, i := binary.Uvarint(v)
 			if i <= 0 || uint64(len(v)-i) < l {
@@ -241,14 +260,14 @@ func (r *Rollups) DistinctActive(family string, from, to uint32) int {
 			p := v[i : i+int(l)]
 			v = v[i+int(l):]
 			cnt, j := binary.Varint(v)
-			if j <= 0 || bytes.Compare(p, fromKey) >= 0 {
+			if j <= 0 || bytes.Compare(p, start) >= 0 {
 				break
 			}
 			v = v[j:]
-			n -= cnt
+			n += cnt
 		}
 	}
-	return int(n)
+	return n
 }
 
 // rebuildSpans derives the span counters and bucketActHours from the

@@ -18,7 +18,8 @@ import (
 //	3  activity spans: act.first, act.last, act.gap (and act.digital.*),
 //	   bucket act_hours (rollup_span.go)
 //	4  day keys: every counter without a suffix also per day (rollup_pack.go)
-const rollupVersion = 4
+//	5  day keys of the activity gaps too
+const rollupVersion = 5
 
 var metaRollupVersion = []byte("rollup_version")
 
