@@ -48,31 +48,41 @@ func isSpanFamily(f string) bool { return slices.Contains(spanFamilies, f) }
 
 func hourBytes(h uint32) []byte { return binary.BigEndian.AppendUint32(nil, h) }
 
-// spanSink adds span counters to a rollupDeltas.
+// spanSink adds span counters to a rollupDeltas, building keys in one
+// reused buffer (the writer calls it for most records).
 type spanSink struct {
-	family string
-	d      rollupDeltas
+	firstF, lastF, gapF string
+	d                   rollupDeltas
+	key                 *[]byte
+}
+
+func newSpanSink(family string, d rollupDeltas) spanSink {
+	return spanSink{spanFirst(family), spanLast(family), spanGap(family), d, new([]byte)}
 }
 
 func (s spanSink) add(fam string, hour uint32, sub []byte, delta int64) {
 	// Per day too: first and last are summed like any total, and the gaps
 	// after a window are read a day at a time (DistinctActive).
-	s.d.add(packedKey(nil, fam, hour), sub, delta)
-	s.d.add(packedDayKey(nil, fam, hour), sub, delta)
+	*s.key = packedKey((*s.key)[:0], fam, hour)
+	s.d.add(*s.key, sub, delta)
+	*s.key = packedDayKey((*s.key)[:0], fam, hour)
+	s.d.add(*s.key, sub, delta)
 }
 
-func (s spanSink) first(h uint32, d int64) { s.add(spanFirst(s.family), h, nil, d) }
-func (s spanSink) last(h uint32, d int64)  { s.add(spanLast(s.family), h, nil, d) }
+func (s spanSink) first(h uint32, d int64) { s.add(s.firstF, h, nil, d) }
+func (s spanSink) last(h uint32, d int64)  { s.add(s.lastF, h, nil, d) }
 func (s spanSink) gap(p, h uint32, d int64) {
 	if h-p >= 2 {
-		s.add(spanGap(s.family), h, hourBytes(p), d)
+		var sub [4]byte
+		binary.BigEndian.PutUint32(sub[:], p)
+		s.add(s.gapF, h, sub[:], d)
 	}
 }
 
 // deriveSpans adds the span counters of customers' active hours (each list
 // sorted ascending) to d.
 func deriveSpans(family string, hours map[string][]uint32, d rollupDeltas) {
-	s := spanSink{family, d}
+	s := newSpanSink(family, d)
 	for _, hs := range hours {
 		if len(hs) == 0 {
 			continue
@@ -166,14 +176,28 @@ func (w *Writer) spanDeltas() error {
 			if !ok || fam != family {
 				continue
 			}
-			old := rb.Get([]byte(k))
+			// One pass over the old value, merged with the sorted
+			// customers of the batch (an hour holds thousands of them).
+			custs := make([]string, 0, len(subs))
 			for c, d := range subs {
-				if *d == 0 {
-					continue
+				if *d != 0 {
+					custs = append(custs, c)
 				}
-				before, _ := findEntry(old, []byte(c))
-				if (before == 0) != (before+*d == 0) {
-					ts = append(ts, transition{c, h, before == 0})
+			}
+			slices.Sort(custs)
+			before := make([]int64, len(custs))
+			i := 0
+			eachEntry(rb.Get([]byte(k)), func(sub []byte, n int64) {
+				for i < len(custs) && custs[i] < string(sub) {
+					i++
+				}
+				if i < len(custs) && custs[i] == string(sub) {
+					before[i] = n
+				}
+			})
+			for i, c := range custs {
+				if after := before[i] + *subs[c]; (before[i] == 0) != (after == 0) {
+					ts = append(ts, transition{c, h, before[i] == 0})
 				}
 			}
 		}
@@ -183,7 +207,7 @@ func (w *Writer) spanDeltas() error {
 			}
 			return int(int64(a.hour) - int64(b.hour))
 		})
-		s := spanSink{family, w.deltas}
+		s := newSpanSink(family, w.deltas)
 		for _, t := range ts {
 			p, hasP, n, hasN := neighbours(ib, family, t.customer, t.hour)
 			sign := int64(1)
