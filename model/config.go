@@ -14,6 +14,7 @@ type Config struct {
 	Taxonomy Taxonomy      `toml:"taxonomy"`
 	Sync     SyncConfig    `toml:"sync"`
 	Console  ConsoleConfig `toml:"console"`
+	KPI      KPIConfig     `toml:"kpi"`
 
 	Alerts AlertsConfig `toml:"alerts"` // rules, routing, automations (model/alert checks it)
 }

@@ -45,6 +45,28 @@ const (
 	MDigitalActive = "act.digital" // digital_login events of the customer
 )
 
+// Per-record families with a suffix that is not a customer id alone; like
+// the activity families, a window's distinct suffixes are read with
+// BySuffix.
+const (
+	// MResolutionFailed has the ticket id as suffix: +1 at resolved_at for a
+	// done ticket whose history shows it was reopened (a status change away
+	// from done), +1 at the answer's time for a post-resolution CSAT answer
+	// of 1 or 2 about the ticket. successful_resolution_rate counts its
+	// distinct tickets.
+	MResolutionFailed = "tk.resolution_failed"
+	// MNPSCustomerN and MNPSCustomerSum have "segment/customer" as suffix:
+	// NPS answers of the customer (in the segment the answer names) and the
+	// sum of their scores, so a window gives each customer's mean score.
+	MNPSCustomerN   = "nps.cust.n"
+	MNPSCustomerSum = "nps.cust.sum"
+	// MRevenueCustomer has the customer id as suffix: purchase amounts.
+	MRevenueCustomer = "ev.purchase.cust"
+)
+
+// NPSCustomerSuffix is the suffix of the per-customer NPS families.
+func NPSCustomerSuffix(segment, customer string) string { return segment + "/" + customer }
+
 // FeedbackScoreMetric is the count metric of one score of one survey.
 func FeedbackScoreMetric(survey string, score int) string {
 	return "fb." + survey + ".s" + strconv.Itoa(score)

@@ -121,6 +121,7 @@ func (s *Store) Check() (rep *CheckReport, err error) {
 		if got := readU64(tx.Bucket(bucketMeta).Get(metaOpenCount)); got != open {
 			rep.problem("meta: open ticket count is %d, records give %d", got, open)
 		}
+		checkActHours(tx, expected, rep)
 		checkRollups(tx, expected, rep)
 		return nil
 	})
@@ -216,4 +217,32 @@ func (r *CheckReport) String() string {
 		fmt.Fprintf(&b, "  ... and %d more\n", r.Omitted)
 	}
 	return b.String()
+}
+
+// checkActHours derives the activity spans (rollup_span.go) from the
+// expected activity counters, adds them to expected, and verifies the
+// index of active hours that maintains them.
+func checkActHours(tx *bolt.Tx, expected rollupDeltas, rep *CheckReport) {
+	ib := tx.Bucket(bucketActHours)
+	if ib == nil {
+		rep.problem("bucket %s is missing: open the store once for writing to rebuild it", bucketActHours)
+		return
+	}
+	want := 0
+	for _, family := range spanFamilies {
+		hours := activeHours(family, expected)
+		deriveSpans(family, hours, expected)
+		for c, hs := range hours {
+			for _, h := range hs {
+				want++
+				if ib.Get(actHoursKey(family, c, h)) == nil {
+					rep.problem("%s: missing %s of %q at %s", bucketActHours, family, c, model.HourTime(h).Format("2006-01-02T15Z"))
+				}
+			}
+		}
+	}
+	rep.IndexEntries += ib.Stats().KeyN
+	if n := ib.Stats().KeyN; n != want {
+		rep.problem("%s: %d entries, records give %d (stray entries)", bucketActHours, n, want)
+	}
 }

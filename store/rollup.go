@@ -16,11 +16,15 @@ import (
 //
 // Metric names are family[|dimension=value]; e.g. "tk.created|type=complaint".
 
-// The per-customer families, named here for rollup_pack.go.
-const (
-	modelMActive        = model.MActive
-	modelMDigitalActive = model.MDigitalActive
-)
+// The families whose sub-keys are suffixes (customer or ticket ids), named
+// here for rollup_pack.go.
+var perSuffixFamilies = []string{
+	model.MActive, model.MDigitalActive,
+	model.MResolutionFailed, model.MNPSCustomerN, model.MNPSCustomerSum, model.MRevenueCustomer,
+	// Sub-keys are the start hours of gaps (rollup_span.go).
+	spanGap(model.MActive), spanGap(model.MDigitalActive),
+	spanGap(model.MActive) + daySuffix, spanGap(model.MDigitalActive) + daySuffix,
+}
 
 // keyBuilder builds packed keys and sub-keys in reused buffers: a batch
 // adds tens of contributions per record and most hit counters already in
@@ -43,6 +47,10 @@ func (kb *keyBuilder) add(metric, dim, value string, hour uint32, suffix string,
 	sub = append(sub, suffix...)
 	kb.sub = sub
 	kb.sink(kb.key, sub, delta)
+	if suffix == "" {
+		kb.key = packedDayKey(kb.key[:0], metric, hour)
+		kb.sink(kb.key, sub, delta)
+	}
 }
 
 // contributions adds to kb every counter record r counts in, with sign +1
@@ -94,9 +102,22 @@ func ticketContributions(t *model.Ticket, sign int64, kb *keyBuilder) {
 			}
 		}
 	}
+	if t.Status == model.StatusDone && !t.ResolvedAt.IsZero() && reopened(t) {
+		kb.add(model.MResolutionFailed, "", "", model.HourOf(t.ResolvedAt), t.ID, sign)
+	}
 	if t.CustomerID != "" {
 		kb.add(model.MActive, "", "", created, t.CustomerID, sign)
 	}
+}
+
+// reopened reports whether a ticket's history shows it left done once.
+func reopened(t *model.Ticket) bool {
+	for _, c := range t.History {
+		if c.Field == "status" && c.Old == model.StatusDone && c.New != model.StatusDone {
+			return true
+		}
+	}
+	return false
 }
 
 // feedbackScoreFamilies caches "fb.<survey>.s<score>" so the hot path does
@@ -128,6 +149,14 @@ func feedbackContributions(f *model.Feedback, sign int64, kb *keyBuilder) {
 		kb.add(fam+model.MFeedbackSentimentN, "", "", h, "", sign)
 		kb.add(fam+model.MFeedbackSentimentMilli, "", "", h, "", sign*int64(math.Round(*f.Sentiment*1000)))
 	}
+	if f.Survey == model.SurveyCSAT && f.Kind == model.KindPostResolution && f.TicketID != "" && f.Score <= 2 {
+		kb.add(model.MResolutionFailed, "", "", h, f.TicketID, sign)
+	}
+	if f.Survey == model.SurveyNPS && f.CustomerID != "" {
+		suffix := model.NPSCustomerSuffix(f.Segment, f.CustomerID)
+		kb.add(model.MNPSCustomerN, "", "", h, suffix, sign)
+		kb.add(model.MNPSCustomerSum, "", "", h, suffix, sign*int64(f.Score))
+	}
 	if f.CustomerID != "" {
 		kb.add(model.MActive, "", "", h, f.CustomerID, sign)
 	}
@@ -149,6 +178,9 @@ func eventContributions(e *model.Event, sign int64, kb *keyBuilder) {
 		kb.add(model.MPurchaseAmount, "digital", digital, h, "", sign*e.Amount)
 		if e.Segment != "" {
 			kb.add(model.MPurchaseAmount, "segment", e.Segment, h, "", sign*e.Amount)
+		}
+		if e.CustomerID != "" {
+			kb.add(model.MRevenueCustomer, "", "", h, e.CustomerID, sign*e.Amount)
 		}
 	case model.EventOrderProcessed:
 		kb.add(model.MOrderProcessingSec, "", "", h, "", sign*seconds(e.At.Sub(e.PlacedAt)))

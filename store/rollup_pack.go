@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"slices"
@@ -23,13 +24,27 @@ import (
 var suffixFamilies = map[string]bool{}
 
 func init() {
-	for _, f := range []string{modelMActive, modelMDigitalActive} {
+	for _, f := range perSuffixFamilies {
 		suffixFamilies[f] = true
 	}
 }
 
 func packedKey(dst []byte, family string, hour uint32) []byte {
 	dst = append(dst, family...)
+	return append(dst, 0, byte(hour>>24), byte(hour>>16), byte(hour>>8), byte(hour))
+}
+
+// Day keys: every counter without a suffix is also kept per day, under its
+// family with daySuffix at the day's first hour, so a sum over a long
+// window reads one key per whole day and hourly keys only at its ragged
+// ends (rollup_read.go). Per-customer families are hourly only: they are
+// the biggest, and read through spans or per hour.
+const daySuffix = "@day"
+
+func packedDayKey(dst []byte, family string, hour uint32) []byte {
+	dst = append(dst, family...)
+	dst = append(dst, daySuffix...)
+	hour -= hour % 24
 	return append(dst, 0, byte(hour>>24), byte(hour>>16), byte(hour>>8), byte(hour))
 }
 
@@ -66,6 +81,32 @@ func eachEntry(v []byte, fn func(sub []byte, n int64)) error {
 		fn(sub, n)
 	}
 	return nil
+}
+
+// findEntry returns the counter of sub in a packed value. Entries are
+// sorted by sub-key, so it stops at the first one past sub: the family's
+// total ("") is always the first, and Sum reads most often.
+func findEntry(v, sub []byte) (int64, bool) {
+	for len(v) > 0 {
+		l, k := binary.Uvarint(v)
+		if k <= 0 || uint64(len(v)-k) < l {
+			return 0, false
+		}
+		s := v[k : k+int(l)]
+		v = v[k+int(l):]
+		n, k := binary.Varint(v)
+		if k <= 0 {
+			return 0, false
+		}
+		v = v[k:]
+		switch c := bytes.Compare(s, sub); {
+		case c == 0:
+			return n, true
+		case c > 0:
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 type packedEntry struct {

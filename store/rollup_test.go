@@ -73,3 +73,25 @@ func TestRollupReads(t *testing.T) {
 		return nil
 	})
 }
+
+func TestFindEntry(t *testing.T) {
+	v := encodePacked([]packedEntry{{"", 7}, {"kind=post_resolution", 3}, {"channel=email", -2}, {"segment=vip", 1}})
+	for _, tc := range []struct {
+		sub  string
+		want int64
+		ok   bool
+	}{
+		{"", 7, true}, {"channel=email", -2, true}, {"kind=post_resolution", 3, true}, {"segment=vip", 1, true},
+		{"channel=a", 0, false}, {"kind=zzz", 0, false}, {"zzz", 0, false},
+	} {
+		if n, ok := findEntry(v, []byte(tc.sub)); n != tc.want || ok != tc.ok {
+			t.Errorf("findEntry(%q) = %d, %v; want %d, %v", tc.sub, n, ok, tc.want, tc.ok)
+		}
+	}
+	if _, ok := findEntry([]byte{0xff}, []byte("x")); ok {
+		t.Error("found a counter in a malformed value")
+	}
+	if _, ok := findEntry(encodePacked([]packedEntry{{"a", 1}}), nil); ok {
+		t.Error("a value without a total has none")
+	}
+}

@@ -144,6 +144,12 @@ func (s *Store) initOrVerify(fresh bool) error {
 			if err := meta.Put(metaSchema, u64(SchemaVersion)); err != nil {
 				return err
 			}
+			if err := meta.Put(metaRollupVersion, u64(rollupVersion)); err != nil {
+				return err
+			}
+			if _, err := tx.CreateBucket(bucketActHours); err != nil {
+				return err
+			}
 			return meta.Put(metaCreated, []byte(time.Now().UTC().Format(time.RFC3339)))
 		})
 	}
@@ -170,7 +176,7 @@ func (s *Store) initOrVerify(fresh bool) error {
 		return err
 	}
 	// Buckets added within a schema version are created on a writable open.
-	return s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("upgrade %s: %w", s.path, err)
@@ -178,6 +184,11 @@ func (s *Store) initOrVerify(fresh bool) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	// So are rollup families (rollup_version.go).
+	return s.upgradeRollups()
 }
 
 // Path is the file the store lives in.

@@ -203,6 +203,24 @@ func (w *Writer) Ticket(id string) (*model.Ticket, error) {
 // flush applies the batch's rollup deltas (in key order, so pages are
 // touched sequentially) and the counters in meta.
 func (w *Writer) flush() error {
+	if err := w.spanDeltas(); err != nil {
+		return fmt.Errorf("rollup: activity spans: %w", err)
+	}
+	if err := w.mergeDeltas(); err != nil {
+		return err
+	}
+	if err := w.meta.Put(metaSeq, u64(w.seq)); err != nil {
+		return err
+	}
+	if w.open != 0 {
+		n := int64(readU64(w.meta.Get(metaOpenCount))) + w.open
+		return w.meta.Put(metaOpenCount, u64(uint64(n)))
+	}
+	return nil
+}
+
+// mergeDeltas adds the batch's rollup deltas to the rollups bucket.
+func (w *Writer) mergeDeltas() error {
 	rb := w.tx.Bucket(bucketRollups)
 	keys := make([]string, 0, len(w.deltas))
 	for k := range w.deltas {
@@ -223,13 +241,6 @@ func (w *Writer) flush() error {
 		if err != nil {
 			return fmt.Errorf("rollup: %w", err)
 		}
-	}
-	if err := w.meta.Put(metaSeq, u64(w.seq)); err != nil {
-		return err
-	}
-	if w.open != 0 {
-		n := int64(readU64(w.meta.Get(metaOpenCount))) + w.open
-		return w.meta.Put(metaOpenCount, u64(uint64(n)))
 	}
 	return nil
 }

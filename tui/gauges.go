@@ -22,12 +22,12 @@ type kpiData struct {
 }
 
 // computeKPIs is the report and its trend lines.
-func computeKPIs(src kpi.Source, now time.Time, window time.Duration, targets map[string]float64) kpiData {
+func computeKPIs(src kpi.Source, now time.Time, window time.Duration, defs []kpi.Def) kpiData {
 	w, err := kpi.NewWindow(now, window)
 	if err != nil {
 		return kpiData{err: err}
 	}
-	return kpiData{report: kpi.Compute(src, w, kpi.Defs(), targets), series: kpi.Series(src, w, sparkPoints, kpi.Defs())}
+	return kpiData{report: kpi.Compute(src, w, defs, nil), series: kpi.Series(src, w, sparkPoints, defs)}
 }
 
 // selectKPIMsg says which KPI the gauges' cursor is on: the trends pane

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/alert"
+	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/theme"
@@ -29,8 +30,9 @@ type Options struct {
 	Sync func() string
 	// Window is the span of the gauges (default 24h).
 	Window time.Duration
-	// Targets override KPI targets by id.
-	Targets map[string]float64
+	// KPIs are the KPI definitions with the configured targets (default:
+	// kpi.Defs()).
+	KPIs []kpi.Def
 	// Rules are the alert rules a lead session evaluates (default: the
 	// built-in rules).
 	Rules []alert.Rule
@@ -92,6 +94,9 @@ func New(opt Options) (*Model, error) {
 	if opt.Theme == "" {
 		opt.Theme = theme.Default(opt.Renderer)
 	}
+	if opt.KPIs == nil {
+		opt.KPIs = kpi.Defs()
+	}
 	if opt.Rules == nil {
 		opt.Rules = alert.DefaultRules()
 	}
@@ -120,7 +125,7 @@ func New(opt Options) (*Model, error) {
 	m.env = &env{st: opt.Store, cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys}
 	m.queue = newQueuePane(m.env)
 	m.gauges = newGaugesPane(m.env, opt.Window)
-	m.trends = newTrendsPane(m.env, opt.Targets)
+	m.trends = newTrendsPane(m.env, opt.KPIs)
 	m.alerts = newAlertsPane(m.env)
 	m.detail = newDetailPane(m.env)
 	m.panes = [numPanes]Pane{m.queue, m.gauges, m.trends, m.alerts}
@@ -230,7 +235,7 @@ func (m *Model) refresh() tea.Cmd {
 	}
 	m.refreshing = true
 	queue, trends := m.queue.fetch(), m.trends.fetch()
-	now, window, targets := m.opt.Now(), m.opt.Window, m.opt.Targets
+	now, window, defs := m.opt.Now(), m.opt.Window, m.opt.KPIs
 	detailID := ""
 	if m.showDetail && m.detail.ticket() != nil {
 		detailID = m.detail.ticket().ID
@@ -242,7 +247,7 @@ func (m *Model) refresh() tea.Cmd {
 		// rollups, sharing the sums from the start of history.
 		err := st.ViewRollups(func(ro *store.Rollups) error {
 			src := newCumulativeSums(ro)
-			r.kpi, r.trends = computeKPIs(src, now, window, targets), trends(src)
+			r.kpi, r.trends = computeKPIs(src, now, window, defs), trends(src)
 			return nil
 		})
 		if err != nil {

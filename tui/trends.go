@@ -40,7 +40,7 @@ type trendsPane struct {
 	env     *env
 	w, h    int
 	focused bool
-	targets map[string]float64
+	defs    []kpi.Def // with the configured targets
 
 	rangeIdx int
 	kpiID    string
@@ -51,8 +51,8 @@ type trendsPane struct {
 	view     string
 }
 
-func newTrendsPane(e *env, targets map[string]float64) *trendsPane {
-	return &trendsPane{env: e, kpiID: "csat", targets: targets}
+func newTrendsPane(e *env, defs []kpi.Def) *trendsPane {
+	return &trendsPane{env: e, kpiID: defs[0].ID, defs: defs}
 }
 
 func (p *trendsPane) SetSize(w, h int) { p.w, p.h = w, h; p.render() }
@@ -76,13 +76,13 @@ func (p *trendsPane) points() int {
 // the UI goroutine on a source the caller provides.
 func (p *trendsPane) fetch() func(kpi.Source) trendsData {
 	p.gen++
-	gen, now, span, n := p.gen, p.env.now(), p.span(), p.points()
+	gen, now, span, n, defs := p.gen, p.env.now(), p.span(), p.points(), p.defs
 	return func(src kpi.Source) trendsData {
 		w, err := kpi.NewWindow(now, span)
 		if err != nil {
 			return trendsData{gen: gen, err: err}
 		}
-		return trendsData{gen: gen, step: kpi.SeriesStep(w, n), series: kpi.Series(src, w, n, kpi.Defs())}
+		return trendsData{gen: gen, step: kpi.SeriesStep(w, n), series: kpi.Series(src, w, n, defs)}
 	}
 }
 
@@ -140,7 +140,7 @@ func (p *trendsPane) nextRange() tea.Cmd {
 
 // neighbour is the KPI delta places from the charted one.
 func (p *trendsPane) neighbour(delta int) string {
-	defs := kpi.Defs()
+	defs := p.defs
 	for i, d := range defs {
 		if d.ID == p.kpiID {
 			return defs[min(max(i+delta, 0), len(defs)-1)].ID
@@ -150,15 +150,12 @@ func (p *trendsPane) neighbour(delta int) string {
 }
 
 func (p *trendsPane) def() kpi.Def {
-	for _, d := range kpi.Defs() {
+	for _, d := range p.defs {
 		if d.ID == p.kpiID {
-			if t, ok := p.targets[d.ID]; ok {
-				d.Target = t
-			}
 			return d
 		}
 	}
-	return kpi.Defs()[0]
+	return p.defs[0]
 }
 
 func (p *trendsPane) render() {
@@ -181,7 +178,7 @@ func (p *trendsPane) lines(d kpi.Def, w, rows int) []string {
 	}
 	// The chart takes up to maxChartRows; sparklines of the other KPIs
 	// fill what is left when at least a few fit.
-	defs := kpi.Defs()
+	defs := p.defs
 	chartRows := min(rows-1, maxChartRows) // one row for the caption
 	sparkRows := min(len(defs), rows-chartRows-2)
 	if sparkRows < 3 {

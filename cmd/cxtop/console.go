@@ -46,6 +46,10 @@ func (a *app) addConsole(root *cobra.Command) {
 		if err != nil {
 			return err
 		}
+		kpis, err := a.kpiSettings()
+		if err != nil {
+			return err
+		}
 		// With a configured remote (and a store it may write) the console
 		// syncs in-process: a store one process holds, no other can open.
 		var remote cxsync.Remote
@@ -83,7 +87,7 @@ func (a *app) addConsole(root *cobra.Command) {
 			syncState = syncLine(loop.client)
 		}
 		return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg, Role: role, Theme: f.theme,
-			User: os.Getenv("USER"), Sync: syncState, Rules: set.Rules}, a.io.in, a.io.out)
+			User: os.Getenv("USER"), Sync: syncState, Rules: set.Rules, KPIs: kpis.Defs}, a.io.in, a.io.out)
 	}
 }
 

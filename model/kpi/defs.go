@@ -45,6 +45,7 @@ type Def struct {
 func Defs() []Def {
 	return []Def{
 		{ID: "csat", Label: "CSAT", Group: GroupExperience, Unit: "%", Target: 0.85, Margin: 0.03, measure: csat},
+		{ID: "csat_post_resolution", Label: "CSAT (resolved)", Group: GroupExperience, Unit: "%", Target: 0.85, Margin: 0.03, measure: csatOf(model.KindPostResolution)},
 		{ID: "nps", Label: "NPS", Group: GroupExperience, Unit: "pts", Target: 30, Margin: 5, measure: nps},
 		{ID: "digital_adoption", Label: "Digital adoption", Group: GroupExperience, Unit: "%", Target: 0.70, Margin: 0.05, measure: digitalAdoption},
 		{ID: "bot_csat", Label: "Chatbot CSAT", Group: GroupExperience, Unit: "stars", Target: 3.0, Margin: 0.2, measure: meanScore(model.SurveyBot)},
@@ -53,20 +54,42 @@ func Defs() []Def {
 		{ID: "handling_time_h", Label: "Handling time", Group: GroupOperational, Unit: "h", Dir: LowerIsBetter, Target: 24, Margin: 6, measure: meanHours(model.MTicketResolvedSec, model.MTicketResolved)},
 		{ID: "first_response_h", Label: "First response", Group: GroupOperational, Unit: "h", Dir: NoDirection, measure: meanHours(model.MTicketFirstRespSec, model.MTicketFirstResp)},
 		{ID: "resolution_rate", Label: "Resolution rate", Group: GroupOperational, Unit: "%", Dir: NoDirection, measure: resolutionRate},
+		{ID: "successful_resolution_rate", Label: "Resolution success", Group: GroupOperational, Unit: "%", Target: 0.90, Margin: 0.05, measure: successfulResolutionRate},
 		{ID: "backlog", Label: "Backlog", Group: GroupOperational, Unit: "", Dir: NoDirection, Cumulative: true, measure: backlog},
 		{ID: "order_processing_h", Label: "Order processing", Group: GroupOperational, Unit: "h", Dir: LowerIsBetter, Target: 24, Margin: 12, measure: meanHours(model.MOrderProcessingSec, "ev."+model.EventOrderProcessed)},
 		{ID: "form_abandonment", Label: "Form abandonment", Group: GroupOperational, Unit: "%", Dir: LowerIsBetter, Target: 0.25, Margin: 0.03, measure: ratio("ev."+model.EventFormAbandoned, "ev."+model.EventFormStarted)},
 		{ID: "digital_revenue_growth", Label: "Digital revenue growth", Group: GroupFinancial, Unit: "%", Target: 0.20, Margin: 0.05, measure: digitalRevenueGrowth},
+		{ID: "roi", Label: "Programme ROI", Group: GroupFinancial, Unit: "%", Target: 1.5, Margin: 0.25, measure: roi(0, DefaultBenefitShare)},
 	}
 }
 
 func scoreCount(survey string, score int) string { return model.FeedbackScoreMetric(survey, score) }
 
+// dimmed is metric broken down by dim=value, or metric itself when value
+// is "".
+func dimmed(metric, dim, value string) string {
+	if value == "" {
+		return metric
+	}
+	return model.Dim(metric, dim, value)
+}
+
 // csat: share of CSAT answers scoring 4 or 5.
-func csat(src Source, from, to uint32) (float64, int64, bool) {
+func csat(src Source, from, to uint32) (float64, int64, bool) { return csatOf("")(src, from, to) }
+
+// csatOf is CSAT over the answers of one feedback kind ("" for all).
+func csatOf(kind string) measure {
+	return func(src Source, from, to uint32) (float64, int64, bool) {
+		return csatWhere(src, "kind", kind, from, to)
+	}
+}
+
+// csatWhere is CSAT over the answers whose dimension dim has value ("" for
+// all answers).
+func csatWhere(src Source, dim, value string, from, to uint32) (float64, int64, bool) {
 	var pos, all int64
 	for s := 1; s <= 5; s++ {
-		n := src.Sum(scoreCount(model.SurveyCSAT, s), from, to)
+		n := src.Sum(dimmed(scoreCount(model.SurveyCSAT, s), dim, value), from, to)
 		all += n
 		if s >= 4 {
 			pos += n
@@ -79,10 +102,14 @@ func csat(src Source, from, to uint32) (float64, int64, bool) {
 }
 
 // nps: 100 × (promoters − detractors) / answers.
-func nps(src Source, from, to uint32) (float64, int64, bool) {
+func nps(src Source, from, to uint32) (float64, int64, bool) { return npsWhere(src, "", "", from, to) }
+
+// npsWhere is NPS over the answers whose dimension dim has value ("" for
+// all answers).
+func npsWhere(src Source, dim, value string, from, to uint32) (float64, int64, bool) {
 	var pro, det, all int64
 	for s := 0; s <= 10; s++ {
-		n := src.Sum(scoreCount(model.SurveyNPS, s), from, to)
+		n := src.Sum(dimmed(scoreCount(model.SurveyNPS, s), dim, value), from, to)
 		all += n
 		switch model.NPSCategory(s) {
 		case "promoter":
@@ -139,11 +166,11 @@ func meanHours(seconds, count string) measure {
 // digitalAdoption: distinct customers with a digital login / distinct
 // customers with any record, both in the window.
 func digitalAdoption(src Source, from, to uint32) (float64, int64, bool) {
-	active := len(src.BySuffix(model.MActive, from, to))
+	active := distinct(src, model.MActive, from, to)
 	if active == 0 {
 		return 0, 0, false
 	}
-	return float64(len(src.BySuffix(model.MDigitalActive, from, to))) / float64(active), int64(active), true
+	return float64(distinct(src, model.MDigitalActive, from, to)) / float64(active), int64(active), true
 }
 
 // resolutionRate: resolved in the window / (resolved in the window + tickets
@@ -179,4 +206,35 @@ func digitalRevenueGrowth(src Source, from, to uint32) (float64, int64, bool) {
 	}
 	now := src.Sum(model.Dim("ev."+model.EventPurchase, "digital", "true"), from, to)
 	return float64(src.Sum(metric, from, to))/float64(prev) - 1, now, true
+}
+
+// successfulResolutionRate: tickets resolved in the window minus the
+// distinct tickets with a failure in the window (a resolution in the window
+// of a ticket that had been reopened, or a post-resolution CSAT answer of 1
+// or 2 given in the window), over the tickets resolved in the window; never
+// below 0.
+func successfulResolutionRate(src Source, from, to uint32) (float64, int64, bool) {
+	resolved := src.Sum(model.MTicketResolved, from, to)
+	if resolved == 0 {
+		return 0, 0, false
+	}
+	failed := int64(distinct(src, model.MResolutionFailed, from, to))
+	return float64(max(resolved-failed, 0)) / float64(resolved), resolved, true
+}
+
+// hoursPerYear pro-rates the yearly programme cost to a window.
+const hoursPerYear = 365 * 24
+
+// roi is the programme's return over the window: (benefit − cost) / cost,
+// where benefit = share × digital purchase amounts in the window and cost =
+// the yearly cost × window hours / 8760. No value without a cost.
+func roi(yearlyCost int64, share float64) measure {
+	return func(src Source, from, to uint32) (float64, int64, bool) {
+		if yearlyCost <= 0 || to <= from {
+			return 0, 0, false
+		}
+		cost := float64(yearlyCost) * float64(to-from) / hoursPerYear
+		benefit := share * float64(src.Sum(model.Dim(model.MPurchaseAmount, "digital", "true"), from, to))
+		return (benefit - cost) / cost, src.Sum(model.Dim("ev."+model.EventPurchase, "digital", "true"), from, to), true
+	}
 }

@@ -130,3 +130,17 @@ func TestSeries(t *testing.T) {
 		t.Fatal("step")
 	}
 }
+
+// TestSeriesEndsAtTheWindowsEnd: when the slices do not divide the window,
+// the newest hours are still in the last slice.
+func TestSeriesEndsAtTheWindowsEnd(t *testing.T) {
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	w, _ := NewWindow(at, 7*24*time.Hour)
+	_, to := w.Hours()
+	src := fakeSource{}
+	src.add(model.FeedbackScoreMetric(model.SurveyCSAT, 5), to-1, 1) // the newest hour
+	got := Series(src, w, 34, Defs())["csat"]                        // 168 h / 34 → 4 h slices, 136 h
+	if len(got) != 34 || got[33] == nil || *got[33] != 1 {
+		t.Fatalf("the newest hour is not in the last of %d slices: %v", len(got), got)
+	}
+}

@@ -3,8 +3,10 @@ package kpi
 import "time"
 
 // Series reads each KPI of defs over n consecutive slices of w (oldest
-// first), for trend lines: slice i covers [w.At − w.Length + i·s, … + s)
-// with s = w.Length / n whole hours. A slice without data is nil.
+// first), for trend lines: s = w.Length / n whole hours, and the slices
+// end at w.At, so the newest hours are always in the last one — when n
+// does not divide the window, what is left out is its oldest hours. A
+// slice without data is nil.
 func Series(src Source, w Window, n int, defs []Def) map[string][]*float64 {
 	out := map[string][]*float64{}
 	from, to := w.Hours()
@@ -12,9 +14,11 @@ func Series(src Source, w Window, n int, defs []Def) map[string][]*float64 {
 		return out
 	}
 	step := max((to-from)/uint32(n), 1)
+	count := min(uint32(n), (to-from)/step)
+	start := to - count*step
 	for _, d := range defs {
-		points := make([]*float64, 0, n)
-		for h := from; h+step <= to && len(points) < n; h += step {
+		points := make([]*float64, 0, count)
+		for h := start; h+step <= to; h += step {
 			if x, _, ok := d.measure(src, h, h+step); ok {
 				points = append(points, &x)
 			} else {
