@@ -51,6 +51,9 @@ func (s *Store) upgradeRollups() error {
 	if old >= rollupVersion && hasSpans {
 		return nil
 	}
+	if old < rollupVersion && s.onUpgrade != nil {
+		s.onUpgrade(old, rollupVersion)
+	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		if old >= rollupVersion { // a new store: nothing to derive yet
 			_, err := tx.CreateBucket(bucketActHours)

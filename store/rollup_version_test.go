@@ -119,11 +119,15 @@ func TestOlderRollupsAreRebuiltOnAWritableOpen(t *testing.T) {
 	// Merge every 3 records, so the rebuild's chunking is exercised.
 	defer func(n int) { rebuildEvery = n }(rebuildEvery)
 	rebuildEvery = 3
-	rw, err := Open(path, Options{})
+	var told [][2]uint64
+	rw, err := Open(path, Options{OnUpgrade: func(from, to uint64) { told = append(told, [2]uint64{from, to}) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rw.Close()
+	if len(told) != 1 || told[0] != [2]uint64{1, rollupVersion} {
+		t.Fatalf("OnUpgrade calls %v, want one (1 → %d) before the rebuild", told, rollupVersion)
+	}
 	if err := rw.RollupsOutdated(); err != nil {
 		t.Fatalf("after a writable open: %v", err)
 	}

@@ -26,6 +26,11 @@ type Options struct {
 	// NoSync skips fsync on commit. Only for throwaway stores (tests,
 	// benchmarks): a crash can lose or corrupt the file.
 	NoSync bool
+	// OnUpgrade, when set, is called before the rollups of an older store
+	// are rebuilt from its records (a writable open, once per version):
+	// on a large store that takes minutes, and the user should know why
+	// the open waits.
+	OnUpgrade func(fromVersion, toVersion uint64)
 }
 
 // Store is an open cxtop database. Its methods are safe for concurrent use.
@@ -33,6 +38,8 @@ type Store struct {
 	db       *bolt.DB
 	path     string
 	readOnly bool
+	// onUpgrade is Options.OnUpgrade.
+	onUpgrade func(fromVersion, toVersion uint64)
 
 	subsMu sync.Mutex
 	subs   map[*Subscription]struct{}
@@ -76,7 +83,7 @@ func Open(path string, opt Options) (s *Store, err error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	s = &Store{db: db, path: path, readOnly: opt.ReadOnly, subs: map[*Subscription]struct{}{}}
+	s = &Store{db: db, path: path, readOnly: opt.ReadOnly, onUpgrade: opt.OnUpgrade, subs: map[*Subscription]struct{}{}}
 	if err := s.initOrVerify(fresh); err != nil {
 		db.Close()
 		if fresh {

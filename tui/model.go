@@ -33,6 +33,9 @@ type Options struct {
 	// KPIs are the KPI definitions with the configured targets (default:
 	// kpi.Defs()).
 	KPIs []kpi.Def
+	// Notice is shown in the status bar until the first action's message
+	// replaces it (a warning about the store, say).
+	Notice string
 	// Rules are the alert rules a lead session evaluates (default: the
 	// built-in rules).
 	Rules []alert.Rule
@@ -110,7 +113,7 @@ func New(opt Options) (*Model, error) {
 	if opt.User == "" {
 		opt.User = string(opt.Role)
 	}
-	m := &Model{opt: opt, th: th, keys: DefaultKeys(), view: -1, side: PaneGauges,
+	m := &Model{opt: opt, th: th, keys: DefaultKeys(), view: -1, side: PaneGauges, message: opt.Notice,
 		gate: &Gate{Role: opt.Role, Store: opt.Store, Taxonomy: opt.Config.Taxonomy, User: opt.User, Now: opt.Now}}
 	if err := m.keys.Rebind(opt.Config.Console.Keys); err != nil {
 		return nil, fmt.Errorf("config: %w", err)

@@ -45,7 +45,7 @@ the stored alerts are listed without evaluating (see docs/alerts.md).`,
 			if err != nil {
 				return err
 			}
-			s, err := store.Open(a.dbPath, store.Options{})
+			s, err := store.Open(a.dbPath, a.storeOptions(store.Options{}))
 			if errors.Is(err, store.ErrInUse) {
 				s, err = a.openStore(false)
 				if err == nil {

@@ -61,7 +61,7 @@ func (a *app) addConsole(root *cobra.Command) {
 				}
 			}
 		}
-		s, err := store.Open(a.dbPath, store.Options{ReadOnly: f.readOnly, Create: remote != nil})
+		s, err := store.Open(a.dbPath, a.storeOptions(store.Options{ReadOnly: f.readOnly, Create: remote != nil}))
 		if err != nil {
 			return err
 		}
@@ -75,6 +75,10 @@ func (a *app) addConsole(root *cobra.Command) {
 			return err
 		}
 		defer closeLog()
+		notice := ""
+		if s.ReadOnly() && s.RollupsOutdated() != nil {
+			notice = "KPIs incomplete: this store's rollups are from an older cxtop (open it once without --read-only)"
+		}
 		syncState := storedSyncLine(s)
 		if remote != nil {
 			loop := startSync(cmd.Context(), s, remote, cxsync.Options{Source: syncSet.source, Taxonomy: a.cfg.Taxonomy,
@@ -87,7 +91,7 @@ func (a *app) addConsole(root *cobra.Command) {
 			syncState = syncLine(loop.client)
 		}
 		return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg, Role: role, Theme: f.theme,
-			User: os.Getenv("USER"), Sync: syncState, Rules: set.Rules, KPIs: kpis.Defs}, a.io.in, a.io.out)
+			User: os.Getenv("USER"), Sync: syncState, Rules: set.Rules, KPIs: kpis.Defs, Notice: notice}, a.io.in, a.io.out)
 	}
 }
 

@@ -159,7 +159,18 @@ func unwrapPathError(err error) error {
 // openStore opens the store at --db. Commands that only read open it
 // read-only, so they work beside a running cxtop that holds it shared.
 func (a *app) openStore(write bool) (*store.Store, error) {
-	return store.Open(a.dbPath, store.Options{Create: write, ReadOnly: !write})
+	return store.Open(a.dbPath, a.storeOptions(store.Options{Create: write, ReadOnly: !write}))
+}
+
+// storeOptions adds what every command's open shares: a line on stderr
+// before a one-time rebuild of an older store's rollups, so a long open
+// is not a silent one.
+func (a *app) storeOptions(o store.Options) store.Options {
+	o.OnUpgrade = func(from, to uint64) {
+		fmt.Fprintf(a.io.err, "cxtop: %s was written by an older cxtop: rebuilding its rollups (v%d → v%d) from its records, once; a store of a million tickets takes a few minutes\n",
+			a.dbPath, from, to)
+	}
+	return o
 }
 
 // timeFlag reads an RFC 3339 time flag in UTC; an empty value means def.

@@ -57,7 +57,7 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 				return usagef("--source and --token need --remote: the URL to sync from while serving")
 			}
 			// A sync writes; a plain watch never needs to.
-			st, err := store.Open(a.dbPath, store.Options{Create: remote != nil, ReadOnly: remote == nil})
+			st, err := store.Open(a.dbPath, a.storeOptions(store.Options{Create: remote != nil, ReadOnly: remote == nil}))
 			if err != nil {
 				return err
 			}
