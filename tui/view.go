@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/lipgloss"
 )
 
 // View joins the panes' prepared text: no store reads and no per-cell
@@ -31,11 +30,9 @@ func (m *Model) View() string {
 		if side == PaneQueue {
 			side = m.side
 		}
-		body = lipgloss.JoinHorizontal(lipgloss.Top, m.queue.View(), m.panes[side].View())
+		body = joinColumns(m.queue.View(), m.panes[side].View())
 	default:
-		body = lipgloss.JoinHorizontal(lipgloss.Top,
-			lipgloss.JoinVertical(lipgloss.Left, m.queue.View(), m.alerts.View()),
-			lipgloss.JoinVertical(lipgloss.Left, m.gauges.View(), m.trends.View()))
+		body = joinColumns(m.queue.View()+"\n"+m.alerts.View(), m.gauges.View()+"\n"+m.trends.View())
 	}
 	return body + "\n" + m.statusBar()
 }
@@ -121,4 +118,31 @@ func columns(lines []string, w, rows int) []string {
 		out[i%rows] += fit(l, colW)
 	}
 	return out
+}
+
+// joinColumns sets blocks side by side, line by line. Every pane's text is
+// exactly its rectangle (frame pads each line to the width), so no width
+// needs measuring: this is lipgloss.JoinHorizontal without the cost of
+// measuring every line of every block on every frame.
+func joinColumns(blocks ...string) string {
+	cols := make([][]string, len(blocks))
+	rows, size := 0, 0
+	for i, b := range blocks {
+		cols[i] = strings.Split(b, "\n")
+		rows = max(rows, len(cols[i]))
+		size += len(b)
+	}
+	var out strings.Builder
+	out.Grow(size + rows)
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			out.WriteByte('\n')
+		}
+		for _, c := range cols {
+			if r < len(c) {
+				out.WriteString(c[r])
+			}
+		}
+	}
+	return out.String()
 }
