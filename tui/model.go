@@ -28,6 +28,9 @@ type Options struct {
 	Now      func() time.Time
 	// Sync, when set, describes the sync state in one short line.
 	Sync func() string
+	// Syncing says a sync loop fills this store while the console runs,
+	// so an empty queue is "not yet", not "nothing here".
+	Syncing bool
 	// Window is the span of the gauges (default 24h).
 	Window time.Duration
 	// KPIs are the KPI definitions with the configured targets (default:
@@ -125,7 +128,7 @@ func New(opt Options) (*Model, error) {
 		}
 		m.views = append(m.views, savedView{name: v.Name, text: v.Filter, filter: f})
 	}
-	m.env = &env{st: opt.Store, cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys}
+	m.env = &env{st: opt.Store, cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys, syncing: opt.Syncing}
 	m.queue = newQueuePane(m.env)
 	m.gauges = newGaugesPane(m.env, opt.Window)
 	m.trends = newTrendsPane(m.env, opt.KPIs)

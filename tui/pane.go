@@ -34,6 +34,8 @@ type env struct {
 	now  func() time.Time
 	th   *theme.Theme
 	keys *KeyMap
+	// syncing: a sync loop fills the store while the console runs.
+	syncing bool
 }
 
 // themeMsg tells the panes the theme changed: prepared text must be

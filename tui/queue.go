@@ -248,6 +248,10 @@ func (p *queuePane) lines(w int) []string {
 		if p.windowed() {
 			return append(lines, "", "  no open ticket matches; esc clears the search and filter")
 		}
+		if p.env.syncing {
+			return append(lines, "", "  No open tickets yet: the sync is filling this store, and the queue",
+				"  shows them as they arrive (the status bar counts the records).")
+		}
 		return append(lines, "", "  No open tickets here yet.", "",
 			"  Fill this store with 'cxtop sync --remote URL' (a cxtop hub or Zendesk),",
 			"  or try everything at once with 'cxtop demo'.")

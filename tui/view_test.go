@@ -311,3 +311,26 @@ func TestLeadTriage(t *testing.T) {
 	s.press("x")
 	s.waitFor("acknowledged ")
 }
+
+// TestEmptyQueueWhileSyncingSaysNotYet: a console whose store a sync loop
+// is filling does not tell the user to go and sync.
+func TestEmptyQueueWhileSyncingSaysNotYet(t *testing.T) {
+	st, err := store.Open(t.TempDir()+"/empty.db", store.Options{Create: true, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, syncing := range []bool{false, true} {
+		m, err := New(Options{Store: st, Config: model.DefaultConfig(), Role: RoleLead, Theme: "dark", Renderer: asciiRenderer(),
+			Now: func() time.Time { return testNow }, Syncing: syncing})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		m.Update(m.refresh()())
+		v := m.View()
+		if got := strings.Contains(v, "the sync is filling this store"); got != syncing || strings.Contains(v, "Fill this store") == syncing {
+			t.Fatalf("syncing %v:\n%s", syncing, v)
+		}
+	}
+}

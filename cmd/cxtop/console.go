@@ -90,8 +90,9 @@ func (a *app) addConsole(root *cobra.Command) {
 			}()
 			syncState = syncLine(loop.client)
 		}
+		syncing := remote != nil
 		return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg, Role: role, Theme: f.theme,
-			User: os.Getenv("USER"), Sync: syncState, Rules: set.Rules, KPIs: kpis.Defs, Notice: notice}, a.io.in, a.io.out)
+			User: os.Getenv("USER"), Sync: syncState, Syncing: syncing, Rules: set.Rules, KPIs: kpis.Defs, Notice: notice}, a.io.in, a.io.out)
 	}
 }
 
@@ -131,8 +132,5 @@ func tuiConsole(ctx context.Context, env consoleEnv) error {
 	cfg := model.DefaultConfig()
 	cfg.Taxonomy = env.Taxonomy
 	return tui.Run(ctx, tui.Options{Store: env.Store, Role: tui.RoleLead, User: "demo",
-		Config: cfg, Sync: func() string {
-			st := env.Sync.Status()
-			return fmt.Sprintf("sync lag %s, %d pending", st.Lag(time.Now()).Round(100*time.Millisecond), st.Pending)
-		}}, env.In, env.Out)
+		Config: cfg, Sync: syncLine(env.Sync), Syncing: true}, env.In, env.Out)
 }

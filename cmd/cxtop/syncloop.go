@@ -100,10 +100,16 @@ func (l *syncLoop) Stop() error {
 	return l.err
 }
 
-// syncLine describes a running sync loop for the console's status bar.
+// syncLine describes a running sync loop for the console's status bar:
+// the records pulled until it first catches up (a first sync of a large
+// history takes a while, and an empty queue should not look final), then
+// the lag and what is pending.
 func syncLine(c *cxsync.Client) func() string {
 	return func() string {
 		s := c.Status()
+		if s.CaughtUpAt.IsZero() {
+			return fmt.Sprintf("first sync: %d records so far", s.Records)
+		}
 		line := fmt.Sprintf("sync lag %s, %d pending", tui.ShortDuration(s.Lag(time.Now())), s.Pending)
 		if s.LastError != "" {
 			line += ", retrying"
