@@ -132,5 +132,19 @@ func tuiConsole(ctx context.Context, env consoleEnv) error {
 	cfg := model.DefaultConfig()
 	cfg.Taxonomy = env.Taxonomy
 	return tui.Run(ctx, tui.Options{Store: env.Store, Role: tui.RoleLead, User: "demo",
-		Config: cfg, Sync: syncLine(env.Sync), Syncing: true}, env.In, env.Out)
+		Config: cfg, Sync: demoSyncLine(env), Syncing: true}, env.In, env.Out)
+}
+
+// demoSyncLine puts the history's progress before the sync state while the
+// demo is still simulating it.
+func demoSyncLine(env consoleEnv) func() string {
+	sync := syncLine(env.Sync)
+	return func() string {
+		if env.History != nil {
+			if h := env.History(); h != "" {
+				return h + ", " + sync()
+			}
+		}
+		return sync()
+	}
 }

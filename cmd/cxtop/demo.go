@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -118,19 +119,24 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 		}()
 	}
 	run("hub", func() error { return hub.Serve(ctx, ln, h.Handler()) })
+	// generated counts the history's records in the hub, -1 once all are.
+	var generated atomic.Int64
 	run("simulation", func() error {
-		// History first, in the background: the console shows it arriving.
+		// History first, oldest first, in the background: the console
+		// shows it arriving.
 		end := time.Now().UTC().Truncate(time.Second)
 		err := sim.Generate(sim.Options{Seed: seed, End: end, Days: days, Taxonomy: a.cfg.Taxonomy}, func(batch []model.Record) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 			_, err := hubSt.Write(batch)
+			generated.Add(int64(len(batch)))
 			return err
 		})
 		if err != nil {
 			return err
 		}
+		generated.Store(-1)
 		logger.Printf("demo: %d days of history are in the hub", days)
 		if rate == 0 {
 			return nil
@@ -158,8 +164,14 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 		}
 	})
 
+	history := func() string {
+		if n := generated.Load(); n >= 0 {
+			return fmt.Sprintf("simulating %d days of history: %d records so far", days, n)
+		}
+		return ""
+	}
 	err = runConsole(ctx, consoleEnv{
-		Store: local, Sync: client, Taxonomy: a.cfg.Taxonomy, Remote: url,
+		Store: local, Sync: client, History: history, Taxonomy: a.cfg.Taxonomy, Remote: url,
 		In: a.io.in, Out: a.io.out, Interactive: isTerminal(a.io.in) && isTerminal(a.io.out),
 	})
 	cancel()

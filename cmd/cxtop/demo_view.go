@@ -20,6 +20,7 @@ import (
 type consoleEnv struct {
 	Store       *store.Store
 	Sync        *cxsync.Client
+	History     func() string // the history's progress while it is simulated, then ""
 	Taxonomy    model.Taxonomy
 	Remote      string
 	In          io.Reader

@@ -110,7 +110,12 @@ func syncLine(c *cxsync.Client) func() string {
 		if s.CaughtUpAt.IsZero() {
 			return fmt.Sprintf("first sync: %d records so far", s.Records)
 		}
-		line := fmt.Sprintf("sync lag %s, %d pending", tui.ShortDuration(s.Lag(time.Now())), s.Pending)
+		lag := s.Lag(time.Now())
+		lagText := tui.ShortDuration(lag)
+		if lag < time.Minute {
+			lagText = fmt.Sprintf("%ds", int(lag/time.Second))
+		}
+		line := fmt.Sprintf("sync lag %s, %d pending", lagText, s.Pending)
 		if s.LastError != "" {
 			line += ", retrying"
 		}
