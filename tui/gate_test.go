@@ -112,3 +112,36 @@ func TestGateAckOnlyForLeads(t *testing.T) {
 		}
 	}
 }
+
+// TestEvaluationCadence: a lead session runs the rules at start and then
+// at most once per EvaluateEvery; with a runner in the process (negative)
+// or as a viewer, never.
+func TestEvaluationCadence(t *testing.T) {
+	now := testNow
+	for _, c := range []struct {
+		role  Role
+		every time.Duration
+		runs  []bool // at 0, +30s, +61s
+	}{
+		{RoleLead, 0, []bool{true, false, true}},
+		{RoleLead, -1, []bool{false, false, false}},
+		{RoleViewer, 0, []bool{false, false, false}},
+	} {
+		clock := now
+		m, err := New(Options{Store: testStore(t), Role: c.role, Theme: "dark", Renderer: asciiRenderer(),
+			Now: func() time.Time { return clock }, EvaluateEvery: c.every})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, at := range []time.Duration{0, 30 * time.Second, 61 * time.Second} {
+			clock = now.Add(at)
+			cmd := m.evaluate()
+			if (cmd != nil) != c.runs[i] {
+				t.Fatalf("%s every %s at +%s: evaluates %v, want %v", c.role, c.every, at, cmd != nil, c.runs[i])
+			}
+			if cmd != nil {
+				m.Update(cmd())
+			}
+		}
+	}
+}

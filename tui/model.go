@@ -42,6 +42,11 @@ type Options struct {
 	// Rules are the alert rules a lead session evaluates (default: the
 	// built-in rules).
 	Rules []alert.Rule
+	// EvaluateEvery is how often a lead session runs the rules itself
+	// (default a minute: the time-based rules move slowly, and a
+	// million-ticket store takes ~0.5 s a run). Negative: never, because
+	// an alert runner in the same process already does, after every batch.
+	EvaluateEvery time.Duration
 }
 
 // savedView is a config view with its filter read.
@@ -83,6 +88,7 @@ type Model struct {
 	dirty      bool // a change arrived during a refresh
 	refreshes  int  // refreshes done, for tests and benchmarks
 	evaluating bool
+	evaluated  time.Time // when the last evaluation started
 }
 
 // New builds the console's root model. A config the console cannot use
@@ -102,6 +108,9 @@ func New(opt Options) (*Model, error) {
 	}
 	if opt.KPIs == nil {
 		opt.KPIs = kpi.Defs()
+	}
+	if opt.EvaluateEvery == 0 {
+		opt.EvaluateEvery = time.Minute
 	}
 	if opt.Rules == nil {
 		opt.Rules = alert.DefaultRules()
@@ -220,10 +229,11 @@ func (m *Model) waitChange() tea.Cmd {
 // the panes.
 func (m *Model) evaluate() tea.Cmd {
 	st := m.opt.Store
-	if st == nil || m.opt.Role != RoleLead || st.ReadOnly() || m.evaluating {
+	if st == nil || m.opt.Role != RoleLead || st.ReadOnly() || m.evaluating || m.opt.EvaluateEvery < 0 ||
+		!m.evaluated.IsZero() && m.opt.Now().Sub(m.evaluated) < m.opt.EvaluateEvery {
 		return nil
 	}
-	m.evaluating = true
+	m.evaluating, m.evaluated = true, m.opt.Now()
 	now, rules := m.opt.Now(), m.opt.Rules
 	return func() tea.Msg {
 		_, err := engine.Evaluate(st, rules, now)

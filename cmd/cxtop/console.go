@@ -91,8 +91,12 @@ func (a *app) addConsole(root *cobra.Command) {
 			syncState = syncLine(loop.client)
 		}
 		syncing := remote != nil
+		evaluateEvery := time.Duration(0) // the default
+		if syncing {
+			evaluateEvery = -1 // the sync loop's alert runner evaluates after every page
+		}
 		return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg, Role: role, Theme: f.theme,
-			User: os.Getenv("USER"), Sync: syncState, Syncing: syncing, Rules: set.Rules, KPIs: kpis.Defs, Notice: notice}, a.io.in, a.io.out)
+			User: os.Getenv("USER"), Sync: syncState, Syncing: syncing, EvaluateEvery: evaluateEvery, Rules: set.Rules, KPIs: kpis.Defs, Notice: notice}, a.io.in, a.io.out)
 	}
 }
 
@@ -132,7 +136,7 @@ func tuiConsole(ctx context.Context, env consoleEnv) error {
 	cfg := model.DefaultConfig()
 	cfg.Taxonomy = env.Taxonomy
 	return tui.Run(ctx, tui.Options{Store: env.Store, Role: tui.RoleLead, User: "demo",
-		Config: cfg, Sync: demoSyncLine(env), Syncing: true}, env.In, env.Out)
+		Config: cfg, Sync: demoSyncLine(env), Syncing: true, EvaluateEvery: -1}, env.In, env.Out)
 }
 
 // demoSyncLine puts the history's progress before the sync state while the
