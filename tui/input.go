@@ -32,8 +32,10 @@ func (m *Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Back):
 		return m, m.back()
 	case key.Matches(msg, k.NextPane):
+		m.showDetail = false
 		m.setFocus((m.focus + 1) % numPanes)
 	case key.Matches(msg, k.PrevPane):
+		m.showDetail = false
 		m.setFocus((m.focus + numPanes - 1) % numPanes)
 	case key.Matches(msg, k.Pane1, k.Pane2, k.Pane3, k.Pane4):
 		for i, b := range []key.Binding{k.Pane1, k.Pane2, k.Pane3, k.Pane4} {
