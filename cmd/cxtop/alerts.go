@@ -57,7 +57,7 @@ the stored alerts are listed without evaluating (see docs/alerts.md).`,
 			}
 			defer s.Close()
 			if !s.ReadOnly() {
-				if err := evaluateOnce(s, set, now); err != nil {
+				if err := evaluateOnce(s, set, now, cmd.ErrOrStderr()); err != nil {
 					return err
 				}
 			}
@@ -117,12 +117,19 @@ func (a *app) alertSettings() (alert.Settings, error) {
 	return set, nil
 }
 
+// unseenNotice is the number of changes not yet seen by the automations
+// above which a command says, before it starts, why it will take a while.
+const unseenNotice = 200_000
+
 // evaluateOnce runs the automations, then every rule. A store synced from
 // a remote is a replica: its remote queues the contact requests.
-func evaluateOnce(s *store.Store, set alert.Settings, now time.Time) error {
+func evaluateOnce(s *store.Store, set alert.Settings, now time.Time, notice io.Writer) error {
 	cursor, err := cxsync.ReadCursor(s)
 	if err != nil {
 		return err
+	}
+	if n, err := engine.Unseen(s); err == nil && n > unseenNotice {
+		fmt.Fprintf(notice, "cxtop: running the automations over %d changes they have not seen yet (once; a million-ticket store takes about two minutes)\n", n)
 	}
 	if _, err := engine.Automate(s, set, cursor != "", now); err != nil {
 		return err

@@ -119,7 +119,7 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 				}
 				return fmt.Errorf("sync: %w", err)
 			}
-			if err := evaluateOnce(st, alerts, time.Now().UTC()); err != nil {
+			if err := evaluateOnce(st, alerts, time.Now().UTC(), a.io.err); err != nil {
 				return fmt.Errorf("sync: alerts: %w", err)
 			}
 			s := c.Status()

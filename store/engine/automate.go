@@ -177,3 +177,18 @@ func readU64(b []byte) uint64 {
 	}
 	return binary.BigEndian.Uint64(b)
 }
+
+// Unseen is how many change-log entries the automations have not looked at
+// yet: a large number (a store that never ran them) means the next
+// Automate call takes a while.
+func Unseen(st *store.Store) (uint64, error) {
+	raw, err := st.Meta(metaCursor)
+	if err != nil {
+		return 0, err
+	}
+	seq, err := st.Seq()
+	if err != nil {
+		return 0, err
+	}
+	return seq - min(readU64(raw), seq), nil
+}

@@ -223,3 +223,29 @@ func TestHubAndReplicaAgree(t *testing.T) {
 		})
 	}
 }
+
+// TestUnseenCountsWhatTheAutomationsHaveNotRead: every committed record
+// until Automate runs; then what it wrote itself, which the next call
+// reads (and does nothing with); then none.
+func TestUnseenCountsWhatTheAutomationsHaveNotRead(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "cx.db"))
+	recs := triggers()
+	applyPage(t, s, recs)
+	if n, err := Unseen(s); err != nil || n != uint64(len(recs)) {
+		t.Fatalf("before Automate: unseen %d, %v; want %d", n, err, len(recs))
+	}
+	set := alert.DefaultSettings(model.DefaultTaxonomy())
+	res, err := Automate(s, set, false, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := Unseen(s); err != nil || n != uint64(res.Tickets) {
+		t.Fatalf("after Automate: unseen %d, %v; want the %d tickets it wrote", n, err, res.Tickets)
+	}
+	if _, err := Automate(s, set, false, now); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := Unseen(s); err != nil || n != 0 {
+		t.Fatalf("after a second Automate: unseen %d, %v; want 0", n, err)
+	}
+}
