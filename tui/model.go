@@ -106,7 +106,7 @@ func New(opt Options) (*Model, error) {
 	if opt.Theme == "" {
 		opt.Theme = theme.Default(opt.Renderer)
 	}
-	if opt.KPIs == nil {
+	if len(opt.KPIs) == 0 {
 		opt.KPIs = kpi.Defs()
 	}
 	if opt.EvaluateEvery == 0 {
