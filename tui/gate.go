@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/cxtop/cxtop/model"
@@ -30,7 +31,9 @@ type Gate struct {
 	Taxonomy model.Taxonomy
 	User     string
 	Now      func() time.Time
-	seq      int
+	// seq makes action ids unique; triage commands run concurrently (two
+	// quick keys), so it is atomic.
+	seq atomic.Uint64
 }
 
 // Apply writes one triage action on t (locally and into the outbox).
@@ -38,10 +41,10 @@ func (g *Gate) Apply(t *model.Ticket, kind string, fill func(*model.Action)) (*m
 	if g.Role != RoleLead || g.Store == nil || g.Store.ReadOnly() {
 		return nil, ErrReadOnly
 	}
-	g.seq++
+	seq := g.seq.Add(1)
 	now := g.Now().UTC()
 	a := model.Action{
-		ID:       fmt.Sprintf("tui-%s-%d-%d", t.ID, now.UnixNano(), g.seq),
+		ID:       fmt.Sprintf("tui-%s-%d-%d", t.ID, now.UnixNano(), seq),
 		TicketID: t.ID, BaseVersion: t.Version, Kind: kind, By: g.User, At: now,
 	}
 	if fill != nil {
