@@ -262,7 +262,7 @@ func (m *Model) refresh() tea.Cmd {
 		// The gauges and the trends read one consistent view of the
 		// rollups, sharing the sums from the start of history.
 		err := st.ViewRollups(func(ro *store.Rollups) error {
-			src := newCumulativeSums(ro)
+			src := kpi.WithPrefixSums(ro)
 			r.kpi, r.trends = computeKPIs(src, now, window, defs), trends(src)
 			return nil
 		})

@@ -91,7 +91,7 @@ func (p *trendsPane) load() tea.Cmd {
 	return func() tea.Msg {
 		var d trendsData
 		err := st.ViewRollups(func(r *store.Rollups) error {
-			d = f(newCumulativeSums(r))
+			d = f(kpi.WithPrefixSums(r))
 			return nil
 		})
 		if err != nil {

@@ -34,6 +34,7 @@ type Report struct {
 // window) and status. targets overrides Def.Target by id.
 func Compute(src Source, w Window, defs []Def, targets map[string]float64) Report {
 	rep := Report{Window: w}
+	src = WithPrefixSums(src)
 	from, to := w.Hours()
 	pfrom, pto := w.Previous().Hours()
 	for _, d := range defs {
