@@ -23,7 +23,7 @@ func (w *Writer) PutAlert(a alert.Alert) error {
 	if err != nil {
 		return err
 	}
-	w.change.Meta = true
+	w.change.Meta, w.change.Alerts = true, true
 	return w.tx.Bucket(bucketAlerts).Put([]byte(a.Key), v)
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
 )
 
 func TestChangesFollowCommitOrder(t *testing.T) {
@@ -64,5 +65,37 @@ func TestStoreIDIsStableAndDistinct(t *testing.T) {
 	defer again.Close()
 	if id, _ := again.ID(); id != id1 {
 		t.Fatalf("id after reopening: %q, want %q", id, id1)
+	}
+}
+
+// TestChangeSaysWhenAlertsWereWritten: a batch that writes an alert says
+// so, one that writes only records or meta does not, and merged changes
+// keep it.
+func TestChangeSaysWhenAlertsWereWritten(t *testing.T) {
+	s := openTemp(t)
+	sub := s.Subscribe()
+	defer sub.Cancel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	if _, err := s.Write([]model.Record{{Ticket: randomTicket(rng, 1)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update(func(w *Writer) error { return w.PutMeta("test/x", []byte("1")) }); err != nil {
+		t.Fatal(err)
+	}
+	<-sub.C
+	if c := sub.Take(); c.Alerts {
+		t.Fatalf("records and meta only, yet the change says alerts: %+v", c)
+	}
+	if _, err := s.Update(func(w *Writer) error {
+		return w.PutAlert(alert.Alert{Key: "k", Rule: "r", State: alert.Firing})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Write([]model.Record{{Ticket: randomTicket(rng, 2)}}); err != nil {
+		t.Fatal(err)
+	}
+	<-sub.C
+	if c := sub.Take(); !c.Alerts {
+		t.Fatalf("an alert was written, but the merged change does not say so: %+v", c)
 	}
 }

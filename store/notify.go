@@ -15,6 +15,9 @@ type Change struct {
 	More bool
 	// Meta is set when a batch wrote meta entries (sync state, cursors).
 	Meta bool
+	// Alerts is set when a batch wrote an alert (fired, acknowledged,
+	// resolved): a reader of the alert list reloads it only then.
+	Alerts bool
 }
 
 // MaxChangeIDs bounds the ticket ids a Change carries.
@@ -28,6 +31,7 @@ func (c *Change) merge(o Change) {
 	c.Events += o.Events
 	c.More = c.More || o.More
 	c.Meta = c.Meta || o.Meta
+	c.Alerts = c.Alerts || o.Alerts
 	for _, id := range o.Tickets {
 		if len(c.Tickets) >= MaxChangeIDs {
 			c.More = true
@@ -39,7 +43,7 @@ func (c *Change) merge(o Change) {
 
 // Empty reports whether nothing is pending.
 func (c *Change) Empty() bool {
-	return c.Seq == 0 && len(c.Tickets) == 0 && c.Feedback == 0 && c.Events == 0 && !c.More && !c.Meta
+	return c.Seq == 0 && len(c.Tickets) == 0 && c.Feedback == 0 && c.Events == 0 && !c.More && !c.Meta && !c.Alerts
 }
 
 // Subscription receives change summaries. Wait on C, then call Take.

@@ -17,6 +17,7 @@ func loadedModel(b testing.TB, w, h int) *Model {
 	m := newModel(b, testStore(b), RoleLead, model.DefaultConfig())
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Update(m.refresh()())
+	m.Update(m.loadAlerts()())
 	return m
 }
 

@@ -60,9 +60,11 @@ func (m *Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, m.broadcast(themeMsg{})
 		}
 	case key.Matches(msg, k.Refresh):
+		m.alertsStale = true
 		if !m.refreshing {
-			return m, m.refresh()
+			return m, tea.Batch(m.refresh(), m.loadAlerts())
 		}
+		return m, m.loadAlerts()
 	case key.Matches(msg, k.Range):
 		cmd := m.trends.nextRange()
 		m.message = "trends over " + ShortDuration(m.trends.span())
