@@ -49,15 +49,11 @@ func fetchDetail(st *store.Store, id string) detailData {
 		sort.Slice(d.customer, func(i, j int) bool { return d.customer[i].At.After(d.customer[j].At) })
 		d.customer = d.customer[:min(len(d.customer), maxCustomerFeedback)]
 	}
-	entries, err := st.Outbox(0)
+	pending, err := pendingTickets(st)
 	if err != nil {
 		return detailData{err: err}
 	}
-	for _, e := range entries {
-		if actionTicket(e) == id {
-			d.pending++
-		}
-	}
+	d.pending = pending[id]
 	return d
 }
 

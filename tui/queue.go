@@ -21,7 +21,7 @@ type queueData struct {
 	tickets []*model.Ticket
 	total   int
 	offset  int
-	pending map[string]bool // tickets with triage waiting in the outbox
+	pending map[string]int // ticket id → triage actions waiting in the outbox
 	err     error
 }
 
@@ -37,7 +37,7 @@ type queuePane struct {
 	offset  int // index of tickets[0] in the queue
 	cursor  int // index in the queue
 	top     int // first visible match, for searches and filters
-	pending map[string]bool
+	pending map[string]int
 	loaded  bool
 	gen     int
 	shown   int // the gen of the rows shown
@@ -107,17 +107,17 @@ func (p *queuePane) load() tea.Cmd {
 	return func() tea.Msg { return f() }
 }
 
-// pendingTickets is the set of tickets with triage not yet acknowledged by
-// the remote: the outbox is short (it drains on every sync round).
-func pendingTickets(st *store.Store) (map[string]bool, error) {
+// pendingTickets counts, per ticket, the triage actions the remote has not
+// acknowledged yet: the outbox is short (it drains on every sync round).
+func pendingTickets(st *store.Store) (map[string]int, error) {
 	entries, err := st.Outbox(0)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]bool{}
+	out := map[string]int{}
 	for _, e := range entries {
 		if id := actionTicket(e); id != "" {
-			out[id] = true
+			out[id]++
 		}
 	}
 	return out, nil
@@ -193,9 +193,9 @@ func (p *queuePane) replace(t *model.Ticket) {
 		if old.ID == t.ID {
 			p.tickets[i] = t
 			if p.pending == nil {
-				p.pending = map[string]bool{}
+				p.pending = map[string]int{}
 			}
-			p.pending[t.ID] = true
+			p.pending[t.ID]++
 			p.render()
 			return
 		}
@@ -265,7 +265,7 @@ func (p *queuePane) lines(w int) []string {
 		if i >= p.rows() {
 			break
 		}
-		line := queueRow(cols, w, queueCells(cols, t, now, p.pending[t.ID], start+i == p.cursor))
+		line := queueRow(cols, w, queueCells(cols, t, now, p.pending[t.ID] > 0, start+i == p.cursor))
 		switch {
 		case start+i == p.cursor:
 			line = th.Selected.Render(line)
