@@ -38,9 +38,8 @@ type queuePane struct {
 	cursor  int // index in the queue
 	top     int // first visible match, for searches and filters
 	pending map[string]int
-	loaded  bool
 	gen     int
-	shown   int // the gen of the rows shown
+	shown   int // the gen of the rows shown; 0 until the first load
 
 	query      string // active search
 	filter     store.TicketFilter
@@ -132,7 +131,7 @@ func (p *queuePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		if msg.err != nil {
 			return p, reportErr("queue", msg.err)
 		}
-		p.tickets, p.total, p.offset, p.pending, p.loaded, p.shown = msg.tickets, msg.total, msg.offset, msg.pending, true, msg.gen
+		p.tickets, p.total, p.offset, p.pending, p.shown = msg.tickets, msg.total, msg.offset, msg.pending, msg.gen
 		p.cursor = min(p.cursor, max(p.total-1, 0))
 		p.top = scrollTo(min(p.top, max(p.total-1, 0)), p.cursor, p.rows())
 	case tea.KeyMsg:
@@ -244,7 +243,7 @@ func (p *queuePane) lines(w int) []string {
 	cols := queueColumnsFor(w)
 	th := p.env.th
 	lines := []string{th.Header.Render(queueRow(cols, w, queueHeader(cols)))}
-	if p.loaded && p.total == 0 {
+	if p.shown > 0 && p.total == 0 {
 		if p.windowed() {
 			return append(lines, "", "  no open ticket matches; esc clears the search and filter")
 		}
