@@ -59,15 +59,15 @@ func DefaultKeys() KeyMap {
 	}
 }
 
-// bindings names every binding, for config and help.
-func (k *KeyMap) bindings() []struct {
+// namedBinding is a binding with the action name the config uses for it.
+type namedBinding struct {
 	name string
 	b    *key.Binding
-} {
-	return []struct {
-		name string
-		b    *key.Binding
-	}{
+}
+
+// bindings names every binding, for config and help.
+func (k *KeyMap) bindings() []namedBinding {
+	return []namedBinding{
 		{"up", &k.Up}, {"down", &k.Down}, {"page_up", &k.PageUp}, {"page_down", &k.PageDown},
 		{"open", &k.Open}, {"back", &k.Back}, {"next_pane", &k.NextPane}, {"prev_pane", &k.PrevPane},
 		{"pane1", &k.Pane1}, {"pane2", &k.Pane2}, {"pane3", &k.Pane3}, {"pane4", &k.Pane4},
