@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"net"
@@ -54,23 +53,9 @@ type serveProc struct {
 // startServe runs the real 'cxtop serve' on a free loopback port.
 func startServe(t *testing.T, db string, args ...string) *serveProc {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"serve", "--db", db, "--listen", "127.0.0.1:0"}, args...)...)
-	cmd.Env = cleanEnv(t)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	rd := bufio.NewReader(stderr)
-	line, err := rd.ReadString('\n')
-	_, rest, ok := strings.Cut(line, "listening on 127.0.0.1:")
-	if err != nil || !ok {
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatalf("serve did not start: %q %v", line, err)
-	}
+	const marker = "listening on 127.0.0.1:"
+	cmd, line, rd := startListening(t, marker, append([]string{"serve", "--db", db, "--listen", "127.0.0.1:0"}, args...)...)
+	_, rest, _ := strings.Cut(line, marker)
 	p := &serveProc{cmd: cmd, port: strings.Fields(rest)[0], startLine: line, log: &lockedLog{}, exited: make(chan error, 1)}
 	go func() {
 		for {

@@ -21,12 +21,12 @@ func cleanEnv(t *testing.T) []string {
 		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "XDG_STATE_HOME=" + filepath.Join(home, "state")}
 }
 
-// startHub runs the real 'cxtop hub' on a free loopback port and returns
-// its URL and a stop function that shuts it down with SIGTERM and checks
-// it exits cleanly.
-func startHub(t *testing.T, db string, args ...string) (url string, stop func()) {
+// startListening starts the real binary with args and waits for its
+// start-up line on stderr, which must contain marker (where it listens);
+// it returns the process, that line and the rest of stderr.
+func startListening(t *testing.T, marker string, args ...string) (*exec.Cmd, string, *bufio.Reader) {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"hub", "--db", db, "--listen", "127.0.0.1:0"}, args...)...)
+	cmd := exec.Command(binary, args...)
 	cmd.Env = cleanEnv(t)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -35,13 +35,23 @@ func startHub(t *testing.T, db string, args ...string) (url string, stop func())
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	line, err := bufio.NewReader(stderr).ReadString('\n')
-	_, rest, ok := strings.Cut(line, " on ")
-	if err != nil || !ok {
+	rd := bufio.NewReader(stderr)
+	line, err := rd.ReadString('\n')
+	if err != nil || !strings.Contains(line, marker) {
 		cmd.Process.Kill()
 		cmd.Wait()
-		t.Fatalf("hub did not start: %q %v", line, err)
+		t.Fatalf("cxtop %s did not start: %q %v", args[0], line, err)
 	}
+	return cmd, line, rd
+}
+
+// startHub runs the real 'cxtop hub' on a free loopback port and returns
+// its URL and a stop function that shuts it down with SIGTERM and checks
+// it exits cleanly.
+func startHub(t *testing.T, db string, args ...string) (url string, stop func()) {
+	t.Helper()
+	cmd, line, stderr := startListening(t, " on ", append([]string{"hub", "--db", db, "--listen", "127.0.0.1:0"}, args...)...)
+	_, rest, _ := strings.Cut(line, " on ")
 	url = strings.Fields(rest)[0]
 	go io.Copy(io.Discard, stderr)
 	stopped := false
