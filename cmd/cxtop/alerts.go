@@ -14,7 +14,7 @@ import (
 	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
-	cxsync "github.com/cxtop/cxtop/store/sync"
+	"github.com/cxtop/cxtop/store/replica"
 	"github.com/cxtop/cxtop/tui"
 )
 
@@ -124,7 +124,7 @@ const unseenNotice = 200_000
 // evaluateOnce runs the automations, then every rule. A store synced from
 // a remote is a replica: its remote queues the contact requests.
 func evaluateOnce(s *store.Store, set alert.Settings, now time.Time, notice io.Writer) error {
-	cursor, err := cxsync.ReadCursor(s)
+	cursor, err := replica.ReadCursor(s)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
-	cxsync "github.com/cxtop/cxtop/store/sync"
+	"github.com/cxtop/cxtop/store/replica"
 	"github.com/cxtop/cxtop/theme"
 	"github.com/cxtop/cxtop/tui"
 )
@@ -52,7 +52,7 @@ func (a *app) addConsole(root *cobra.Command) {
 		}
 		// With a configured remote (and a store it may write) the console
 		// syncs in-process: a store one process holds, no other can open.
-		var remote cxsync.Remote
+		var remote replica.Remote
 		var syncSet syncSettings
 		if !f.readOnly && !f.offline {
 			if syncSet = a.fillSync(syncSettings{}, true); syncSet.remote != "" {
@@ -81,7 +81,7 @@ func (a *app) addConsole(root *cobra.Command) {
 		}
 		syncState := storedSyncLine(s)
 		if remote != nil {
-			loop := startSync(cmd.Context(), s, remote, cxsync.Options{Source: syncSet.source, Taxonomy: a.cfg.Taxonomy,
+			loop := startSync(cmd.Context(), s, remote, replica.Options{Source: syncSet.source, Taxonomy: a.cfg.Taxonomy,
 				Interval: a.syncInterval(syncSet.source), Logf: log.Printf}, set)
 			defer func() {
 				if err := loop.Stop(); err != nil {
@@ -120,7 +120,7 @@ func (a *app) consoleLog() (func(), error) {
 // left in the store.
 func storedSyncLine(s *store.Store) func() string {
 	return func() string {
-		st, err := cxsync.ReadStatus(s)
+		st, err := replica.ReadStatus(s)
 		if err != nil || st.LastSuccess.IsZero() {
 			return "not synced"
 		}

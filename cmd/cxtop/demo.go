@@ -19,7 +19,7 @@ import (
 	"github.com/cxtop/cxtop/model/sim"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/hub"
-	cxsync "github.com/cxtop/cxtop/store/sync"
+	"github.com/cxtop/cxtop/store/replica"
 )
 
 func (a *app) demoCommand() *cobra.Command {
@@ -100,11 +100,11 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 		return fmt.Errorf("demo: listen on loopback: %w", err)
 	}
 	url := "http://" + ln.Addr().String()
-	remote, err := cxsync.NewHubRemote(url, "", 10*time.Second)
+	remote, err := replica.NewHubRemote(url, "", 10*time.Second)
 	if err != nil {
 		return err
 	}
-	client := cxsync.New(local, remote, cxsync.Options{Taxonomy: a.cfg.Taxonomy, Interval: time.Second, Logf: logger.Printf})
+	client := replica.New(local, remote, replica.Options{Taxonomy: a.cfg.Taxonomy, Interval: time.Second, Logf: logger.Printf})
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

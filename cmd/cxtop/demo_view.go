@@ -11,7 +11,7 @@ import (
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
-	cxsync "github.com/cxtop/cxtop/store/sync"
+	"github.com/cxtop/cxtop/store/replica"
 	"github.com/cxtop/cxtop/tui"
 )
 
@@ -19,7 +19,7 @@ import (
 // sync loop running on it, and the terminal.
 type consoleEnv struct {
 	Store       *store.Store
-	Sync        *cxsync.Client
+	Sync        *replica.Client
 	History     func() string // the history's progress while it is simulated, then ""
 	Taxonomy    model.Taxonomy
 	Remote      string

@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cxtop/cxtop/store"
-	cxsync "github.com/cxtop/cxtop/store/sync"
+	"github.com/cxtop/cxtop/store/replica"
 	"github.com/cxtop/cxtop/tui/serve"
 )
 
@@ -45,7 +45,7 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			if err := opt.Validate(); err != nil {
 				return usagef("%v", err)
 			}
-			var remote cxsync.Remote
+			var remote replica.Remote
 			switch {
 			case set.remote != "":
 				set = a.fillSync(set, false)
@@ -72,7 +72,7 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 				if err != nil {
 					return err
 				}
-				loop := startSync(ctx, st, remote, cxsync.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy,
+				loop := startSync(ctx, st, remote, replica.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy,
 					Interval: a.syncInterval(set.source), Logf: logger.Printf}, alerts)
 				opt.Sync = syncLine(loop.client)
 				// However serve ends, the sync loop stops before the store closes.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	cxsync "github.com/cxtop/cxtop/store/sync"
+	"github.com/cxtop/cxtop/store/replica"
 )
 
 // syncSettings is where to sync from, resolved from flags over CXTOP_*
@@ -20,14 +20,14 @@ type syncSettings struct {
 }
 
 // newRemote builds the adapter for the source. A bad URL is a usage error.
-func (a *app) newRemote(s syncSettings) (cxsync.Remote, error) {
-	var r cxsync.Remote
+func (a *app) newRemote(s syncSettings) (replica.Remote, error) {
+	var r replica.Remote
 	var err error
 	switch s.source {
 	case "hub":
-		r, err = cxsync.NewHubRemote(s.remote, s.token, s.timeout)
+		r, err = replica.NewHubRemote(s.remote, s.token, s.timeout)
 	case "zendesk":
-		r, err = cxsync.NewZendeskRemote(s.remote, s.token, s.since, a.cfg.Taxonomy, s.timeout)
+		r, err = replica.NewZendeskRemote(s.remote, s.token, s.since, a.cfg.Taxonomy, s.timeout)
 	default:
 		return nil, usagef("--source %q is not known: use hub or zendesk", s.source)
 	}
@@ -93,12 +93,12 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			logf := func(format string, args ...any) {
 				fmt.Fprintf(a.io.err, "cxtop "+format+"\n", args...)
 			}
-			opt := cxsync.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy, PageSize: pageSize, Interval: interval, Attempts: retries + 1}
+			opt := replica.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy, PageSize: pageSize, Interval: interval, Attempts: retries + 1}
 			if verbose || !once {
 				opt.Logf = logf
 			}
 			if verbose {
-				opt.Progress = func(s cxsync.Status) { logf("sync: page committed: %d records so far", s.Records) }
+				opt.Progress = func(s replica.Status) { logf("sync: page committed: %d records so far", s.Records) }
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
@@ -111,7 +111,7 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 				}
 				return loop.Stop()
 			}
-			c := cxsync.New(st, remote, opt)
+			c := replica.New(st, remote, opt)
 			before := c.Status()
 			if err := c.SyncOnce(ctx); err != nil {
 				if ctx.Err() != nil {
@@ -133,7 +133,7 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 	fl.StringVar(&set.source, "source", "", "hub or zendesk (default [sync] source or hub)")
 	fl.StringVar(&set.token, "token", "", "bearer token, or EMAIL/token:API_TOKEN for Zendesk (default $CXTOP_TOKEN or [sync] token)")
 	fl.Int64Var(&set.since, "since", 0, "Zendesk: Unix time the first export starts from")
-	fl.DurationVar(&set.timeout, "timeout", cxsync.DefaultRequestTimeout, "time limit of one request")
+	fl.DurationVar(&set.timeout, "timeout", replica.DefaultRequestTimeout, "time limit of one request")
 	fl.BoolVar(&once, "once", false, "sync until caught up, then exit")
 	fl.DurationVar(&interval, "interval", 5*time.Second, "time between syncs once caught up (Zendesk: default 1m)")
 	fl.IntVar(&pageSize, "page-size", 2000, "records per page (1–5000)")

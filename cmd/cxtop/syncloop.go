@@ -7,7 +7,7 @@ import (
 
 	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/store"
-	cxsync "github.com/cxtop/cxtop/store/sync"
+	"github.com/cxtop/cxtop/store/replica"
 	"github.com/cxtop/cxtop/tui"
 )
 
@@ -35,7 +35,7 @@ func (a *app) fillSync(s syncSettings, fromEnv bool) syncSettings {
 		s.token = a.cfg.Sync.Token
 	}
 	if s.timeout == 0 {
-		s.timeout = cxsync.DefaultRequestTimeout
+		s.timeout = replica.DefaultRequestTimeout
 	}
 	return s
 }
@@ -57,7 +57,7 @@ func (a *app) syncInterval(source string) time.Duration {
 // and automations after each committed page (as a replica: its remote
 // queues the contact requests).
 type syncLoop struct {
-	client *cxsync.Client
+	client *replica.Client
 	cancel context.CancelFunc
 	ended  chan struct{} // closed when the sync loop returned
 	done   chan struct{} // closed when the alert runner returned too
@@ -65,9 +65,9 @@ type syncLoop struct {
 }
 
 // startSync starts a sync loop on st until ctx ends or Stop is called.
-func startSync(ctx context.Context, st *store.Store, remote cxsync.Remote, opt cxsync.Options, alerts alert.Settings) *syncLoop {
+func startSync(ctx context.Context, st *store.Store, remote replica.Remote, opt replica.Options, alerts alert.Settings) *syncLoop {
 	ctx, cancel := context.WithCancel(ctx)
-	l := &syncLoop{client: cxsync.New(st, remote, opt), cancel: cancel,
+	l := &syncLoop{client: replica.New(st, remote, opt), cancel: cancel,
 		ended: make(chan struct{}), done: make(chan struct{})}
 	logf := opt.Logf
 	if logf == nil {
@@ -104,7 +104,7 @@ func (l *syncLoop) Stop() error {
 // the records pulled until it first catches up (a first sync of a large
 // history takes a while, and an empty queue should not look final), then
 // the lag and what is pending.
-func syncLine(c *cxsync.Client) func() string {
+func syncLine(c *replica.Client) func() string {
 	return func() string {
 		s := c.Status()
 		if s.CaughtUpAt.IsZero() {

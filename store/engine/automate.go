@@ -37,7 +37,7 @@ type Result struct {
 // again — a re-sync, a restart, the hub's copy of what this replica
 // already did — changes nothing.
 //
-// A replica (a store kept in step with a remote by store/sync) makes the
+// A replica (a store kept in step with a remote by store/replica) makes the
 // same tickets as its remote, which owns them and wins at the next pull,
 // but queues no contact requests: the remote queues and delivers those.
 func Automate(st *store.Store, set alert.Settings, replica bool, now time.Time) (Result, error) {

@@ -15,7 +15,7 @@ import (
 	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/hub"
-	cxsync "github.com/cxtop/cxtop/store/sync"
+	"github.com/cxtop/cxtop/store/replica"
 )
 
 // triggers are records each automation acts on: a chatbot rating on a
@@ -173,11 +173,11 @@ func TestHubAndReplicaAgree(t *testing.T) {
 			}
 			srv := httptest.NewServer(h.Handler())
 			defer srv.Close()
-			remote, err := cxsync.NewHubRemote(srv.URL, "", 10*time.Second)
+			remote, err := replica.NewHubRemote(srv.URL, "", 10*time.Second)
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := cxsync.New(rs, remote, cxsync.Options{Seed: 1})
+			c := replica.New(rs, remote, replica.Options{Seed: 1})
 			set := alert.DefaultSettings(model.DefaultTaxonomy())
 			ctx := context.Background()
 			must := func(_ any, err error) {

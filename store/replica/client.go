@@ -1,4 +1,4 @@
-package sync
+package replica
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/cxtop/cxtop/model"
@@ -102,11 +102,11 @@ type Client struct {
 	remote Remote
 	opt    Options
 
-	mu     gosync.Mutex
+	mu     sync.Mutex
 	status Status
 	rng    *rand.Rand
 	kick   chan struct{}
-	once   gosync.Mutex // one SyncOnce at a time
+	once   sync.Mutex // one SyncOnce at a time
 }
 
 // New makes a client for st (writable) and remote, resuming from the sync

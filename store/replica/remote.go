@@ -3,7 +3,7 @@
 // sync state included) and pushes the outbox of triage actions. Adapters
 // speak the cxtop hub protocol (docs/sync-api.md) and Zendesk's incremental
 // export.
-package sync
+package replica
 
 import (
 	"context"

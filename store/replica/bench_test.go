@@ -1,4 +1,4 @@
-package sync
+package replica
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 // Store.Write calls are timed). It reports both rates and their ratio
 // (docs/PERFORMANCE.md, "Sync").
 //
-//	CXTOP_SYNC_BENCH_N=1000000 go test ./store/sync -run '^$' -bench FullSync -benchtime 1x -timeout 30m
+//	CXTOP_SYNC_BENCH_N=1000000 go test ./store/replica -run '^$' -bench FullSync -benchtime 1x -timeout 30m
 func BenchmarkFullSync(b *testing.B) {
 	n := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("CXTOP_SYNC_BENCH_N")); err == nil && v > 0 {

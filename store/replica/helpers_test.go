@@ -1,4 +1,4 @@
-package sync
+package replica
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,7 +57,7 @@ func serveHub(t testing.TB, st *store.Store, opt hub.Options, wrap func(http.Han
 
 // sleeps records the waits a client asked for, without waiting.
 type sleeps struct {
-	mu gosync.Mutex
+	mu sync.Mutex
 	d  []time.Duration
 }
 
