@@ -62,6 +62,9 @@ func (a *app) addConsole(root *cobra.Command) {
 			}
 		}
 		s, err := store.Open(a.dbPath, a.storeOptions(store.Options{ReadOnly: f.readOnly, Create: remote != nil}))
+		if errors.Is(err, store.ErrInUse) {
+			return a.heldError(err)
+		}
 		if err != nil {
 			return err
 		}
@@ -75,6 +78,9 @@ func (a *app) addConsole(root *cobra.Command) {
 			return err
 		}
 		defer closeLog()
+		if !s.ReadOnly() {
+			defer a.serveControl(s, log.Printf)()
+		}
 		notice := ""
 		if s.ReadOnly() && s.RollupsOutdated() != nil {
 			notice = "KPIs incomplete: this store's rollups are from an older cxtop (open it once without --read-only)"

@@ -47,11 +47,13 @@ SIGTERM.`,
 			if err != nil {
 				return err
 			}
-			st, err := a.openStore(true)
+			opened, err := a.openStore(true)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer opened.Close()
+			st := opened.Store
+			defer a.serveControl(st, func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop hub: "+f+"\n", args...) })()
 			h, err := hub.New(st, hub.Options{Token: token, Taxonomy: a.cfg.Taxonomy, Rate: rps, Burst: burst})
 			if err != nil {
 				return err

@@ -40,7 +40,7 @@ left exactly as it was. Records whose id already exists are replaced.`,
 				return err
 			}
 			defer s.Close()
-			res, err := writeImport(s, path)
+			res, err := writeImport(s.Store, path)
 			if err != nil {
 				return fmt.Errorf("import %s: %w (nothing was written)", args[0], err)
 			}
