@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
-	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
 )
 
@@ -31,7 +30,7 @@ func (f FirstFrame) Total() time.Duration { return max(f.Load, f.Alerts) + f.Vie
 
 // benchModel is a viewer console of w×h on st, drawn in the Ascii profile,
 // whose clock is now (nil: the real clock).
-func benchModel(st *store.Store, cfg model.Config, now func() time.Time) (*Model, error) {
+func benchModel(st *store.Store, cfg Config, now func() time.Time) (*Model, error) {
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
 	return New(Options{Store: st, Config: cfg, Role: RoleViewer, Theme: "dark", Renderer: r, Now: now})
@@ -41,7 +40,7 @@ func benchModel(st *store.Store, cfg model.Config, now func() time.Time) (*Model
 // what its first frame shows the way the program does (one refresh, and
 // the alert list, which the program reads concurrently), and draws it,
 // timing each step. now is the console's clock (nil: the real one).
-func MeasureFirstFrame(st *store.Store, cfg model.Config, w, h int, now func() time.Time) (FirstFrame, error) {
+func MeasureFirstFrame(st *store.Store, cfg Config, w, h int, now func() time.Time) (FirstFrame, error) {
 	m, err := benchModel(st, cfg, now)
 	if err != nil {
 		return FirstFrame{}, err
@@ -61,7 +60,7 @@ func MeasureFirstFrame(st *store.Store, cfg model.Config, w, h int, now func() t
 // MeasureView draws a loaded w×h console n times and, as the reference,
 // joins h pre-built lines of w cells n times (the floor any View pays). It
 // returns both sets of durations, sorted.
-func MeasureView(st *store.Store, cfg model.Config, w, h, n int, now func() time.Time) (view, join []time.Duration, err error) {
+func MeasureView(st *store.Store, cfg Config, w, h, n int, now func() time.Time) (view, join []time.Duration, err error) {
 	m, err := benchModel(st, cfg, now)
 	if err != nil {
 		return nil, nil, err
@@ -96,7 +95,7 @@ func (c *countingWriter) Write(p []byte) (int, error) { c.n.Add(int64(len(p))); 
 // first frame settle for settle, then counts the bytes written during idle.
 // It returns those bytes and, as the reference, the bytes of the first
 // frame (what one full redraw costs).
-func MeasureIdle(st *store.Store, cfg model.Config, w, h int, settle, idle time.Duration) (idleBytes, firstFrame int64, err error) {
+func MeasureIdle(st *store.Store, cfg Config, w, h int, settle, idle time.Duration) (idleBytes, firstFrame int64, err error) {
 	m, err := benchModel(st, cfg, nil)
 	if err != nil {
 		return 0, 0, err

@@ -31,7 +31,7 @@ func (b *bench) firstFrame() error {
 			return err
 		}
 		open := time.Since(start)
-		f, err := tui.MeasureFirstFrame(st, b.app.cfg, benchWidth, benchHeight, benchNow)
+		f, err := tui.MeasureFirstFrame(st, b.app.cfg.TUI(), benchWidth, benchHeight, benchNow)
 		if err != nil {
 			st.Close()
 			return err
@@ -66,7 +66,7 @@ func (b *bench) view() error {
 		return err
 	}
 	defer st.Close()
-	view, join, err := tui.MeasureView(st, b.app.cfg, benchWidth, benchHeight, viewRuns, benchNow)
+	view, join, err := tui.MeasureView(st, b.app.cfg.TUI(), benchWidth, benchHeight, viewRuns, benchNow)
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (b *bench) idle() error {
 		return err
 	}
 	defer st.Close()
-	idle, first, err := tui.MeasureIdle(st, b.app.cfg, benchWidth, benchHeight, 2*time.Second, idleFor)
+	idle, first, err := tui.MeasureIdle(st, b.app.cfg.TUI(), benchWidth, benchHeight, 2*time.Second, idleFor)
 	if err != nil {
 		return err
 	}
