@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cxtop/cxtop/cmd/cxtop/config"
+	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/replica"

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cxtop/cxtop/cmd/cxtop/config"
+	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
 )
 
