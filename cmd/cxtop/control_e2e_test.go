@@ -262,7 +262,7 @@ func TestHeldWithoutSocket(t *testing.T) {
 	// (Not wantOneLineError: this holder's command line says -test.paniconexit0.)
 	want := fmt.Sprintf("cxtop: store is in use by another cxtop process: %s is held by process %d (", db, os.Getpid())
 	if r.code != 1 || !strings.HasPrefix(r.errOut, want) || strings.Count(r.errOut, "\n") != 1 ||
-		!strings.HasSuffix(r.errOut, "which serves no control socket (an older cxtop, or another program): stop it and try again\n") {
+		!strings.HasSuffix(r.errOut, "which serves no control socket (an older cxtop, or another program): close the other cxtop and try again\n") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.errOut)
 	}
 }

@@ -85,20 +85,20 @@ func (a *app) open(opt store.Options) (*openedStore, error) {
 }
 
 // heldError names the process that holds the store when the lock table
-// says which, and what to do.
+// says which (the advice is added with the other store hints).
 func (a *app) heldError(err error) error {
 	h, ok := control.FindHolder(a.dbPath)
 	if !ok {
 		return err
 	}
 	if a.forwardable() {
-		return fmt.Errorf("%w: %s is held by %s, which serves no control socket (an older cxtop, or another program): stop it and try again", store.ErrInUse, a.dbPath, h)
+		return fmt.Errorf("%w: %s is held by %s, which serves no control socket (an older cxtop, or another program)", store.ErrInUse, a.dbPath, h)
 	}
 	what := "the console"
 	if a.cmd != nil && commandName(a.cmd) != "" {
 		what = "'cxtop " + commandName(a.cmd) + "'"
 	}
-	return fmt.Errorf("%w: %s is held by %s: %s cannot run beside it: stop that process first", store.ErrInUse, a.dbPath, h, what)
+	return fmt.Errorf("%w: %s is held by %s: %s cannot run beside it", store.ErrInUse, a.dbPath, h, what)
 }
 
 // socketPath is the control socket of the store at db: beside it, or in

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cxtop/cxtop/cmd/cxtop/config"
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
 )
@@ -36,7 +37,7 @@ type app struct {
 	dbPath   string
 	cfgPath  string
 	cfgNamed bool // --config or $CXTOP_CONFIG named the file
-	cfg      model.Config
+	cfg      config.Settings
 
 	// cmd and args are the command line being run, kept by resolve so a
 	// command that finds its store held can forward it (forward.go).
@@ -69,7 +70,7 @@ func (a *app) execute(ctx context.Context, args []string) int {
 	if errors.As(err, &fw) {
 		return fw.code // the process holding the store ran it and printed what it had to
 	}
-	fmt.Fprintf(std.err, "cxtop: %s\n", oneLine(err.Error()))
+	fmt.Fprintf(std.err, "cxtop: %s\n", model.Sanitize(oneLine(withHint(err, a.dbPath).Error())))
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		fmt.Fprintf(std.err, "Run 'cxtop %s --help' for usage.\n", commandPath(root, args))
@@ -163,15 +164,8 @@ func (a *app) resolve(cmd *cobra.Command, args []string) error {
 	if a.cfgPath == "" {
 		a.cfgPath = defaultConfigPath(a.getenv)
 	}
-	a.cfg = model.DefaultConfig()
-	data, err := os.ReadFile(a.cfgPath)
-	switch {
-	case errors.Is(err, os.ErrNotExist) && !named:
-		return nil
-	case err != nil:
-		return fmt.Errorf("config %s: %w", a.cfgPath, unwrapPathError(err))
-	}
-	a.cfg, err = model.ParseConfig(a.cfgPath, data)
+	var err error
+	a.cfg, err = config.Load(a.cfgPath, named)
 	return err
 }
 

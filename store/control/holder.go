@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/cxtop/cxtop/model"
 )
 
 // Holder is the process that holds a file's lock, as /proc/locks says.
@@ -80,12 +82,7 @@ func commandLine(pid int) string {
 		return ""
 	}
 	args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
-	s := strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return '?'
-		}
-		return r
-	}, strings.Join(args, " "))
+	s := model.Sanitize(strings.Join(args, " "))
 	if r := []rune(s); len(r) > maxCommandLine {
 		s = string(r[:maxCommandLine-1]) + "…"
 	}
