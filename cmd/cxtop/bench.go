@@ -101,6 +101,7 @@ rows. Uses a temporary directory unless --dir is given.`,
 	fl.StringVar(&dir, "dir", "", "where to write the stores (default: a temporary directory, removed after)")
 	fl.BoolVar(&keep, "keep", false, "keep the temporary directory")
 	fl.StringVar(&existing, "store", "", "measure open and first page on this existing store instead of simulating one")
+	cmd.AddCommand(a.benchSnapshotCommand())
 	return cmd
 }
 

@@ -115,6 +115,7 @@ against their targets and shows it all in the terminal.`,
 		a.syncCommand(),
 		a.demoCommand(),
 		a.serveCommand(),
+		a.snapshotCommand(),
 	)
 	return root
 }
