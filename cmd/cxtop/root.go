@@ -116,6 +116,7 @@ against their targets and shows it all in the terminal.`,
 		a.demoCommand(),
 		a.serveCommand(),
 		a.snapshotCommand(),
+		a.openCommand(),
 	)
 	return root
 }
