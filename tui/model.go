@@ -20,7 +20,7 @@ import (
 // Options configure a console session.
 type Options struct {
 	Store    *store.Store
-	Config   model.Config
+	Config   Config
 	Role     Role
 	Theme    string // "" picks dark or light from the terminal
 	User     string // who triage actions are recorded as
@@ -141,13 +141,11 @@ func New(opt Options) (*Model, error) {
 	if err := m.keys.Rebind(opt.Config.Console.Keys); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	for i, v := range opt.Config.Console.Views {
-		f, err := ParseFilter(v.Filter)
-		if err != nil {
-			return nil, fmt.Errorf("config: console.views[%d] %q: %w", i, v.Name, err)
-		}
-		m.views = append(m.views, savedView{name: v.Name, text: v.Filter, filter: f})
+	views, err := opt.Config.Console.savedViews()
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
 	}
+	m.views = views
 	m.env = &env{st: opt.Store, cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys, syncing: opt.Syncing}
 	m.queue = newQueuePane(m.env)
 	m.gauges = newGaugesPane(m.env, opt.Window)
@@ -348,7 +346,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		st, id := m.opt.Store, msg.id
 		return m, func() tea.Msg { return fetchDetail(st, id) }
 	case errMsg:
-		m.message = msg.what + ": " + Sanitize(msg.err.Error())
+		m.message = msg.what + ": " + model.Sanitize(msg.err.Error())
 		return m, nil
 	case changeMsg:
 		m.alertsStale = m.alertsStale || msg.alerts
@@ -365,7 +363,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case evaluatedMsg:
 		m.evaluating = false
 		if msg.err != nil {
-			m.message = "alert rules: " + Sanitize(msg.err.Error())
+			m.message = "alert rules: " + model.Sanitize(msg.err.Error())
 		}
 		return m, nil
 	case actionMsg:
@@ -373,7 +371,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case errors.Is(msg.err, ErrReadOnly):
 			m.message = "read-only: " + msg.what + " needs a lead session"
 		case msg.err != nil:
-			m.message = msg.what + " failed: " + Sanitize(msg.err.Error())
+			m.message = msg.what + " failed: " + model.Sanitize(msg.err.Error())
 		default:
 			m.message = fmt.Sprintf("%s %s: saved, pending sync", msg.t.ID, msg.what)
 			// The next key on this ticket builds on this version, even
@@ -387,7 +385,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case errors.Is(msg.err, ErrReadOnly):
 			m.message = "read-only: acknowledging needs a lead session"
 		case msg.err != nil:
-			m.message = "acknowledge failed: " + Sanitize(msg.err.Error())
+			m.message = "acknowledge failed: " + model.Sanitize(msg.err.Error())
 		default:
 			m.message = "acknowledged " + msg.a.Key
 		}
