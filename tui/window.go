@@ -5,6 +5,8 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cxtop/cxtop/model"
 )
 
 // KPIWindows are the spans the window key steps through, in order.
@@ -41,5 +43,5 @@ func (m *Model) bannerLines() int {
 // banner is the line above the panes saying what the console shows when it
 // is not the live store (a snapshot, a past moment).
 func (m *Model) banner() string {
-	return m.th.Status.Render(fit(" "+Sanitize(m.opt.Banner), m.width))
+	return m.th.Status.Render(fit(" "+model.Sanitize(m.opt.Banner), m.width))
 }

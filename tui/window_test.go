@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/exp/teatest"
-
-	"github.com/cxtop/cxtop/model"
 )
 
 func TestNextWindowCycles(t *testing.T) {
@@ -29,7 +27,7 @@ func TestNextWindowCycles(t *testing.T) {
 // pane's title, and their figures with it.
 func TestBannerAndWindowKey(t *testing.T) {
 	st := testStore(t)
-	m, err := New(Options{Store: st, Config: model.DefaultConfig(), Role: RoleSnapshot, Theme: "dark", Renderer: asciiRenderer(),
+	m, err := New(Options{Store: st, Config: DefaultConfig(), Role: RoleSnapshot, Theme: "dark", Renderer: asciiRenderer(),
 		Now: func() time.Time { return testNow }, Banner: "SNAPSHOT of cx.db taken 2026-05-04 10:00Z · read-only"})
 	if err != nil {
 		t.Fatal(err)

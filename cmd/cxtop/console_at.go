@@ -67,7 +67,7 @@ func (a *app) consoleAt(cmd *cobra.Command, s *store.Store, at time.Time, banner
 	if s.RollupsOutdated() != nil {
 		notice = "KPIs incomplete: this store's rollups are from an older cxtop"
 	}
-	return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg, Role: tui.RoleSnapshot, Theme: themeName,
+	return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg.TUI(), Role: tui.RoleSnapshot, Theme: themeName,
 		User: os.Getenv("USER"), Now: func() time.Time { return at }, Banner: banner, KPIs: kpis.Defs, Notice: notice,
 		Sync: func() string { return "as of " + at.Format("2006-01-02 15:04Z") }}, a.io.in, a.io.out)
 }

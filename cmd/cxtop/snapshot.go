@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/replica"
-	"github.com/cxtop/cxtop/tui"
 )
 
 func (a *app) snapshotCommand() *cobra.Command {
@@ -75,7 +75,7 @@ func printSnapshot(out io.Writer, path string, res store.SnapshotResult) error {
 	mb := float64(res.Bytes) / 1e6
 	rate := mb / max(res.Copy.Seconds(), 1e-6)
 	_, err := fmt.Fprintf(out, "snapshot %s: %.1f MB in %s (%.0f MB/s), %d tickets, %d feedback, %d events, %d alerts, taken %s\n",
-		tui.Sanitize(path), mb, res.Copy.Round(time.Millisecond), rate, res.Info.Tickets, res.Info.Feedback, res.Info.Events, res.Info.Alerts,
+		model.Sanitize(path), mb, res.Copy.Round(time.Millisecond), rate, res.Info.Tickets, res.Info.Feedback, res.Info.Events, res.Info.Alerts,
 		res.Info.TakenAt.Format(time.RFC3339))
 	return err
 }
@@ -90,6 +90,6 @@ func snapshotLine(info store.SnapshotInfo) string {
 	if info.Masked {
 		masked = ", personal data masked"
 	}
-	return tui.Sanitize(fmt.Sprintf("snapshot of %s taken %s by cxtop %s (%s; change %d)%s",
+	return model.Sanitize(fmt.Sprintf("snapshot of %s taken %s by cxtop %s (%s; change %d)%s",
 		info.From, info.TakenAt.Format(time.RFC3339), info.Version, from, info.Seq, masked))
 }
