@@ -50,7 +50,7 @@ func (a *app) addConsole(root *cobra.Command) {
 				return err
 			}
 			defer s.Close()
-			return a.consoleAt(cmd, s, at, fmt.Sprintf("AT %s · %s · read-only", at.Format("2006-01-02 15:04Z"), a.dbPath), f.theme)
+			return a.consoleAt(cmd, s.Store, at, fmt.Sprintf("AT %s · %s · read-only", at.Format("2006-01-02 15:04Z"), a.dbPath), f.theme)
 		}
 		if !isTerminal(a.io.in) || !isTerminal(a.io.out) {
 			return errors.New("the console needs a terminal: run cxtop in one, or use 'cxtop tickets' and 'cxtop kpi' in scripts")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -29,6 +30,17 @@ var socketCommands = map[string]bool{
 type holding struct {
 	store *store.Store
 	user  string // the client's user name, from its uid: writes are recorded as theirs
+	dir   string // the client's working directory
+}
+
+// file is the path the command's file argument p names: relative paths
+// are the client's, relative to its working directory, not this
+// process's. Messages keep p as the user wrote it.
+func (a *app) file(p string) string {
+	if a.held == nil || p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(a.held.dir, p)
 }
 
 // admit refuses a command the holder does not run for clients.
@@ -100,7 +112,7 @@ func (a *app) controlHandler(st *store.Store) control.Handler {
 			}
 		}()
 		c := &app{io: stdio{in: strings.NewReader(""), out: stdout, err: stderr},
-			getenv: func(k string) string { return req.Env[k] }, held: &holding{store: st, user: peer.User}}
+			getenv: func(k string) string { return req.Env[k] }, held: &holding{store: st, user: peer.User, dir: req.Dir}}
 		return c.execute(ctx, req.Args)
 	}
 }

@@ -145,6 +145,19 @@ func TestCommandsBesideSync(t *testing.T) {
 			t.Fatalf("concurrent export %d: exit %d, %d bytes (want %d): %s", i, r.code, len(r.out), len(held[5].out), r.errOut)
 		}
 	}
+	// Relative paths are the client's: the store named relative to the
+	// client's directory, a snapshot written there and named as typed.
+	rel := cxtopIn(t, dir, nil, "tickets", "--db", "local.db", "--limit", "3", "--now", simEnd)
+	if rel.code != 0 || !strings.HasPrefix(rel.out, "ID ") {
+		t.Fatalf("tickets --db local.db from %s: %+v", dir, rel)
+	}
+	snap := cxtopIn(t, dir, nil, "snapshot", "--db", "local.db", "--out", "monday.db")
+	if snap.code != 0 || !strings.HasPrefix(snap.out, "snapshot monday.db: ") {
+		t.Fatalf("snapshot through the socket: %+v", snap)
+	}
+	if r := cxtop(t, nil, "check", "--db", filepath.Join(dir, "monday.db")); r.code != 0 {
+		t.Fatalf("check of the snapshot taken through the socket: %+v", r)
+	}
 	// A command the holder does not run for others names the holder.
 	r := cxtop(t, nil, "simulate", "--db", db, "--days", "1")
 	wantOneLineError(t, r, 1, fmt.Sprintf("is held by process %d (%s sync --db %s", holder.Process.Pid, binary, db))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -48,7 +49,7 @@ func (a *app) openStore(write bool) (*openedStore, error) {
 // open is openStore with the store's options spelled out.
 func (a *app) open(opt store.Options) (*openedStore, error) {
 	if a.held != nil {
-		return a.held.borrow(a.dbPath)
+		return a.held.borrow(a.file(a.dbPath))
 	}
 	sock, sockErr := a.socketPath(a.dbPath)
 	stale := false
@@ -126,16 +127,22 @@ func (a *app) forward(sock string) error {
 	if a.cmd.Context() != nil {
 		ctx = a.cmd.Context()
 	}
-	code, err := control.Run(ctx, sock, version, control.Request{Args: a.resolvedArgs(), Env: a.forwardedEnv()}, a.io.out, a.io.err)
+	wd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("working directory: %w", err)
+	}
+	code, err := control.Run(ctx, sock, version, control.Request{Args: a.resolvedArgs(), Dir: wd, Env: a.forwardedEnv()}, a.io.out, a.io.err)
 	if err != nil {
 		return err
 	}
 	return forwarded{code}
 }
 
-// resolvedArgs is the command line as the holder must run it, whatever its
-// working directory: the command's path, every flag that was set, --db
-// absolute, --config absolute when one was named, then the arguments.
+// resolvedArgs is the command line as the holder runs it: the command's
+// path, every flag that was set, --db as resolved here (relative paths are
+// resolved against the request's Dir in the holder, and messages name the
+// store as the user did), --config absolute when one was named (its
+// errors are met here, before forwarding), then the arguments.
 func (a *app) resolvedArgs() []string {
 	args := strings.Fields(commandName(a.cmd))
 	a.cmd.Flags().Visit(func(f *pflag.Flag) {
@@ -150,7 +157,7 @@ func (a *app) resolvedArgs() []string {
 		}
 		args = append(args, "--"+f.Name+"="+f.Value.String())
 	})
-	args = append(args, "--db="+absPath(a.dbPath))
+	args = append(args, "--db="+a.dbPath)
 	if a.cfgNamed {
 		args = append(args, "--config="+absPath(a.cfgPath))
 	}

@@ -35,11 +35,11 @@ The default --out is snapshots/<store>-<time>.db beside the store.`,
 			defer s.Close()
 			if out == "" {
 				out = snapshotName(filepath.Join(filepath.Dir(a.dbPath), "snapshots"), a.dbPath, time.Now())
-				if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
+				if err := os.MkdirAll(filepath.Dir(a.file(out)), 0o700); err != nil {
 					return fmt.Errorf("snapshot directory: %w", err)
 				}
 			}
-			res, err := takeSnapshot(s, out)
+			res, err := takeSnapshot(s.Store, a.file(out))
 			if err != nil {
 				return err
 			}

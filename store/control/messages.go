@@ -3,6 +3,7 @@ package control
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 )
 
 // hello is the client's first frame.
@@ -21,10 +22,12 @@ type Welcome struct {
 
 // Request is one command line, resolved on the client so that it means
 // the same in the server's process: Args are the arguments after the
-// program name, with --db and --config absolute; Env holds the CXTOP_*
-// variables (and any other the command reads) of the client.
+// program name; Dir is the client's working directory, against which the
+// server resolves the relative paths in Args (it cannot change its own);
+// Env holds the variables of the client the command reads.
 type Request struct {
 	Args []string          `json:"args"`
+	Dir  string            `json:"dir"`
 	Env  map[string]string `json:"env,omitempty"`
 }
 
@@ -44,6 +47,9 @@ func decodeJSON(payload []byte, v any, what string) error {
 func (r Request) validate() error {
 	if len(r.Args) > maxArgs || len(r.Env) > maxEnv {
 		return fmt.Errorf("%w: request of %d arguments and %d variables is over the limit (%d, %d)", ErrFrame, len(r.Args), len(r.Env), maxArgs, maxEnv)
+	}
+	if !filepath.IsAbs(r.Dir) {
+		return fmt.Errorf("%w: request: the working directory %q is not absolute", ErrFrame, r.Dir)
 	}
 	return nil
 }

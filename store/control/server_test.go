@@ -44,7 +44,7 @@ func TestRunStreamsOutputAndExitStatus(t *testing.T) {
 	if err != nil || fi.Mode().Perm() != 0o600 || fi.Mode().Type() != os.ModeSocket {
 		t.Fatalf("socket mode %v (%v), want a 0600 socket", fi.Mode(), err)
 	}
-	req := Request{Args: []string{"export", "--db=/stores/cx.db"}, Env: map[string]string{"CXTOP_THEME": "light"}}
+	req := Request{Args: []string{"export", "--db=/stores/cx.db"}, Dir: "/home/lan", Env: map[string]string{"CXTOP_THEME": "light"}}
 	var out, errOut bytes.Buffer
 	code, err := Run(context.Background(), s.Path(), "test", req, &out, &errOut)
 	if err != nil || code != 3 {
@@ -53,7 +53,7 @@ func TestRunStreamsOutputAndExitStatus(t *testing.T) {
 	if !bytes.Equal(out.Bytes(), big) || errOut.String() != "a notice\n" {
 		t.Fatalf("output differs: %d bytes of stdout, stderr %q", out.Len(), errOut.String())
 	}
-	if got.Args[0] != "export" || got.Env["CXTOP_THEME"] != "light" {
+	if got.Args[0] != "export" || got.Dir != "/home/lan" || got.Env["CXTOP_THEME"] != "light" {
 		t.Fatalf("request arrived as %+v", got)
 	}
 	if int(gotPeer.UID) != os.Getuid() || int(gotPeer.PID) != os.Getpid() {
@@ -75,7 +75,7 @@ func TestAnotherUserIsRefused(t *testing.T) {
 		ran = true
 		return 0
 	}})
-	_, err := Run(context.Background(), s.Path(), "test", Request{Args: []string{"kpi"}}, io.Discard, io.Discard)
+	_, err := Run(context.Background(), s.Path(), "test", Request{Args: []string{"kpi"}, Dir: "/"}, io.Discard, io.Discard)
 	var r *Refused
 	if !errors.As(err, &r) || !strings.Contains(r.Reason, "may not use the control socket") {
 		t.Fatalf("err %v, want a refusal of another uid", err)
@@ -149,7 +149,7 @@ func TestClientRefusesAnotherServerVersion(t *testing.T) {
 		c.Write(appendFrame(nil, frameWelcome, w))
 		io.Copy(io.Discard, c)
 	}()
-	_, err = Run(context.Background(), path, "test", Request{}, io.Discard, io.Discard)
+	_, err = Run(context.Background(), path, "test", Request{Dir: "/"}, io.Discard, io.Discard)
 	want := fmt.Sprintf("speaks v%d, this cxtop (test) v%d", Protocol+1, Protocol)
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("err %v, want %q", err, want)
@@ -175,6 +175,14 @@ func TestMalformedRequestIsRefused(t *testing.T) {
 	}
 }
 
+func TestRelativeWorkingDirectoryIsRefused(t *testing.T) {
+	s := listen(t, Options{Handler: func(context.Context, Peer, Request, io.Writer, io.Writer) int { return 0 }})
+	_, err := Run(context.Background(), s.Path(), "test", Request{Args: []string{"kpi"}, Dir: "home"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `the working directory "home" is not absolute`) {
+		t.Fatalf("err %v", err)
+	}
+}
+
 func TestStaleSocket(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "cx.db.sock")
@@ -185,7 +193,7 @@ func TestStaleSocket(t *testing.T) {
 	}
 	ln.SetUnlinkOnClose(false)
 	ln.Close()
-	if _, err := Run(context.Background(), path, "test", Request{}, io.Discard, io.Discard); !errors.Is(err, ErrStale) {
+	if _, err := Run(context.Background(), path, "test", Request{Dir: "/"}, io.Discard, io.Discard); !errors.Is(err, ErrStale) {
 		t.Fatalf("err %v, want ErrStale", err)
 	}
 	// A holder replaces it.
@@ -197,11 +205,11 @@ func TestStaleSocket(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if code, err := Run(context.Background(), path, "test", Request{}, &out, io.Discard); err != nil || code != 0 || out.String() != "ok" {
+	if code, err := Run(context.Background(), path, "test", Request{Dir: "/"}, &out, io.Discard); err != nil || code != 0 || out.String() != "ok" {
 		t.Fatalf("after replacing the stale socket: %d %v %q", code, err, out.String())
 	}
 	s.Close()
-	if _, err := Run(context.Background(), path, "test", Request{}, io.Discard, io.Discard); !errors.Is(err, ErrNoSocket) {
+	if _, err := Run(context.Background(), path, "test", Request{Dir: "/"}, io.Discard, io.Discard); !errors.Is(err, ErrNoSocket) {
 		t.Fatalf("err %v, want ErrNoSocket", err)
 	}
 	// RemoveStale and Listen leave a file that is not a socket alone.
@@ -228,7 +236,7 @@ func TestDisconnectCancelsTheCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() {
-		_, err := Run(ctx, s.Path(), "test", Request{}, io.Discard, io.Discard)
+		_, err := Run(ctx, s.Path(), "test", Request{Dir: "/"}, io.Discard, io.Discard)
 		done <- err
 	}()
 	<-started
@@ -253,11 +261,11 @@ func TestConnectionsAreBounded(t *testing.T) {
 	}})
 	first := make(chan error)
 	go func() {
-		_, err := Run(context.Background(), s.Path(), "test", Request{}, io.Discard, io.Discard)
+		_, err := Run(context.Background(), s.Path(), "test", Request{Dir: "/"}, io.Discard, io.Discard)
 		first <- err
 	}()
 	<-running
-	_, err := Run(context.Background(), s.Path(), "test", Request{}, io.Discard, io.Discard)
+	_, err := Run(context.Background(), s.Path(), "test", Request{Dir: "/"}, io.Discard, io.Discard)
 	var r *Refused
 	if !errors.As(err, &r) || !strings.Contains(r.Reason, "busy: 1 commands are already running") {
 		t.Fatalf("second connection: %v", err)
