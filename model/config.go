@@ -11,10 +11,11 @@ import (
 // Config is the content of cxtop's TOML config file. Every section starts
 // from its defaults and the file overrides only what it names.
 type Config struct {
-	Taxonomy Taxonomy      `toml:"taxonomy"`
-	Sync     SyncConfig    `toml:"sync"`
-	Console  ConsoleConfig `toml:"console"`
-	KPI      KPIConfig     `toml:"kpi"`
+	Taxonomy  Taxonomy        `toml:"taxonomy"`
+	Sync      SyncConfig      `toml:"sync"`
+	Console   ConsoleConfig   `toml:"console"`
+	KPI       KPIConfig       `toml:"kpi"`
+	Programme ProgrammeConfig `toml:"programme"`
 
 	Alerts AlertsConfig `toml:"alerts"` // rules, routing, automations (model/alert checks it)
 }

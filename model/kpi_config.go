@@ -18,6 +18,8 @@ type KPIConfig struct {
 	BenefitShare  *float64             `toml:"benefit_share"` // nil: the default
 	ABControl     string               `toml:"ab_control"`    // "": the default
 	Targets       map[string]KPITarget `toml:"targets"`
+	// Windows override a KPI's default window: [kpi.windows] csat = "24h".
+	Windows map[string]Duration `toml:"windows"`
 }
 
 // KPITarget overrides a KPI's target or margin (in the KPI's own units:

@@ -31,7 +31,8 @@ type Options struct {
 	// Syncing says a sync loop fills this store while the console runs,
 	// so an empty queue is "not yet", not "nothing here".
 	Syncing bool
-	// Window is the span of the gauges (default 24h).
+	// Window is the span of the gauges; 0 (the default) reads each KPI
+	// over its own window (kpi.Def.Window), as `cxtop kpi` does.
 	Window time.Duration
 	// KPIs are the KPI definitions with the configured targets (default:
 	// kpi.Defs()).
@@ -102,9 +103,6 @@ type Model struct {
 func New(opt Options) (*Model, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
-	}
-	if opt.Window == 0 {
-		opt.Window = 24 * time.Hour
 	}
 	if opt.Renderer == nil {
 		opt.Renderer = lipgloss.DefaultRenderer()
