@@ -9,7 +9,7 @@ import (
 	"github.com/cxtop/cxtop/model"
 )
 
-// Defaults of the [kpi] section (model.KPIConfig) when a key is unset.
+// Defaults of the [kpi] section (Config) when a key is unset.
 const (
 	DefaultBenefitShare = 0.25
 	DefaultABControl    = "A"
@@ -24,7 +24,7 @@ type Settings struct {
 
 // FromConfig checks the [kpi] and [programme] sections and resolves them.
 // Errors name the key and say what to write instead.
-func FromConfig(c model.KPIConfig, pc model.ProgrammeConfig) (Settings, error) {
+func FromConfig(c Config, pc ProgrammeConfig) (Settings, error) {
 	share := DefaultBenefitShare
 	if c.BenefitShare != nil {
 		share = *c.BenefitShare
@@ -85,7 +85,7 @@ func FromConfig(c model.KPIConfig, pc model.ProgrammeConfig) (Settings, error) {
 }
 
 // programmeFromConfig checks the [programme] section.
-func programmeFromConfig(pc model.ProgrammeConfig, ids []string) (Programme, error) {
+func programmeFromConfig(pc ProgrammeConfig, ids []string) (Programme, error) {
 	var p Programme
 	cur, err := model.CurrencyOf(pc.Currency)
 	if err != nil {
@@ -108,7 +108,7 @@ func programmeFromConfig(pc model.ProgrammeConfig, ids []string) (Programme, err
 		}
 		p.Baselines[id] = v
 	}
-	entries := func(name string, in []model.ProgrammeEntry) ([]Entry, error) {
+	entries := func(name string, in []ProgrammeEntry) ([]Entry, error) {
 		var out []Entry
 		for i, e := range in {
 			switch {
