@@ -32,8 +32,13 @@ type Options struct {
 	// so an empty queue is "not yet", not "nothing here".
 	Syncing bool
 	// Window is the span of the gauges; 0 (the default) reads each KPI
-	// over its own window (kpi.Def.Window), as `cxtop kpi` does.
+	// over its own window (kpi.Def.Window), as `cxtop kpi` does. The
+	// window key switches it among KPIWindows.
 	Window time.Duration
+	// Banner, when set, is a line above the panes saying what the console
+	// shows: a snapshot, or the store at a past moment (with Now fixed to
+	// that moment).
+	Banner string
 	// KPIs are the KPI definitions with the configured targets (default:
 	// kpi.Defs()).
 	KPIs []kpi.Def
@@ -339,7 +344,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		st, id := m.opt.Store, msg.id
 		return m, func() tea.Msg { return fetchDetail(st, id) }
 	case errMsg:
-		m.message = msg.what + ": " + Sanitize(msg.err.Error())
+		m.message = msg.what + ": " + model.Sanitize(msg.err.Error())
 		return m, nil
 	case changeMsg:
 		m.alertsStale = m.alertsStale || msg.alerts
@@ -356,7 +361,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case evaluatedMsg:
 		m.evaluating = false
 		if msg.err != nil {
-			m.message = "alert rules: " + Sanitize(msg.err.Error())
+			m.message = "alert rules: " + model.Sanitize(msg.err.Error())
 		}
 		return m, nil
 	case actionMsg:
@@ -364,7 +369,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case errors.Is(msg.err, ErrReadOnly):
 			m.message = "read-only: " + msg.what + " needs a lead session"
 		case msg.err != nil:
-			m.message = msg.what + " failed: " + Sanitize(msg.err.Error())
+			m.message = msg.what + " failed: " + model.Sanitize(msg.err.Error())
 		default:
 			m.message = fmt.Sprintf("%s %s: saved, pending sync", msg.t.ID, msg.what)
 			// The next key on this ticket builds on this version, even
@@ -378,7 +383,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case errors.Is(msg.err, ErrReadOnly):
 			m.message = "read-only: acknowledging needs a lead session"
 		case msg.err != nil:
-			m.message = "acknowledge failed: " + Sanitize(msg.err.Error())
+			m.message = "acknowledge failed: " + model.Sanitize(msg.err.Error())
 		default:
 			m.message = "acknowledged " + msg.a.Key
 		}
@@ -417,15 +422,16 @@ func (m *Model) layout() {
 	if show == PaneQueue {
 		show = m.side
 	}
-	if mode := Layout(m.width, m.height, PaneQueue).Mode; mode == ModeTabs {
+	if mode := Layout(m.width, m.height-m.bannerLines(), PaneQueue).Mode; mode == ModeTabs {
 		show = m.focus
 	}
-	m.frame = Layout(m.width, m.height, show)
+	h := m.height - m.bannerLines()
+	m.frame = Layout(m.width, h, show)
 	for id, p := range m.panes {
 		r := m.frame.Panes[id]
 		p.SetSize(r.W, r.H)
 	}
-	m.detail.SetSize(m.width, max(m.height-1, 0))
+	m.detail.SetSize(m.width, max(h-1, 0))
 }
 
 // setFocus gives a pane the focus (and, in two columns, the side).

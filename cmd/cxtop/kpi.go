@@ -223,7 +223,7 @@ func writeKPITable(out io.Writer, rep kpi.Report) error {
 	tw := newTable(out)
 	fmt.Fprintln(tw, "KPI\tVALUE\tTARGET\tSTATUS\tΔ BASELINE\tWINDOW\tN")
 	for _, v := range rep.KPIs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", v.Label, v.Text(), targetText(v),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", model.Sanitize(v.Label), v.Text(), targetText(v),
 			statusMark[v.Status], kpi.FormatDelta(v.DeltaUnit(), v.Delta), ShortWindow(v.Window.Length), v.N)
 	}
 	if err := tw.Flush(); err != nil {
@@ -268,7 +268,7 @@ func writeNotes(out io.Writer, rep kpi.Report) {
 			fmt.Fprintln(out)
 			first = false
 		}
-		fmt.Fprintf(out, "%s: %s\n", v.Label, v.Note)
+		fmt.Fprintf(out, "%s: %s\n", model.Sanitize(v.Label), v.Note)
 	}
 }
 
@@ -281,7 +281,7 @@ func writeSinceGoLiveTable(out io.Writer, rep kpi.Report, p kpi.Programme) error
 	tw := newTable(out)
 	fmt.Fprintln(tw, "KPI\tSINCE GO-LIVE\tBEFORE\tΔ\tTARGET\tSTATUS\tN")
 	for _, v := range rep.KPIs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", v.Label, v.Text(), kpi.Format(v.Unit, v.Baseline, false),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", model.Sanitize(v.Label), v.Text(), kpi.Format(v.Unit, v.Baseline, false),
 			kpi.FormatDelta(v.DeltaUnit(), v.Delta), targetText(v), statusMark[v.Status], v.N)
 	}
 	if err := tw.Flush(); err != nil {
@@ -331,7 +331,7 @@ func writeBreakdownTable(out io.Writer, w kpi.Window, by string, rows []kpi.Brea
 	tw := newTable(out)
 	fmt.Fprintf(tw, "%s\tCSAT\tN\tNPS\tN\n", strings.ToUpper(by))
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\n", r.Value, kpi.Format("%", r.CSAT, false), r.CSATN, kpi.Format("pts", r.NPS, true), r.NPSN)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\n", model.Sanitize(r.Value), kpi.Format("%", r.CSAT, false), r.CSATN, kpi.Format("pts", r.NPS, true), r.NPSN)
 	}
 	return tw.Flush()
 }

@@ -108,7 +108,7 @@ func writeNPSRevenueTable(out io.Writer, w kpi.Window, rows []kpi.NPSRevenueRow,
 		if r.PrevCustomers > 0 {
 			churn += smallCell(r.PrevCustomers, &few)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%d/%d\t%s\n", r.Segment, r.Category, r.Customers, cur.FormatFloat(float64(r.Revenue)), per,
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%d/%d\t%s\n", model.Sanitize(r.Segment), r.Category, r.Customers, cur.FormatFloat(float64(r.Revenue)), per,
 			r.Churned, r.PrevCustomers, churn)
 	}
 	if err := tw.Flush(); err != nil {
