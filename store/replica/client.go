@@ -128,6 +128,9 @@ func (c *Client) Status() Status {
 	if n, err := c.st.OutboxLen(); err == nil {
 		s.Pending = n
 	}
+	if n, err := c.st.QuarantineLen(); err == nil {
+		s.Quarantined = n
+	}
 	return s
 }
 
@@ -331,17 +334,28 @@ func (c *Client) pullFrom(ctx context.Context, cursor string) error {
 	return ctx.Err()
 }
 
-// validate checks every record of a page against the taxonomy: a page is
-// applied whole or not at all.
+// validate checks every record of a page against the taxonomy. A record
+// that fails is moved to the page's quarantine with the reason: the rest of
+// the page lands and the cursor moves on.
 func (c *Client) validate(p *Page) error {
-	for i, r := range p.Records {
+	kept := p.Records[:0]
+	for _, r := range p.Records {
 		if err := c.opt.Taxonomy.Validate(r); err != nil {
-			pe := &PageError{Index: i, Kind: r.Kind(), ID: r.ID(), Err: err}
-			var ve *model.ValidationError
-			if errors.As(err, &ve) {
-				pe.Field = ve.Field
-			}
-			return pe
+			p.Quarantined = append(p.Quarantined, store.Quarantined{
+				Source: c.opt.Source, Kind: r.Kind(), ID: r.ID(), Reason: err.Error(),
+				Mapped: true, Raw: model.AppendRecord(nil, r), At: c.opt.Now().UTC(),
+			})
+			continue
+		}
+		kept = append(kept, r)
+	}
+	p.Records = kept
+	for i := range p.Quarantined {
+		if p.Quarantined[i].Source == "" {
+			p.Quarantined[i].Source = c.opt.Source
+		}
+		if p.Quarantined[i].At.IsZero() {
+			p.Quarantined[i].At = c.opt.Now().UTC()
 		}
 	}
 	return nil
@@ -356,6 +370,8 @@ func (c *Client) commit(p *Page) error {
 	s := c.status
 	c.mu.Unlock()
 	s.Records += uint64(len(p.Records))
+	s.Deleted += uint64(len(p.Deleted))
+	s.QuarantinedTotal += uint64(len(p.Quarantined))
 	s.LastSuccess = now
 	s.LastError, s.LastErrorAt = "", time.Time{}
 	if !p.HasMore {
@@ -375,6 +391,23 @@ func (c *Client) commit(p *Page) error {
 			if err := w.Put(r); err != nil {
 				return fmt.Errorf("record %d (%s %s): %w", i, r.Kind(), r.ID(), err)
 			}
+			if err := w.Unquarantine(c.opt.Source, r.Kind(), r.ID()); err != nil {
+				return err
+			}
+		}
+		for _, d := range p.Deleted {
+			if _, err := w.Delete(d.Kind, d.ID); err != nil {
+				return err
+			}
+			if err := w.Unquarantine(c.opt.Source, d.Kind, d.ID); err != nil {
+				return err
+			}
+		}
+		for _, q := range p.Quarantined {
+			if err := w.Quarantine(q); err != nil {
+				return err
+			}
+			c.opt.Logf("sync: quarantined %s %s from %s: %s", q.Kind, q.ID, c.remote.Name(), q.Reason)
 		}
 		if err := w.PutMeta(metaCursor, []byte(p.Next)); err != nil {
 			return err
