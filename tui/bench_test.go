@@ -7,14 +7,12 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/cxtop/cxtop/model"
 )
 
 // loadedModel is a console sized w×h with its data loaded synchronously,
 // for benchmarks that time View alone.
 func loadedModel(b testing.TB, w, h int) *Model {
-	m := newModel(b, testStore(b), RoleLead, model.DefaultConfig())
+	m := newModel(b, testStore(b), RoleLead, DefaultConfig())
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Update(m.refresh()())
 	m.Update(m.loadAlerts()())

@@ -23,7 +23,7 @@ const frameWait = 100 * time.Millisecond
 // runConsole runs a real program (renderer included) on the test store,
 // 200×60, writing to a counting terminal, and waits for its first frame.
 func runConsole(b *testing.B) (*probe, *countingWriter, *tea.Program) {
-	m := newModel(b, testStore(b), RoleViewer, model.DefaultConfig())
+	m := newModel(b, testStore(b), RoleViewer, DefaultConfig())
 	pr := &probe{Model: m}
 	out := &countingWriter{}
 	p := tea.NewProgram(pr, tea.WithInput(nil), tea.WithOutput(out), tea.WithFPS(20), tea.WithoutSignalHandler())

@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
-	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
 )
 
@@ -24,7 +23,7 @@ type FirstFrame struct {
 // what its first frame shows the way the program does (one refresh, and
 // the alert list, which the program reads concurrently), and draws it,
 // timing each step. It is for `cxtop bench`.
-func MeasureFirstFrame(st *store.Store, cfg model.Config, w, h int) (FirstFrame, error) {
+func MeasureFirstFrame(st *store.Store, cfg Config, w, h int) (FirstFrame, error) {
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
 	m, err := New(Options{Store: st, Config: cfg, Role: RoleViewer, Theme: "dark", Renderer: r})

@@ -20,7 +20,7 @@ import (
 // Options configure a console session.
 type Options struct {
 	Store    *store.Store
-	Config   model.Config
+	Config   Config
 	Role     Role
 	Theme    string // "" picks dark or light from the terminal
 	User     string // who triage actions are recorded as
@@ -136,13 +136,11 @@ func New(opt Options) (*Model, error) {
 	if err := m.keys.Rebind(opt.Config.Console.Keys); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	for i, v := range opt.Config.Console.Views {
-		f, err := ParseFilter(v.Filter)
-		if err != nil {
-			return nil, fmt.Errorf("config: console.views[%d] %q: %w", i, v.Name, err)
-		}
-		m.views = append(m.views, savedView{name: v.Name, text: v.Filter, filter: f})
+	views, err := opt.Config.Console.savedViews()
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
 	}
+	m.views = views
 	m.env = &env{st: opt.Store, cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys, syncing: opt.Syncing}
 	m.queue = newQueuePane(m.env)
 	m.gauges = newGaugesPane(m.env, opt.Window)

@@ -7,7 +7,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/theme"
 )
@@ -30,7 +29,7 @@ type Pane interface {
 // keys.
 type env struct {
 	st   *store.Store
-	cfg  model.Config
+	cfg  Config
 	now  func() time.Time
 	th   *theme.Theme
 	keys *KeyMap

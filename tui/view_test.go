@@ -58,7 +58,7 @@ func asciiRenderer() *lipgloss.Renderer {
 	return r
 }
 
-func newModel(t testing.TB, st *store.Store, role Role, cfg model.Config) *Model {
+func newModel(t testing.TB, st *store.Store, role Role, cfg Config) *Model {
 	t.Helper()
 	m, err := New(Options{Store: st, Config: cfg, Role: role, Theme: "dark", Renderer: asciiRenderer(),
 		Now: func() time.Time { return testNow }, Sync: func() string { return "sync off" }})
@@ -70,7 +70,7 @@ func newModel(t testing.TB, st *store.Store, role Role, cfg model.Config) *Model
 
 func startSession(t *testing.T, st *store.Store, role Role, w, h int) *session {
 	t.Helper()
-	m := newModel(t, st, role, model.DefaultConfig())
+	m := newModel(t, st, role, DefaultConfig())
 	p := &probe{Model: m}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h))
 	t.Cleanup(func() {
@@ -219,9 +219,9 @@ func TestSearchAndFilterNarrowTheQueue(t *testing.T) {
 }
 
 func TestSavedViewsAndRebindFromConfig(t *testing.T) {
-	cfg := model.DefaultConfig()
+	cfg := DefaultConfig()
 	cfg.Console.Keys = map[string][]string{"escalate": {"E"}}
-	cfg.Console.Views = []model.SavedView{{Name: "email", Filter: "source=email"}}
+	cfg.Console.Views = []SavedView{{Name: "email", Filter: "source=email"}}
 	m := newModel(t, testStore(t), RoleLead, cfg)
 	p := &probe{Model: m}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(120, 40))
@@ -234,12 +234,12 @@ func TestSavedViewsAndRebindFromConfig(t *testing.T) {
 	s.press("E")
 	s.waitFor("T00000005 escalate: saved, pending sync")
 
-	for _, bad := range []model.ConsoleConfig{
+	for _, bad := range []ConsoleConfig{
 		{Keys: map[string][]string{"launch": {"L"}}},
 		{Keys: map[string][]string{"escalate": {"q"}}},
-		{Views: []model.SavedView{{Name: "x", Filter: "kind=vip"}}},
+		{Views: []SavedView{{Name: "x", Filter: "kind=vip"}}},
 	} {
-		c := model.DefaultConfig()
+		c := DefaultConfig()
 		c.Console = bad
 		if _, err := New(Options{Store: m.opt.Store, Config: c, Theme: "dark", Renderer: asciiRenderer()}); err == nil {
 			t.Errorf("console config %+v accepted", bad)
@@ -321,7 +321,7 @@ func TestEmptyQueueWhileSyncingSaysNotYet(t *testing.T) {
 	}
 	defer st.Close()
 	for _, syncing := range []bool{false, true} {
-		m, err := New(Options{Store: st, Config: model.DefaultConfig(), Role: RoleLead, Theme: "dark", Renderer: asciiRenderer(),
+		m, err := New(Options{Store: st, Config: DefaultConfig(), Role: RoleLead, Theme: "dark", Renderer: asciiRenderer(),
 			Now: func() time.Time { return testNow }, Syncing: syncing})
 		if err != nil {
 			t.Fatal(err)

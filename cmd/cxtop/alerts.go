@@ -110,11 +110,7 @@ func (a *app) alertsAckCommand() *cobra.Command {
 
 // alertSettings are the rules and automations of the config file.
 func (a *app) alertSettings() (alert.Settings, error) {
-	set, err := alert.FromConfig(a.cfg)
-	if err != nil {
-		return set, fmt.Errorf("config %s: %w", a.cfgPath, err)
-	}
-	return set, nil
+	return a.cfg.Alerts, nil
 }
 
 // unseenNotice is the number of changes not yet seen by the automations

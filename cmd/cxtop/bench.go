@@ -91,7 +91,7 @@ rows. Uses a temporary directory unless --dir is given.`,
 			fmt.Fprintf(out, "| first 50 queue rows (median of 5) | %s | | |\n", median(pages))
 			fmt.Fprintf(out, "| open + first page | %s | target 50ms | |\n", median(opens)+median(pages))
 			fmt.Fprintf(out, "| file size | %.1f MiB (%d bytes per ticket, all records included) | | |\n", mib(q.FileSize), q.FileSize/int64(q.Tickets))
-			return benchFirstFrame(out, big, a.cfg)
+			return benchFirstFrame(out, big, a.cfg.TUI())
 		},
 	}
 	fl := cmd.Flags()

@@ -5,7 +5,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/tui"
 )
@@ -13,7 +12,7 @@ import (
 // benchFirstFrame measures, on the store at path, the open and the first
 // complete 200×60 console frame (every pane's data loaded, then drawn),
 // median of five, and prints the rows of the bench table.
-func benchFirstFrame(out io.Writer, path string, cfg model.Config) error {
+func benchFirstFrame(out io.Writer, path string, cfg tui.Config) error {
 	var opens, loads, alerts, views []time.Duration
 	for i := 0; i < 5; i++ {
 		start := time.Now()

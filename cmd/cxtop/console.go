@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
 
-	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/replica"
 	"github.com/cxtop/cxtop/theme"
@@ -95,7 +94,7 @@ func (a *app) addConsole(root *cobra.Command) {
 		if syncing {
 			evaluateEvery = -1 // the sync loop's alert runner evaluates after every page
 		}
-		return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg, Role: role, Theme: f.theme,
+		return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg.TUI(), Role: role, Theme: f.theme,
 			User: os.Getenv("USER"), Sync: syncState, Syncing: syncing, EvaluateEvery: evaluateEvery, Rules: set.Rules, KPIs: kpis.Defs, Notice: notice}, a.io.in, a.io.out)
 	}
 }
@@ -133,10 +132,8 @@ func tuiConsole(ctx context.Context, env consoleEnv) error {
 	if !env.Interactive {
 		return plainConsole(ctx, env)
 	}
-	cfg := model.DefaultConfig()
-	cfg.Taxonomy = env.Taxonomy
 	return tui.Run(ctx, tui.Options{Store: env.Store, Role: tui.RoleLead, User: "demo",
-		Config: cfg, Sync: demoSyncLine(env), Syncing: true, EvaluateEvery: -1}, env.In, env.Out)
+		Config: env.Settings.TUI(), KPIs: env.Settings.KPI.Defs, Rules: env.Settings.Alerts.Rules, Sync: demoSyncLine(env), Syncing: true, EvaluateEvery: -1}, env.In, env.Out)
 }
 
 // demoSyncLine puts the history's progress before the sync state while the

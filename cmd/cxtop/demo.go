@@ -171,7 +171,7 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 		return ""
 	}
 	err = runConsole(ctx, consoleEnv{
-		Store: local, Sync: client, History: history, Taxonomy: a.cfg.Taxonomy, Remote: url,
+		Store: local, Sync: client, History: history, Settings: a.cfg, Remote: url,
 		In: a.io.in, Out: a.io.out, Interactive: isTerminal(a.io.in) && isTerminal(a.io.out),
 	})
 	cancel()

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/cmd/cxtop/config"
 	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/replica"
@@ -20,8 +20,8 @@ import (
 type consoleEnv struct {
 	Store       *store.Store
 	Sync        *replica.Client
-	History     func() string // the history's progress while it is simulated, then ""
-	Taxonomy    model.Taxonomy
+	History     func() string   // the history's progress while it is simulated, then ""
+	Settings    config.Settings // the config file's, as every entry point takes them
 	Remote      string
 	In          io.Reader
 	Out         io.Writer

@@ -95,11 +95,7 @@ func (f *windowFlags) window() (kpi.Window, error) {
 
 // kpiSettings resolves the config's [kpi] section.
 func (a *app) kpiSettings() (kpi.Settings, error) {
-	s, err := kpi.FromConfig(a.cfg.KPI)
-	if err != nil {
-		return s, fmt.Errorf("config %s: %w", a.cfgPath, err)
-	}
-	return s, nil
+	return a.cfg.KPI, nil
 }
 
 // viewRollups opens the store read-only and runs fn on one consistent view

@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/cmd/cxtop/config"
 	"github.com/cxtop/cxtop/store"
 )
 
@@ -34,7 +34,7 @@ type app struct {
 	getenv  func(string) string
 	dbPath  string
 	cfgPath string
-	cfg     model.Config
+	cfg     config.Settings
 }
 
 // run executes one command line and returns the exit status. Errors are
@@ -136,15 +136,8 @@ func (a *app) resolve(cmd *cobra.Command) error {
 	if a.cfgPath == "" {
 		a.cfgPath = defaultConfigPath(a.getenv)
 	}
-	a.cfg = model.DefaultConfig()
-	data, err := os.ReadFile(a.cfgPath)
-	switch {
-	case errors.Is(err, os.ErrNotExist) && !named:
-		return nil
-	case err != nil:
-		return fmt.Errorf("config %s: %w", a.cfgPath, unwrapPathError(err))
-	}
-	a.cfg, err = model.ParseConfig(a.cfgPath, data)
+	var err error
+	a.cfg, err = config.Load(a.cfgPath, named)
 	return err
 }
 

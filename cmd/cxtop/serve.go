@@ -39,6 +39,7 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			"  ssh -p 2222 127.0.0.1",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			a.serveDefaults(cmd, &opt)
 			if opt.HostKeyPath == "" {
 				opt.HostKeyPath = filepath.Join(stateDir(a.getenv), "ssh_host_ed25519")
 			}
@@ -63,7 +64,7 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			}
 			defer st.Close()
 			logger := log.New(a.io.err, "", log.LstdFlags)
-			opt.Store, opt.Config, opt.Logf = st, a.cfg, logger.Printf
+			opt.Store, opt.Config, opt.KPIs, opt.Logf = st, a.cfg.TUI(), a.cfg.KPI.Defs, logger.Printf
 			opt.Sync = storedSyncLine(st)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
@@ -106,6 +107,30 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 	fl.StringVar(&set.source, "source", "", "with --remote: hub or zendesk (default [sync] source or hub)")
 	fl.StringVar(&set.token, "token", "", "with --remote: the token (default $CXTOP_TOKEN or [sync] token)")
 	return cmd
+}
+
+// serveDefaults fills the flags not given on the command line from the
+// [serve] section of the config file.
+func (a *app) serveDefaults(cmd *cobra.Command, opt *serve.Options) {
+	c, fl := a.cfg.Serve, cmd.Flags()
+	if c.Listen != "" && !fl.Changed("listen") {
+		opt.Listen = c.Listen
+	}
+	if c.HostKey != "" && !fl.Changed("host-key") {
+		opt.HostKeyPath = c.HostKey
+	}
+	if c.AuthorizedKeys != "" && !fl.Changed("authorized-keys") {
+		opt.AuthorizedKeysPath = c.AuthorizedKeys
+	}
+	if c.MaxSessions != 0 && !fl.Changed("max-sessions") {
+		opt.MaxSessions = c.MaxSessions
+	}
+	if c.IdleTimeout != nil && !fl.Changed("idle-timeout") {
+		opt.IdleTimeout = c.IdleTimeout.Duration
+	}
+	if c.Theme != "" && !fl.Changed("theme") {
+		opt.Theme = c.Theme
+	}
 }
 
 func port(addr net.Addr) string {

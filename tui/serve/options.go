@@ -6,16 +6,20 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/theme"
+	"github.com/cxtop/cxtop/tui"
 )
 
 // Options configure a Server.
 type Options struct {
 	// Store is shared by every session; the caller opens and closes it.
 	Store  *store.Store
-	Config model.Config
+	Config tui.Config
+	// KPIs are the KPI definitions with the configured targets (default:
+	// kpi.Defs()).
+	KPIs []kpi.Def
 	// Listen is the TCP address to listen on (port 0: any free port).
 	Listen string
 	// HostKeyPath holds the server's ed25519 key; it is created (0600) on

@@ -17,6 +17,7 @@ import (
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/sim"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/tui"
 )
 
 // syncBuffer collects what a goroutine writes while the test reads it.
@@ -66,7 +67,7 @@ func testStore(t *testing.T) *store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	err = sim.Generate(sim.Options{Seed: 3, End: end, Days: 2, Taxonomy: model.DefaultConfig().Taxonomy}, func(b []model.Record) error {
+	err = sim.Generate(sim.Options{Seed: 3, End: end, Days: 2, Taxonomy: model.DefaultTaxonomy()}, func(b []model.Record) error {
 		_, err := st.Write(b)
 		return err
 	})
@@ -86,7 +87,7 @@ type testServer struct {
 func startServer(t *testing.T, st *store.Store, edit func(*Options)) *testServer {
 	t.Helper()
 	log := &syncBuffer{}
-	opt := Options{Store: st, Config: model.DefaultConfig(), Listen: "127.0.0.1:0",
+	opt := Options{Store: st, Config: tui.DefaultConfig(), Listen: "127.0.0.1:0",
 		HostKeyPath: filepath.Join(t.TempDir(), "host_key"), MaxSessions: 4, Logf: log.Printf}
 	if edit != nil {
 		edit(&opt)
