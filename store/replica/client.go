@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -117,7 +118,21 @@ func New(st *store.Store, remote Remote, opts Options) *Client {
 	c.status, _ = ReadStatus(st)
 	c.status.Source = opts.Source
 	c.status.Remote = remote.Name()
+	if sr, ok := remote.(statefulRemote); ok {
+		if b, err := st.Meta(metaRemoteState); err == nil && len(b) > 0 {
+			if err := sr.Restore(b); err != nil {
+				opts.Logf("sync: the kept state of %s does not read (%v): starting without it", remote.Name(), err)
+			}
+		}
+	}
 	return c
+}
+
+// statefulRemote is a remote that keeps state in the store with each page
+// (Zendesk's names of users and groups).
+type statefulRemote interface {
+	State() ([]byte, bool) // the state to keep, when it changed
+	Restore([]byte) error
 }
 
 // Status is the current sync state, with the outbox count read live.
@@ -381,11 +396,24 @@ func (c *Client) commit(p *Page) error {
 	if err != nil {
 		return err
 	}
+	var remoteState []byte
+	if sr, ok := c.remote.(statefulRemote); ok {
+		remoteState, _ = sr.State()
+	}
 	_, err = c.st.Update(func(w *store.Writer) error {
+		if remoteState != nil {
+			if err := w.PutMeta(metaRemoteState, remoteState); err != nil {
+				return err
+			}
+		}
 		for i, r := range p.Records {
 			if r.Ticket != nil {
-				if local, err := w.Ticket(r.Ticket.ID); err == nil && local.Version > r.Ticket.Version {
+				local, err := w.Ticket(r.Ticket.ID)
+				if err == nil && local.Version > r.Ticket.Version {
 					continue
+				}
+				if err == nil {
+					r.Ticket = keepConflicts(local, r.Ticket)
 				}
 			}
 			if err := w.Put(r); err != nil {
@@ -422,6 +450,25 @@ func (c *Client) commit(p *Page) error {
 		c.opt.Progress(s)
 	}
 	return nil
+}
+
+// keepConflicts carries the local ticket's "conflict" history entries
+// over to the remote's version when the remote does not keep them itself
+// (Zendesk): a refused action stays visible after the next pull.
+func keepConflicts(local, remote *model.Ticket) *model.Ticket {
+	var add []model.Change
+	for _, h := range local.History {
+		if h.Field == "conflict" && !slices.Contains(remote.History, h) {
+			add = append(add, h)
+		}
+	}
+	if len(add) == 0 {
+		return remote
+	}
+	t := remote.Clone()
+	t.History = append(t.History, add...)
+	slices.SortStableFunc(t.History, func(a, b model.Change) int { return a.At.Compare(b.At) })
+	return t
 }
 
 func (c *Client) setStatus(s Status) {

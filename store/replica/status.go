@@ -12,6 +12,8 @@ import (
 const (
 	metaCursor = "sync/cursor"
 	metaStatus = "sync/status"
+	// metaRemoteState is what a stateful remote keeps (Zendesk's names).
+	metaRemoteState = "sync/remote_state"
 )
 
 // Status is the sync state the console shows. It is stored in the store's
