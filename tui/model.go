@@ -341,7 +341,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		st, id := m.opt.Store, msg.id
 		return m, func() tea.Msg { return fetchDetail(st, id) }
 	case errMsg:
-		m.message = msg.what + ": " + Sanitize(msg.err.Error())
+		m.message = msg.what + ": " + model.Sanitize(msg.err.Error())
 		return m, nil
 	case changeMsg:
 		m.alertsStale = m.alertsStale || msg.alerts
@@ -358,7 +358,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case evaluatedMsg:
 		m.evaluating = false
 		if msg.err != nil {
-			m.message = "alert rules: " + Sanitize(msg.err.Error())
+			m.message = "alert rules: " + model.Sanitize(msg.err.Error())
 		}
 		return m, nil
 	case actionMsg:
@@ -366,7 +366,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case errors.Is(msg.err, ErrReadOnly):
 			m.message = "read-only: " + msg.what + " needs a lead session"
 		case msg.err != nil:
-			m.message = msg.what + " failed: " + Sanitize(msg.err.Error())
+			m.message = msg.what + " failed: " + model.Sanitize(msg.err.Error())
 		default:
 			m.message = fmt.Sprintf("%s %s: saved, pending sync", msg.t.ID, msg.what)
 			// The next key on this ticket builds on this version, even
@@ -380,7 +380,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case errors.Is(msg.err, ErrReadOnly):
 			m.message = "read-only: acknowledging needs a lead session"
 		case msg.err != nil:
-			m.message = "acknowledge failed: " + Sanitize(msg.err.Error())
+			m.message = "acknowledge failed: " + model.Sanitize(msg.err.Error())
 		default:
 			m.message = "acknowledged " + msg.a.Key
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cxtop/cxtop/cmd/cxtop/config"
+	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
 )
 
@@ -50,7 +51,7 @@ func run(args []string, std stdio, getenv func(string) string) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(std.err, "cxtop: %s\n", oneLine(err.Error()))
+	fmt.Fprintf(std.err, "cxtop: %s\n", model.Sanitize(oneLine(withHint(err, a.dbPath).Error())))
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		fmt.Fprintf(std.err, "Run 'cxtop %s --help' for usage.\n", commandPath(root, args))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store/replica"
 )
 
@@ -91,7 +92,7 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			}
 			defer st.Close()
 			logf := func(format string, args ...any) {
-				fmt.Fprintf(a.io.err, "cxtop "+format+"\n", args...)
+				fmt.Fprintln(a.io.err, "cxtop "+model.Sanitize(fmt.Sprintf(format, args...)))
 			}
 			opt := replica.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy, PageSize: pageSize, Interval: interval, Attempts: retries + 1}
 			if verbose || !once {
