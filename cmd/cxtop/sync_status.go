@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store/replica"
-	"github.com/cxtop/cxtop/tui"
 )
 
 // syncStatusCommand prints the stored sync state: where from, how far, what
@@ -63,20 +63,20 @@ after an upgrade with 'cxtop sync retry-quarantine').`,
 				}
 				return t.UTC().Format(time.RFC3339)
 			}
-			fmt.Fprintf(w, "source       %s %s\n", orDash(s.Source), orDash(tui.Sanitize(s.Remote)))
+			fmt.Fprintf(w, "source       %s %s\n", orDash(s.Source), orDash(model.Sanitize(s.Remote)))
 			fmt.Fprintf(w, "caught up    %s\n", when(s.CaughtUpAt))
 			fmt.Fprintf(w, "last success %s\n", when(s.LastSuccess))
 			fmt.Fprintf(w, "records      %d pulled, %d deleted at the source\n", s.Records, s.Deleted)
 			fmt.Fprintf(w, "actions      %d pending, %d pushed, %d conflicts\n", s.Pending, s.Pushed, s.Conflicts)
 			if s.LastConflict != "" {
-				fmt.Fprintf(w, "last conflict %s\n", tui.Sanitize(s.LastConflict))
+				fmt.Fprintf(w, "last conflict %s\n", model.Sanitize(s.LastConflict))
 			}
 			fmt.Fprintf(w, "quarantined  %d\n", s.Quarantined)
 			for _, e := range q {
-				fmt.Fprintf(w, "  %s %s %s: %s\n", e.Source, e.Kind, tui.Sanitize(e.ID), tui.Sanitize(e.Reason))
+				fmt.Fprintf(w, "  %s %s %s: %s\n", e.Source, e.Kind, model.Sanitize(e.ID), model.Sanitize(e.Reason))
 			}
 			if s.LastError != "" {
-				fmt.Fprintf(w, "last error   %s (%s)\n", tui.Sanitize(s.LastError), when(s.LastErrorAt))
+				fmt.Fprintf(w, "last error   %s (%s)\n", model.Sanitize(s.LastError), when(s.LastErrorAt))
 			}
 			return nil
 		},
