@@ -216,23 +216,10 @@ func (s *Store) Close() error {
 }
 
 // SnapshotTo writes a consistent copy of the store to path (mode 0600),
-// while writers carry on. This is how a live store is snapshotted: another
-// process cannot open a file this one holds.
+// while writers carry on: Snapshot with the default options.
 func (s *Store) SnapshotTo(path string) error {
-	if _, err := os.Stat(path); err == nil {
-		return fmt.Errorf("snapshot %s: file exists: choose a new name", path)
-	}
-	tmp := path + ".partial"
-	err := s.db.View(func(tx *bolt.Tx) error { return tx.CopyFile(tmp, 0o600) })
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("snapshot %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("snapshot %s: %w", path, err)
-	}
-	return nil
+	_, err := s.Snapshot(path, SnapshotOptions{})
+	return err
 }
 
 func u64(v uint64) []byte {

@@ -116,6 +116,8 @@ against their targets and shows it all in the terminal.`,
 		a.syncCommand(),
 		a.demoCommand(),
 		a.serveCommand(),
+		a.snapshotCommand(),
+		a.openCommand(),
 	)
 	return root
 }
