@@ -21,8 +21,8 @@ import (
 // writes that go through the gate. snapshot joins when it exists.
 var socketCommands = map[string]bool{
 	"tickets": true, "kpi": true, "ab": true, "nps-revenue": true, "alerts": true, "export": true, "check": true,
-	"snapshot": true,
-	"triage":   true, "alerts ack": true,
+	"snapshot": true, "sync status": true,
+	"triage": true, "alerts ack": true,
 }
 
 // holding is what a command run for a control-socket client borrows from

@@ -158,6 +158,9 @@ func TestCommandsBesideSync(t *testing.T) {
 	if r := cxtop(t, nil, "check", "--db", filepath.Join(dir, "monday.db")); r.code != 0 {
 		t.Fatalf("check of the snapshot taken through the socket: %+v", r)
 	}
+	if r := cxtop(t, nil, "sync", "status", "--db", db); r.code != 0 || r.out == "" {
+		t.Fatalf("sync status beside sync: %+v", r)
+	}
 	// A command the holder does not run for others names the holder.
 	r := cxtop(t, nil, "simulate", "--db", db, "--days", "1")
 	wantOneLineError(t, r, 1, fmt.Sprintf("is held by process %d (%s sync --db %s", holder.Process.Pid, binary, db))
