@@ -73,6 +73,7 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request) {
 	}
 	var status int
 	var body []byte
+	forwarded := false
 	_, err := s.st.Update(func(tx *store.Writer) error {
 		key := "action/" + a.ID
 		if prev := tx.Reply(key); len(prev) > 2 {
@@ -108,6 +109,19 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request) {
 			if err := tx.Put(model.Record{Ticket: updated}); err != nil {
 				return err
 			}
+			if s.opt.Forward {
+				if a.BaseStamp == "" {
+					a.BaseStamp = t.SourceStamp
+				}
+				payload, err := json.Marshal(a)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.Enqueue(store.OutboxAction, a.ID, payload, a.At); err != nil {
+					return err
+				}
+				forwarded = true
+			}
 			status = http.StatusOK
 			body = mustJSON(struct {
 				Applied bool            `json:"applied"`
@@ -121,6 +135,9 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, apiError{Error: fmt.Sprintf("action %s: %v", a.ID, err)})
 		return
+	}
+	if forwarded && s.opt.Forwarded != nil {
+		s.opt.Forwarded()
 	}
 	writeRaw(w, status, body)
 }
