@@ -367,12 +367,7 @@ func (c *Client) commit(p *Page) error {
 	}
 	_, err = c.st.Update(func(w *store.Writer) error {
 		for i, r := range p.Records {
-			if r.Ticket != nil {
-				if local, err := w.Ticket(r.Ticket.ID); err == nil && local.Version > r.Ticket.Version {
-					continue
-				}
-			}
-			if err := w.Put(r); err != nil {
+			if _, err := w.PutNewer(r); err != nil {
 				return fmt.Errorf("record %d (%s %s): %w", i, r.Kind(), r.ID(), err)
 			}
 		}
