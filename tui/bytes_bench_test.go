@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -10,11 +9,6 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 )
-
-// countingWriter is a terminal that counts what it is sent.
-type countingWriter struct{ n atomic.Int64 }
-
-func (c *countingWriter) Write(p []byte) (int, error) { c.n.Add(int64(len(p))); return len(p), nil }
 
 // frameWait is how long a benchmark lets the renderer flush after the
 // console settles: two frames at the console's 20 per second.
