@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
-
 )
 
 // schema2Buckets are the indexes schema 2 adds.
@@ -153,4 +152,3 @@ func putSortedValues(b *bolt.Bucket, keys, values [][]byte) error {
 	}
 	return nil
 }
-

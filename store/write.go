@@ -231,7 +231,7 @@ func (w *Writer) mergeDeltas() error {
 		key := []byte(k)
 		v, err := mergePacked(rb.Get(key), w.deltas[k])
 		if err != nil {
-			return fmt.Errorf("%w: rollup %s: %v: run 'cxtop check'", ErrCorrupt, describeRollupKey(key), err)
+			return fmt.Errorf("%w: rollup %s: %v", ErrCorrupt, describeRollupKey(key), err)
 		}
 		if len(v) == 0 {
 			err = rb.Delete(key)

@@ -31,8 +31,13 @@ type Options struct {
 	// Syncing says a sync loop fills this store while the console runs,
 	// so an empty queue is "not yet", not "nothing here".
 	Syncing bool
-	// Window is the span of the gauges (default 24h).
+	// Window is the span of the gauges (default 24h); the window key
+	// switches it among KPIWindows.
 	Window time.Duration
+	// Banner, when set, is a line above the panes saying what the console
+	// shows: a snapshot, or the store at a past moment (with Now fixed to
+	// that moment).
+	Banner string
 	// KPIs are the KPI definitions with the configured targets (default:
 	// kpi.Defs()).
 	KPIs []kpi.Def
@@ -419,15 +424,16 @@ func (m *Model) layout() {
 	if show == PaneQueue {
 		show = m.side
 	}
-	if mode := Layout(m.width, m.height, PaneQueue).Mode; mode == ModeTabs {
+	if mode := Layout(m.width, m.height-m.bannerLines(), PaneQueue).Mode; mode == ModeTabs {
 		show = m.focus
 	}
-	m.frame = Layout(m.width, m.height, show)
+	h := m.height - m.bannerLines()
+	m.frame = Layout(m.width, h, show)
 	for id, p := range m.panes {
 		r := m.frame.Panes[id]
 		p.SetSize(r.W, r.H)
 	}
-	m.detail.SetSize(m.width, max(m.height-1, 0))
+	m.detail.SetSize(m.width, max(h-1, 0))
 }
 
 // setFocus gives a pane the focus (and, in two columns, the side).

@@ -18,8 +18,9 @@ import (
 
 func (a *app) serveCommand() *cobra.Command {
 	var (
-		opt serve.Options
-		set syncSettings
+		opt    serve.Options
+		set    syncSettings
+		rotate rotateFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -45,6 +46,9 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			}
 			if err := opt.Validate(); err != nil {
 				return usagef("%v", err)
+			}
+			if err := rotate.check(a.dbPath); err != nil {
+				return err
 			}
 			var remote replica.Remote
 			switch {
@@ -83,6 +87,8 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 					}
 				}()
 			}
+			stopRotate := rotate.start(ctx, st, a.dbPath, logger.Printf)
+			defer stopRotate()
 			srv, err := serve.New(opt)
 			if err != nil {
 				return err
@@ -106,6 +112,7 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 	fl.StringVar(&set.remote, "remote", "", "sync the store from this remote while serving (as cxtop sync --remote)")
 	fl.StringVar(&set.source, "source", "", "with --remote: hub or zendesk (default [sync] source or hub)")
 	fl.StringVar(&set.token, "token", "", "with --remote: the token (default $CXTOP_TOKEN or [sync] token)")
+	rotate.add(cmd)
 	return cmd
 }
 

@@ -46,6 +46,7 @@ func (a *app) syncCommand() *cobra.Command {
 		interval time.Duration
 		pageSize int
 		retries  int
+		rotate   rotateFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "sync",
@@ -78,6 +79,12 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			if retries < 0 || retries > 100 {
 				return usagef("--retries %d is out of range: use 0 to 100", retries)
 			}
+			if once && rotate.every != 0 {
+				return usagef("--snapshot-every needs a continuous sync: drop --once, or run 'cxtop snapshot' after it")
+			}
+			if err := rotate.check(a.dbPath); err != nil {
+				return err
+			}
 			remote, err := a.newRemote(set)
 			if err != nil {
 				return err
@@ -106,6 +113,8 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			if !once {
 				logf("sync: syncing %s with %s every %s (Ctrl-C stops)", a.dbPath, remote.Name(), interval)
 				loop := startSync(ctx, st, remote, opt, alerts)
+				stopRotate := rotate.start(ctx, st, a.dbPath, logf)
+				defer stopRotate()
 				select {
 				case <-ctx.Done():
 				case <-loop.Ended():
@@ -140,5 +149,6 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 	fl.IntVar(&pageSize, "page-size", 2000, "records per page (1–5000)")
 	fl.IntVar(&retries, "retries", 5, "retries of a failing request or page before giving up (0–100)")
 	fl.BoolVarP(&verbose, "verbose", "v", false, "report retries and every committed page on stderr")
+	rotate.add(cmd)
 	return cmd
 }
