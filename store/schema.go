@@ -53,7 +53,7 @@ var allBuckets = [][]byte{
 	bucketIdxQueue, bucketIdxUpdated, bucketIdxType, bucketIdxSource, bucketIdxCustomer, bucketIdxFbTicket,
 	bucketIdxFeedbackAt, bucketIdxOpenCreated,
 	bucketRollups, bucketOutbox, bucketOutboxKeys,
-	bucketReplies,
+	bucketReplies, bucketTombstones, bucketQuarantine,
 }
 
 var indexBuckets = [][]byte{
