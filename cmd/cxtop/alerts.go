@@ -77,7 +77,7 @@ the stored alerts are listed without evaluating (see docs/alerts.md).`,
 			return writeAlerts(cmd.OutOrStdout(), list, now)
 		},
 	}
-	cmd.Flags().StringVar(&atFlag, "at", "", "evaluate as of this time (RFC 3339, default now)")
+	cmd.Flags().StringVar(&atFlag, "at", "", "evaluate as of this time (a date like 2026-11-01 or RFC 3339; default now)")
 	cmd.Flags().BoolVar(&all, "all", false, "include resolved alerts")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.AddCommand(a.alertsAckCommand())

@@ -173,14 +173,15 @@ func (a *app) storeOptions(o store.Options) store.Options {
 	return o
 }
 
-// timeFlag reads an RFC 3339 time flag in UTC; an empty value means def.
+// timeFlag reads a time flag, a date (2026-11-01, midnight UTC) or an RFC
+// 3339 time, in UTC; an empty value means def.
 func timeFlag(name, value string, def time.Time) (time.Time, error) {
 	if value == "" {
 		return def, nil
 	}
-	t, err := time.Parse(time.RFC3339, value)
+	t, err := model.ParseTime(value)
 	if err != nil {
-		return time.Time{}, usagef("%s %q is not an RFC 3339 time (like 2026-01-02T15:04:05Z)", name, value)
+		return time.Time{}, usagef("%s %v", name, err)
 	}
-	return t.UTC(), nil
+	return t, nil
 }
