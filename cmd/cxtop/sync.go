@@ -133,11 +133,12 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 				return fmt.Errorf("sync: alerts: %w", err)
 			}
 			s := c.Status()
-			fmt.Fprintf(a.io.err, "cxtop sync: caught up with %s: %d records pulled, %d actions pushed, %d conflicts, %d pending\n",
-				remote.Name(), s.Records-before.Records, s.Pushed-before.Pushed, s.Conflicts-before.Conflicts, s.Pending)
+			fmt.Fprintf(a.io.err, "cxtop sync: caught up with %s: %d records pulled, %d deleted, %d actions pushed, %d conflicts, %d pending, %d quarantined\n",
+				remote.Name(), s.Records-before.Records, s.Deleted-before.Deleted, s.Pushed-before.Pushed, s.Conflicts-before.Conflicts, s.Pending, s.Quarantined)
 			return nil
 		},
 	}
+	cmd.AddCommand(a.syncStatusCommand(), a.syncRetryQuarantineCommand())
 	fl := cmd.Flags()
 	fl.StringVar(&set.remote, "remote", "", "the remote's URL (default $CXTOP_REMOTE or [sync] remote)")
 	fl.StringVar(&set.source, "source", "", "hub or zendesk (default [sync] source or hub)")
