@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cxtop/cxtop/model/kpi"
 )
@@ -21,8 +22,23 @@ type kpiData struct {
 	err    error
 }
 
-// computeKPIs is the report and its trend lines.
+// computeKPIs is the report and its trend lines: over window, or with
+// window 0 each KPI over its own default window (Def.Window), as `cxtop
+// kpi` reads them.
 func computeKPIs(src kpi.Source, now time.Time, window time.Duration, defs []kpi.Def) kpiData {
+	if window == 0 {
+		rep, err := kpi.ComputeDefault(src, now, defs)
+		if err != nil {
+			return kpiData{err: err}
+		}
+		series := map[string][]*float64{}
+		for i, v := range rep.KPIs {
+			for id, pts := range kpi.Series(src, v.Window, sparkPoints, defs[i:i+1]) {
+				series[id] = pts
+			}
+		}
+		return kpiData{report: rep, series: series}
+	}
 	w, err := kpi.NewWindow(now, window)
 	if err != nil {
 		return kpiData{err: err}
@@ -112,7 +128,11 @@ func (p *gaugesPane) render() {
 	lines, cursorLine := p.lines(p.w - 4)
 	rows := max(p.h-3, 1)
 	p.top = scrollTo(p.top, cursorLine, rows)
-	p.view = p.env.frame("2 KPIs, last "+ShortDuration(p.window), lines[min(p.top, len(lines)):], p.w, p.h, p.focused)
+	title := "2 KPIs, each over its window"
+	if p.window > 0 {
+		title = "2 KPIs, last " + ShortDuration(p.window)
+	}
+	p.view = p.env.frame(title, lines[min(p.top, len(lines)):], p.w, p.h, p.focused)
 }
 
 // lines is the pane's text and the line the cursor is on.
@@ -120,6 +140,7 @@ func (p *gaugesPane) lines(w int) ([]string, int) {
 	th := p.env.th
 	var lines []string
 	group, cursorLine := "", 0
+	cols := gaugeColumnsFor(w-2, p.report.KPIs)
 	for i, v := range p.report.KPIs {
 		if v.Group != group {
 			group = v.Group
@@ -128,21 +149,12 @@ func (p *gaugesPane) lines(w int) ([]string, int) {
 			}
 			lines = append(lines, th.Header.Render(strings.ToUpper(group)))
 		}
-		// label, value, then the bar, delta and status as width allows;
-		// the status symbol is kept longest: it is the point of the pane.
 		mark := "  "
 		if i == p.cursor && p.focused {
 			mark, cursorLine = "▸ ", len(lines)
 		}
-		line := mark + fit(v.Label, 18) + " " + fmt.Sprintf("%8s", kpi.Format(v.Unit, v.Value, false))
-		if w >= 60 {
-			line += " " + bar(v, 10)
-		}
-		if w >= 48 {
-			line += " " + fmt.Sprintf("%8s", kpi.Format(v.Unit, v.Delta, true))
-		}
-		line += "  " + fit(statusSymbol(p.env, v.Status), 8)
-		if w >= 60+sparkPoints {
+		line := mark + gaugeLine(v, cols, statusSymbol(p.env, v.Status))
+		if cols.spark {
 			line += " " + sparkline(p.series[v.ID])
 		}
 		lines = append(lines, line)
@@ -151,6 +163,77 @@ func (p *gaugesPane) lines(w int) ([]string, int) {
 		lines = append(lines, "computing…")
 	}
 	return lines, cursorLine
+}
+
+// gaugeColumns is which columns a gauge line has room for, and how wide
+// its label is.
+type gaugeColumns struct {
+	label                     int
+	bar, delta, window, spark bool
+}
+
+// Widths of a gauge line's columns, with the space before each.
+const (
+	gaugeValueW  = 9  // " 85.2%"
+	gaugeStatusW = 10 // "  ✗ breach"
+	gaugeBarW    = 11
+	gaugeDeltaW  = 11 // " -12.5 pts"
+	gaugeWindowW = 7  // " @14:00", " 30d"
+	gaugeMinLbl  = 10
+)
+
+// gaugeColumnsFor fits a gauge line into w cells: the full label first
+// (no "Digital revenue g…" on a wide terminal), then value and status, then
+// the delta, the window, the bar and the trend line as room allows.
+func gaugeColumnsFor(w int, kpis []kpi.Value) gaugeColumns {
+	longest := gaugeMinLbl
+	for _, v := range kpis {
+		longest = max(longest, ansi.StringWidth(v.Label))
+	}
+	c := gaugeColumns{label: max(min(longest, w-gaugeValueW-gaugeStatusW), gaugeMinLbl)}
+	left := w - c.label - gaugeValueW - gaugeStatusW
+	take := func(n int) bool {
+		if left >= n {
+			left -= n
+			return true
+		}
+		return false
+	}
+	c.delta = take(gaugeDeltaW)
+	c.window = take(gaugeWindowW)
+	c.bar = take(gaugeBarW)
+	c.spark = take(sparkPoints + 1)
+	return c
+}
+
+// gaugeLine is one KPI's line without the cursor mark and the trend line:
+// label, value, bar, delta with its unit (pp, pts, h, ★), the window it
+// was read over (the time of day for a state like the backlog) and status.
+func gaugeLine(v kpi.Value, c gaugeColumns, status string) string {
+	line := fit(v.Label, c.label) + fmt.Sprintf(" %8s", v.Text())
+	if c.bar {
+		line += " " + bar(v, 10)
+	}
+	if c.delta {
+		line += fmt.Sprintf(" %10s", kpi.FormatDelta(v.DeltaUnit(), v.Delta))
+	}
+	if c.window {
+		line += fmt.Sprintf(" %6s", gaugeWindow(v))
+	}
+	return line + "  " + fit(status, 8)
+}
+
+// gaugeWindow is what a gauge was read over: "30d", or for a state (the
+// backlog) the hour it was counted at, so it is not taken for the queue's
+// count of this minute.
+func gaugeWindow(v kpi.Value) string {
+	if v.Window.Length == 0 {
+		return ""
+	}
+	if v.Cumulative {
+		return "@" + v.Window.At.Format("15:04")
+	}
+	return ShortDuration(v.Window.Length)
 }
 
 // statusSymbol pairs each status with a symbol and its style: colour never

@@ -31,8 +31,9 @@ type Options struct {
 	// Syncing says a sync loop fills this store while the console runs,
 	// so an empty queue is "not yet", not "nothing here".
 	Syncing bool
-	// Window is the span of the gauges (default 24h); the window key
-	// switches it among KPIWindows.
+	// Window is the span of the gauges; 0 (the default) reads each KPI
+	// over its own window (kpi.Def.Window), as `cxtop kpi` does. The
+	// window key switches it among KPIWindows.
 	Window time.Duration
 	// Banner, when set, is a line above the panes saying what the console
 	// shows: a snapshot, or the store at a past moment (with Now fixed to
@@ -107,9 +108,6 @@ type Model struct {
 func New(opt Options) (*Model, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
-	}
-	if opt.Window == 0 {
-		opt.Window = 24 * time.Hour
 	}
 	if opt.Renderer == nil {
 		opt.Renderer = lipgloss.DefaultRenderer()

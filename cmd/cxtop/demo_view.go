@@ -110,22 +110,18 @@ func renderPlain(env consoleEnv) error {
 	return err
 }
 
-// writeKPISummary lists the KPIs of the last 24 hours, two a line.
+// writeKPISummary lists the KPIs, each over its own window, two a line.
 func writeKPISummary(b *strings.Builder, st *store.Store, now time.Time) error {
-	w, err := kpi.NewWindow(now, 24*time.Hour)
-	if err != nil {
-		return err
-	}
 	var rep kpi.Report
-	if err := st.ViewRollups(func(r *store.Rollups) error {
-		rep = kpi.Compute(r, w, kpi.Defs(), nil)
-		return nil
+	if err := st.ViewRollups(func(r *store.Rollups) (err error) {
+		rep, err = kpi.ComputeDefault(r, now, kpi.Defs())
+		return err
 	}); err != nil {
 		return err
 	}
-	b.WriteString("KPIs, last 24 hours:\n")
+	b.WriteString("KPIs, each over its own window:\n")
 	for i, v := range rep.KPIs {
-		cell := fmt.Sprintf("%-22s %8s %-6s", v.Label, kpi.Format(v.Unit, v.Value, false), statusMark[v.Status])
+		cell := fmt.Sprintf("%-22s %8s %-4s %-6s", v.Label, v.Text(), ShortWindow(v.Window.Length), statusMark[v.Status])
 		if i%2 == 0 {
 			b.WriteString("  " + cell)
 		} else {
