@@ -198,7 +198,13 @@ func TestTriageBesideSync(t *testing.T) {
 	holder.Wait()
 	waitSocket(t, db+".sock", false)
 	exp := cxtop(t, nil, "export", "--db", db).out
-	if !strings.Contains(exp, `"by":"`+user+`","field":"note","old":"","new":"customer called twice"`) {
+	// (The hub records who pushed it before the user: "anonymous/root".)
+	if !strings.Contains(exp, user+`","field":"note","old":"","new":"customer called twice"`) {
+		for _, l := range strings.Split(exp, "\n") {
+			if strings.Contains(l, `"id":"`+ticket+`"`) {
+				t.Log(l)
+			}
+		}
 		t.Fatalf("the note is not in %s's history as %s", ticket, user)
 	}
 }

@@ -134,6 +134,8 @@ against their targets and shows it all in the terminal.`,
 		a.triageCommand(),
 		a.hubCommand(),
 		a.syncCommand(),
+		a.contactsCommand(),
+		a.forgetCommand(),
 		a.demoCommand(),
 		a.serveCommand(),
 		a.snapshotCommand(),
@@ -183,6 +185,10 @@ func unwrapPathError(err error) error {
 // before a one-time rebuild of an older store's rollups, so a long open
 // is not a silent one.
 func (a *app) storeOptions(o store.Options) store.Options {
+	o.OnSchemaUpgrade = func(from, to uint64) {
+		fmt.Fprintf(a.io.err, "cxtop: %s was written by an older cxtop: building its new indexes (schema v%d → v%d) from its records, once; a store of a million tickets takes under a minute\n",
+			a.dbPath, from, to)
+	}
 	o.OnUpgrade = func(from, to uint64) {
 		fmt.Fprintf(a.io.err, "cxtop: %s was written by an older cxtop: rebuilding its rollups (v%d → v%d) from its records, once; a store of a million tickets takes a few minutes\n",
 			a.dbPath, from, to)
