@@ -13,16 +13,16 @@ import (
 
 // Bounds on what a client can hold before and after it logs in. A
 // connection is "idle" until it has a session channel open: it must open
-// one within IdleConnTimeout of connecting (handshake and login included)
-// or of closing its last one, so a silent or abandoned connection costs
+// one within Options.LoginTimeout (default DefaultLoginTimeout) of
+// connecting (handshake and login included) or of closing its last one, so a silent or abandoned connection costs
 // seconds, not the 30-minute idle timeout. Idle connections are limited
 // per address and in total; session channels — each of which may hold a
 // pty — are limited per connection and, with sessions, by MaxSessions.
 const (
-	IdleConnTimeout    = 10 * time.Second
-	MaxIdlePerAddr     = 8
-	MaxIdleTotal       = 64
-	MaxChannelsPerConn = 2
+	DefaultLoginTimeout = 10 * time.Second
+	MaxIdlePerAddr      = 8
+	MaxIdleTotal        = 64
+	MaxChannelsPerConn  = 2
 	// Windows larger than any real terminal are refused (pty requests) or
 	// cut down (resizes): a session's frame grows with its window.
 	MaxWindowWidth  = 1000
@@ -43,10 +43,11 @@ type guard struct {
 	channels int // session channels open, all connections
 	failures map[string]*bucket
 	logf     func(string, ...any)
+	timeout  time.Duration
 }
 
-func newGuard(now func() time.Time, logf func(string, ...any)) *guard {
-	return &guard{now: now, idle: map[string]int{}, failures: map[string]*bucket{}, logf: logf}
+func newGuard(now func() time.Time, logf func(string, ...any), timeout time.Duration) *guard {
+	return &guard{now: now, idle: map[string]int{}, failures: map[string]*bucket{}, logf: logf, timeout: timeout}
 }
 
 // bucket is a token bucket of failed logins.
@@ -120,7 +121,7 @@ func (g *guard) accept(ctx ssh.Context, nc net.Conn) net.Conn {
 	}
 	c := &conn{Conn: nc, g: g, ip: ip}
 	g.setIdle(c, true)
-	c.timer = time.AfterFunc(IdleConnTimeout, c.expire)
+	c.timer = time.AfterFunc(g.timeout, c.expire)
 	ctx.SetValue(connKey{}, c)
 	return c
 }
@@ -196,7 +197,7 @@ func (s *Server) sessionChannel(srv *ssh.Server, sc *gossh.ServerConn, nc gossh.
 		g.channels--
 		if c.channels == 0 && !c.closed {
 			g.setIdle(c, true)
-			c.timer.Reset(IdleConnTimeout)
+			c.timer.Reset(g.timeout)
 		}
 	}()
 	ssh.DefaultSessionHandler(srv, sc, nc, ctx)

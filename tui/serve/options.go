@@ -35,6 +35,10 @@ type Options struct {
 	// MaxSessions bounds the sessions open at once; more are refused with
 	// a message.
 	MaxSessions int
+	// LoginTimeout closes a connection that has no session open that long
+	// after it connected or closed its last session (default
+	// DefaultLoginTimeout): a silent client costs seconds, not IdleTimeout.
+	LoginTimeout time.Duration
 	// IdleTimeout closes a connection on which nothing has passed, either
 	// way, for that long (a dead network path); 0 means never.
 	IdleTimeout time.Duration

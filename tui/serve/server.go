@@ -51,7 +51,10 @@ func New(opt Options) (*Server, error) {
 	if opt.Logf == nil {
 		opt.Logf = func(string, ...any) {}
 	}
-	s := &Server{opt: opt, programs: map[*tea.Program]*running{}, guard: newGuard(opt.Now, opt.Logf)}
+	if opt.LoginTimeout == 0 {
+		opt.LoginTimeout = DefaultLoginTimeout
+	}
+	s := &Server{opt: opt, programs: map[*tea.Program]*running{}, guard: newGuard(opt.Now, opt.Logf, opt.LoginTimeout)}
 	var err error
 	if s.signer, err = loadHostKey(opt.HostKeyPath); err != nil {
 		return nil, err
