@@ -310,7 +310,6 @@ type breakdownJSON struct {
 	NPSN  int64    `json:"nps_n"`
 }
 
-
 func writeBreakdownTable(out io.Writer, w kpi.Window, by string, rows []kpi.BreakdownRow) error {
 	fmt.Fprintf(out, "%s by %s\n\n", windowTitle("CSAT and NPS", w), by)
 	if len(rows) == 0 {

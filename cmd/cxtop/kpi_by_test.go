@@ -32,8 +32,8 @@ func checkTicketBreakdown(t *testing.T, name, by string, out []byte, recs []mode
 	in := func(x time.Time) bool { return !x.IsZero() && !x.Before(start) && x.Before(end) }
 	type agg struct {
 		created, backlog, resolved, withSLA, inSLA, postN, postPos float64
-		sec                                                       float64
-		failed                                                    map[string]bool
+		sec                                                        float64
+		failed                                                     map[string]bool
 	}
 	byValue := map[string]*agg{}
 	get := func(v string) *agg {
