@@ -116,6 +116,10 @@ func syncLine(c *replica.Client) func() string {
 			lagText = fmt.Sprintf("%ds", int(lag/time.Second))
 		}
 		line := fmt.Sprintf("sync lag %s, %d pending", lagText, s.Pending)
+		if s.Quarantined > 0 {
+			// Records the sync could not map: `cxtop sync status` lists them.
+			line += fmt.Sprintf(", %d quarantined", s.Quarantined)
+		}
 		if s.LastError != "" {
 			line += ", retrying"
 		}
