@@ -50,7 +50,7 @@ func (a *app) addConsole(root *cobra.Command) {
 				return err
 			}
 			defer s.Close()
-			return a.consoleAt(cmd, s, at, fmt.Sprintf("AT %s · %s · read-only", at.Format("2006-01-02 15:04Z"), a.dbPath), f.theme)
+			return a.consoleAt(cmd, s.Store, at, fmt.Sprintf("AT %s · %s · read-only", at.Format("2006-01-02 15:04Z"), a.dbPath), f.theme)
 		}
 		if !isTerminal(a.io.in) || !isTerminal(a.io.out) {
 			return errors.New("the console needs a terminal: run cxtop in one, or use 'cxtop tickets' and 'cxtop kpi' in scripts")
@@ -75,6 +75,9 @@ func (a *app) addConsole(root *cobra.Command) {
 			}
 		}
 		s, err := store.Open(a.dbPath, a.storeOptions(store.Options{ReadOnly: f.readOnly, Create: remote != nil}))
+		if errors.Is(err, store.ErrInUse) {
+			return a.heldError(err)
+		}
 		if err != nil {
 			return err
 		}
@@ -88,6 +91,9 @@ func (a *app) addConsole(root *cobra.Command) {
 			return err
 		}
 		defer closeLog()
+		if !s.ReadOnly() {
+			defer a.serveControl(s, log.Printf)()
+		}
 		notice := ""
 		if s.ReadOnly() && s.RollupsOutdated() != nil {
 			notice = "KPIs incomplete: this store's rollups are from an older cxtop (open it once without --read-only)"
@@ -109,7 +115,7 @@ func (a *app) addConsole(root *cobra.Command) {
 			evaluateEvery = -1 // the sync loop's alert runner evaluates after every page
 		}
 		return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg.TUI(), Role: role, Theme: f.theme,
-			User: os.Getenv("USER"), Sync: syncState, Syncing: syncing, EvaluateEvery: evaluateEvery, Rules: set.Rules, KPIs: kpis.Defs, Notice: notice}, a.io.in, a.io.out)
+			User: a.user(), Sync: syncState, Syncing: syncing, EvaluateEvery: evaluateEvery, Rules: set.Rules, KPIs: kpis.Defs, Notice: notice}, a.io.in, a.io.out)
 	}
 }
 
@@ -146,7 +152,7 @@ func tuiConsole(ctx context.Context, env consoleEnv) error {
 	if !env.Interactive {
 		return plainConsole(ctx, env)
 	}
-	return tui.Run(ctx, tui.Options{Store: env.Store, Role: tui.RoleLead, User: "demo",
+	return tui.Run(ctx, tui.Options{Store: env.Store, Role: tui.RoleLead, User: env.User,
 		Config: env.Settings.TUI(), KPIs: env.Settings.KPI.Defs, Rules: env.Settings.Alerts.Rules, Sync: demoSyncLine(env), Syncing: true, EvaluateEvery: -1}, env.In, env.Out)
 }
 
