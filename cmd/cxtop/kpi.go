@@ -157,7 +157,7 @@ func (a *app) viewStore(fn func(s *store.Store, r *store.Rollups) error) error {
 	if err := s.RollupsOutdated(); err != nil {
 		return err
 	}
-	return s.ViewRollups(func(r *store.Rollups) error { return fn(s, r) })
+	return s.ViewRollups(func(r *store.Rollups) error { return fn(s.Store, r) })
 }
 
 type kpiJSON struct {
