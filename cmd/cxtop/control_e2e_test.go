@@ -346,3 +346,26 @@ func TestAnotherUserIsRefused(t *testing.T) {
 	r := cxtop(t, nil, "kpi", "--db", local)
 	wantOneLineError(t, r, 1, "refused: user root (uid 0) may not use the control socket of a store owned by uid 65534")
 }
+
+// TestClientLeavingCancelsItsCommand: an export through the socket whose
+// reader stops after one line (export | head -1) ends without harm to the
+// holder, which serves the next command.
+func TestClientLeavingCancelsItsCommand(t *testing.T) {
+	dir := t.TempDir()
+	db, url := syncedStore(t, dir)
+	holder, log := startSyncHolder(t, db, url)
+	for i := 0; i < 3; i++ {
+		cmd := exec.Command("sh", "-c", binary+" export --db "+db+" | head -c 100")
+		cmd.Env = cleanEnv(t)
+		out, err := cmd.Output()
+		if err != nil || len(out) != 100 {
+			t.Fatalf("export | head: %v, %d bytes", err, len(out))
+		}
+	}
+	if r := cxtop(t, nil, "tickets", "--db", db, "--limit", "1", "--json"); r.code != 0 {
+		t.Fatalf("the holder did not serve after its clients left: %+v\n%s", r, log)
+	}
+	if err := holder.Process.Signal(syscall.Signal(0)); err != nil {
+		t.Fatalf("the holder is gone: %v\n%s", err, log)
+	}
+}
