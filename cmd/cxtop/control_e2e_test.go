@@ -292,6 +292,19 @@ func TestHeldWithoutSocket(t *testing.T) {
 		!strings.HasSuffix(r.errOut, "which serves no control socket (an older cxtop, or another program): close the other cxtop and try again\n") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.errOut)
 	}
+	// Held read-only (a viewer console, serve without --remote): readers
+	// share it, a write names the reader.
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	if r := cxtop(t, nil, "kpi", "--db", db, "--json"); r.code != 0 {
+		t.Fatalf("kpi beside a reader: %+v", r)
+	}
+	r = cxtop(t, nil, "triage", "T00000001", "--db", db, "--escalate")
+	want = fmt.Sprintf("cxtop: store is in use by another cxtop process: %s is open read-only in process %d (", db, os.Getpid())
+	if r.code != 1 || !strings.HasPrefix(r.errOut, want) || strings.Count(r.errOut, "\n") != 1 {
+		t.Fatalf("triage beside a reader: exit %d, stderr %q", r.code, r.errOut)
+	}
 }
 
 // TestAnotherUserIsRefused: the holder runs as another user; a client as
