@@ -123,6 +123,9 @@ func (a *app) addConsole(root *cobra.Command) {
 // console's lifetime: nothing may write onto the TUI.
 func (a *app) consoleLog() (func(), error) {
 	dir := stateDir(a.getenv)
+	if dir == "" {
+		return nil, fmt.Errorf("no home directory (HOME is not set): the console cannot place its log: set HOME or XDG_STATE_HOME")
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("state dir %s: %w", dir, err)
 	}
