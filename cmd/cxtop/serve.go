@@ -75,6 +75,9 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			if !st.ReadOnly() {
 				defer a.serveControl(st, logger.Printf)()
 			}
+			if opt.Mask, err = a.sessionMask(false, false); err != nil {
+				return err
+			}
 			opt.Store, opt.Config, opt.KPIs, opt.Logf = st, a.cfg.TUI(), a.cfg.KPI.Defs, logger.Printf
 			opt.Sync = storedSyncLine(st)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)

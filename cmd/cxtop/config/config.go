@@ -36,6 +36,7 @@ type File struct {
 	Alerts    alert.Config        `toml:"alerts"`
 	Serve     Serve               `toml:"serve"`
 	Contacts  Contacts            `toml:"contacts"`
+	Privacy   Privacy             `toml:"privacy"`
 }
 
 // Settings are a config file resolved over the defaults and checked: what
@@ -50,6 +51,7 @@ type Settings struct {
 	Alerts   alert.Settings
 	Serve    Serve
 	Contacts Contacts
+	Privacy  Privacy
 }
 
 // TUI is what a console session needs of the settings.
@@ -123,7 +125,10 @@ func resolve(name string, f File) (Settings, error) {
 	if err := checkUser(f.User); err != nil {
 		return Settings{}, err
 	}
-	s := Settings{Path: name, User: f.User, Taxonomy: f.Taxonomy, Sync: f.Sync, Console: f.Console, Serve: f.Serve, Contacts: f.Contacts}
+	s := Settings{Path: name, User: f.User, Taxonomy: f.Taxonomy, Sync: f.Sync, Console: f.Console, Serve: f.Serve, Contacts: f.Contacts, Privacy: f.Privacy}
+	if err := f.Privacy.check(); err != nil {
+		return s, err
+	}
 	if err := f.Taxonomy.Check(); err != nil {
 		return s, err
 	}
