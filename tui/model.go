@@ -11,8 +11,8 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/alert"
-	"github.com/cxtop/cxtop/model/privacy"
 	"github.com/cxtop/cxtop/model/kpi"
+	"github.com/cxtop/cxtop/model/privacy"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/theme"
