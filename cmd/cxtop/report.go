@@ -82,7 +82,7 @@ every figure; HTML is one self-contained file with inline SVG charts that opens 
 			if isSnap {
 				doc.Snapshot = &reportSnapshot{TakenAt: info.TakenAt, Masked: info.Masked}
 			}
-			return writeReportTo(cmd.OutOrStdout(), out, format, doc)
+			return writeReportTo(cmd.OutOrStdout(), a.file(out), format, doc)
 		},
 	}
 	cmd.Flags().StringVar(&at, "at", "", "end of the report's period (a date or RFC 3339; default: the snapshot's time, else now)")
