@@ -91,3 +91,19 @@ func TestConfiguredStartWindow(t *testing.T) {
 		t.Fatalf("the gauges do not start over 30d:\n%s", m.View())
 	}
 }
+
+// b in the trends pane shows the tickets by type, then by sub-type, over
+// the trend's range, and comes back to the chart.
+func TestTrendsBreakdown(t *testing.T) {
+	s := startSession(t, testStore(t), RoleViewer, 200, 60)
+	s.waitFor("Queue: 5 open")
+	s.press("3", "b")
+	f := s.waitFor("Tickets by type, last 24h", "complaint")
+	if !strings.Contains(f, "BACKLOG") || !strings.Contains(f, "return_exchange") {
+		t.Fatalf("no breakdown by type:\n%s", f)
+	}
+	s.press("b")
+	s.waitFor("Tickets by subtype", "late_delivery")
+	s.press("b", "b", "b", "b")
+	s.waitFor("3 Trend: ")
+}
