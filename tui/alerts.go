@@ -2,41 +2,13 @@ package tui
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cxtop/cxtop/model/alert"
-	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 )
-
-// maxAlertRows bounds the resolved alerts the pane keeps below the active
-// ones.
-const maxAlertRows = 200
-
-type alertsData struct {
-	alerts []alert.Alert
-	active int // of all stored, not only those kept
-	err    error
-}
-
-// fetchAlerts lists active alerts newest first, then the newest resolved.
-func fetchAlerts(st *store.Store) alertsData {
-	all, err := st.Alerts(true)
-	if err != nil {
-		return alertsData{err: err}
-	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Active() && !all[j].Active() })
-	d := alertsData{}
-	for _, a := range all {
-		if a.Active() {
-			d.active++
-		}
-	}
-	d.alerts = all[:min(len(all), maxAlertRows)]
-	return d
-}
 
 // alertsPane is the alert feed: active alerts newest first, then resolved
 // ones; x acknowledges, enter opens the ticket an alert is about.
@@ -45,10 +17,10 @@ type alertsPane struct {
 	w, h    int
 	focused bool
 
-	alerts []alert.Alert
+	alerts []alert.Alert // the state's list: shared, never written
 	active int
-	cursor int
-	top    int
+	gen    uint64 // the state's AlertsGen shown
+	list   list
 	view   string
 }
 
@@ -64,39 +36,23 @@ func (p *alertsPane) KeyMap() []key.Binding {
 
 // selected is the alert under the cursor.
 func (p *alertsPane) selected() *alert.Alert {
-	if p.cursor >= len(p.alerts) {
+	if p.list.cursor >= len(p.alerts) {
 		return nil
 	}
-	return &p.alerts[p.cursor]
+	a := p.alerts[p.list.cursor]
+	return &a
 }
 
 func (p *alertsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
-	case alertsData:
-		if msg.err != nil {
-			return p, reportErr("alerts", msg.err)
+	case stateMsg:
+		if msg.st.AlertsGen != p.gen {
+			p.take(msg.st)
 		}
-		// While the user is on the pane, the cursor stays on the same
-		// alert when the list moves; otherwise it waits on the newest.
-		var key string
-		if a := p.selected(); a != nil && p.focused {
-			key = a.Key
-		}
-		p.cursor = 0
-		p.alerts, p.active = msg.alerts, msg.active
-		for i, a := range p.alerts {
-			if a.Key == key {
-				p.cursor = i
-			}
-		}
-		p.cursor = min(p.cursor, max(len(p.alerts)-1, 0))
 	case tea.KeyMsg:
 		k := p.env.keys
 		switch {
-		case key.Matches(msg, k.Down):
-			p.cursor = min(p.cursor+1, max(len(p.alerts)-1, 0))
-		case key.Matches(msg, k.Up):
-			p.cursor = max(p.cursor-1, 0)
+		case p.list.key(msg, k, false):
 		case key.Matches(msg, k.Open):
 			if a := p.selected(); a != nil && a.TicketID != "" {
 				id := a.TicketID
@@ -106,7 +62,7 @@ func (p *alertsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		default:
 			return p, nil
 		}
-	case themeMsg, clockMsg:
+	case themeMsg:
 	default:
 		return p, nil
 	}
@@ -114,25 +70,43 @@ func (p *alertsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
+// take shows a state's new alert list. While the user is on the pane, the
+// cursor stays on the same alert when the list moves; otherwise it waits
+// on the newest.
+func (p *alertsPane) take(st *engine.State) {
+	var key string
+	if a := p.selected(); a != nil && p.focused {
+		key = a.Key
+	}
+	p.alerts, p.active, p.gen = st.Alerts, st.Active, st.AlertsGen
+	p.list.setLen(len(p.alerts))
+	p.list.setCursor(0)
+	for i, a := range p.alerts {
+		if a.Key == key {
+			p.list.setCursor(i)
+		}
+	}
+}
+
 func (p *alertsPane) render() {
 	if p.w <= 0 || p.h <= 0 {
 		p.view = ""
 		return
 	}
-	rows := max(p.h-3, 1)
-	p.top = scrollTo(p.top, p.cursor, rows)
+	p.list.setRows(p.h - 3)
 	title := fmt.Sprintf("4 Alerts: %d active", p.active)
-	p.view = p.env.frame(title, p.lines(p.w-4, rows), p.w, p.h, p.focused)
+	p.view = p.env.frame(title, p.lines(p.w-4), p.w, p.h, p.focused)
 }
 
-func (p *alertsPane) lines(w, rows int) []string {
+func (p *alertsPane) lines(w int) []string {
 	if len(p.alerts) == 0 {
 		return []string{"no alerts: every rule is within its threshold"}
 	}
 	th := p.env.th
 	now := p.env.now()
 	var lines []string
-	for i := p.top; i < len(p.alerts) && len(lines) < rows; i++ {
+	from, to := p.list.visible()
+	for i := from; i < to; i++ {
 		a := p.alerts[i]
 		sev := "▲"
 		if a.Severity == alert.Critical {
@@ -143,12 +117,12 @@ func (p *alertsPane) lines(w, rows int) []string {
 			state = "acked"
 		}
 		mark := "  "
-		if i == p.cursor && p.focused {
+		if i == p.list.cursor && p.focused {
 			mark = "▸ "
 		}
 		line := fit(fmt.Sprintf("%s%s %-8s %4s  %s", mark, sev, state, ShortDuration(now.Sub(a.FiredAt)), Sanitize(a.Message)), w)
 		switch {
-		case i == p.cursor && p.focused:
+		case i == p.list.cursor && p.focused:
 			line = th.Selected.Render(line)
 		case a.State == alert.Firing && a.Severity == alert.Critical:
 			line = th.Breach.Render(line)

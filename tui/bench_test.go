@@ -9,15 +9,16 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // loadedModel is a console sized w×h with its data loaded synchronously,
 // for benchmarks that time View alone.
 func loadedModel(b testing.TB, w, h int) *Model {
-	m := newModel(b, testStore(b), RoleLead, model.DefaultConfig())
+	st := testStore(b)
+	m := newModelOn(b, testEngine(b, st, engine.Options{NoRules: true}), engine.RoleLead, model.DefaultConfig())
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	m.Update(m.refresh()())
-	m.Update(m.loadAlerts()())
+	m.Update(stateMsg{st: m.opt.Engine.(*engine.Engine).State()})
 	return m
 }
 

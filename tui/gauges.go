@@ -14,22 +14,6 @@ import (
 // sparkPoints is how many slices of the window a gauge's trend line shows.
 const sparkPoints = 24
 
-// kpiData is one computation of every KPI over the gauges' window.
-type kpiData struct {
-	report kpi.Report
-	series map[string][]*float64
-	err    error
-}
-
-// computeKPIs is the report and its trend lines.
-func computeKPIs(src kpi.Source, now time.Time, window time.Duration, defs []kpi.Def) kpiData {
-	w, err := kpi.NewWindow(now, window)
-	if err != nil {
-		return kpiData{err: err}
-	}
-	return kpiData{report: kpi.Compute(src, w, defs, nil), series: kpi.Series(src, w, sparkPoints, defs)}
-}
-
 // selectKPIMsg says which KPI the gauges' cursor is on: the trends pane
 // charts it.
 type selectKPIMsg struct {
@@ -46,15 +30,16 @@ type gaugesPane struct {
 	focused bool
 	window  time.Duration
 
-	report kpi.Report
-	series map[string][]*float64
-	cursor int
-	top    int
-	view   string
+	report  kpi.Report
+	series  map[string][]*float64
+	missing bool // the engine computes no report for this window
+	list    list // the cursor over the KPIs
+	lines   list // the scroll over the text (group headers take lines)
+	view    string
 }
 
 func newGaugesPane(e *env, window time.Duration) *gaugesPane {
-	return &gaugesPane{env: e, window: window}
+	return &gaugesPane{env: e, window: window, lines: list{reading: true}}
 }
 
 func (p *gaugesPane) SetSize(w, h int) { p.w, p.h = w, h; p.render() }
@@ -67,19 +52,15 @@ func (p *gaugesPane) KeyMap() []key.Binding {
 
 func (p *gaugesPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
-	case kpiData:
-		if msg.err != nil {
-			return p, reportErr("KPIs", msg.err)
-		}
-		p.report, p.series = msg.report, msg.series
-		p.cursor = min(p.cursor, max(len(p.report.KPIs)-1, 0))
+	case stateMsg:
+		rep, ok := msg.st.Reports[p.window]
+		p.report, p.missing = rep, !ok
+		p.series, _ = resample(msg.st.Trends[p.window].Series, sparkPoints)
+		p.list.setLen(len(p.report.KPIs))
 	case tea.KeyMsg:
 		k := p.env.keys
 		switch {
-		case key.Matches(msg, k.Down):
-			p.cursor = min(p.cursor+1, max(len(p.report.KPIs)-1, 0))
-		case key.Matches(msg, k.Up):
-			p.cursor = max(p.cursor-1, 0)
+		case p.list.key(msg, k, false):
 		case key.Matches(msg, k.Open):
 			p.render()
 			return p, p.selectCmd(true)
@@ -97,10 +78,10 @@ func (p *gaugesPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 }
 
 func (p *gaugesPane) selectCmd(focus bool) tea.Cmd {
-	if p.cursor >= len(p.report.KPIs) {
+	if p.list.cursor >= len(p.report.KPIs) {
 		return nil
 	}
-	id := p.report.KPIs[p.cursor].ID
+	id := p.report.KPIs[p.list.cursor].ID
 	return func() tea.Msg { return selectKPIMsg{id: id, focus: focus} }
 }
 
@@ -109,14 +90,16 @@ func (p *gaugesPane) render() {
 		p.view = ""
 		return
 	}
-	lines, cursorLine := p.lines(p.w - 4)
-	rows := max(p.h-3, 1)
-	p.top = scrollTo(p.top, cursorLine, rows)
-	p.view = p.env.frame("2 KPIs, last "+ShortDuration(p.window), lines[min(p.top, len(lines)):], p.w, p.h, p.focused)
+	lines, cursorLine := p.text(p.w - 4)
+	p.lines.setLen(len(lines))
+	p.lines.setRows(p.h - 3)
+	p.lines.show(cursorLine)
+	from, _ := p.lines.visible()
+	p.view = p.env.frame("2 KPIs, last "+ShortDuration(p.window), lines[from:], p.w, p.h, p.focused)
 }
 
-// lines is the pane's text and the line the cursor is on.
-func (p *gaugesPane) lines(w int) ([]string, int) {
+// text is the pane's text and the line the cursor is on.
+func (p *gaugesPane) text(w int) ([]string, int) {
 	th := p.env.th
 	var lines []string
 	group, cursorLine := "", 0
@@ -131,7 +114,7 @@ func (p *gaugesPane) lines(w int) ([]string, int) {
 		// label, value, then the bar, delta and status as width allows;
 		// the status symbol is kept longest: it is the point of the pane.
 		mark := "  "
-		if i == p.cursor && p.focused {
+		if i == p.list.cursor && p.focused {
 			mark, cursorLine = "▸ ", len(lines)
 		}
 		line := mark + fit(v.Label, 18) + " " + fmt.Sprintf("%8s", kpi.Format(v.Unit, v.Value, false))
@@ -147,7 +130,11 @@ func (p *gaugesPane) lines(w int) ([]string, int) {
 		}
 		lines = append(lines, line)
 	}
-	if len(lines) == 0 {
+	switch {
+	case len(lines) > 0:
+	case p.missing:
+		lines = append(lines, "the engine computes no KPIs over "+ShortDuration(p.window))
+	default:
 		lines = append(lines, "computing…")
 	}
 	return lines, cursorLine

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"io"
 	"time"
 
@@ -10,35 +11,38 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // FirstFrame is what the first complete frame of a console cost.
 type FirstFrame struct {
-	Load   time.Duration // the queue page, KPIs and trends (one refresh)
-	Alerts time.Duration // the alert list, read in its own command beside the refresh
-	View   time.Duration // the View that draws them all
-	Frame  string
+	State time.Duration // the engine's first state: KPIs and trends of every window, the queue's head, the alerts (once for every session)
+	Take  time.Duration // a session taking that state (its panes prepare their text)
+	View  time.Duration // the View that draws them all
+	Frame string
 }
 
-// MeasureFirstFrame builds a viewer console of w×h on an open store, loads
-// what its first frame shows the way the program does (one refresh, and
-// the alert list, which the program reads concurrently), and draws it,
-// timing each step. It is for `cxtop bench`.
+// MeasureFirstFrame starts a read-only engine on an open store, builds a
+// viewer console of w×h on it, hands it the engine's first state and
+// draws it, timing each step. It is for `cxtop bench`.
 func MeasureFirstFrame(st *store.Store, cfg model.Config, w, h int) (FirstFrame, error) {
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
-	m, err := New(Options{Store: st, Config: cfg, Role: RoleViewer, Theme: "dark", Renderer: r})
+	start := time.Now()
+	eng := engine.New(st, engine.Options{ReadOnly: true, Taxonomy: cfg.Taxonomy})
+	eng.Start(context.Background())
+	defer eng.Close()
+	state := time.Since(start)
+	m, err := New(Options{Engine: eng, Config: cfg, Role: engine.RoleViewer, Theme: "dark", Renderer: r})
 	if err != nil {
 		return FirstFrame{}, err
 	}
-	start := time.Now()
-	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	m.Update(m.refresh()())
-	load := time.Since(start)
+	defer m.Close()
 	start = time.Now()
-	m.Update(m.loadAlerts()())
-	alerts := time.Since(start)
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	m.Update(stateMsg{st: eng.State()})
+	take := time.Since(start)
 	start = time.Now()
 	frame := m.View()
-	return FirstFrame{Load: load, Alerts: alerts, View: time.Since(start), Frame: frame}, nil
+	return FirstFrame{State: state, Take: take, View: time.Since(start), Frame: frame}, nil
 }

@@ -8,7 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cxtop/cxtop/model"
-	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/theme"
 )
 
@@ -25,11 +25,11 @@ type Pane interface {
 	KeyMap() []key.Binding
 }
 
-// env is what every pane of one session shares: the store to load from,
-// the clock, the theme (replaced in place when the user switches) and the
-// keys.
+// env is what every pane of one session shares: the read-only view of the
+// store (for what the engine's state does not hold), the clock, the theme
+// (replaced in place when the user switches) and the keys.
 type env struct {
-	st   *store.Store
+	rd   engine.Reader
 	cfg  model.Config
 	now  func() time.Time
 	th   *theme.Theme
@@ -41,9 +41,6 @@ type env struct {
 // themeMsg tells the panes the theme changed: prepared text must be
 // restyled.
 type themeMsg struct{}
-
-// clockMsg tells the panes time passed: ages and countdowns move.
-type clockMsg struct{}
 
 // frame draws lines in a w×h box with a title; a focused pane's title is
 // marked so focus shows without colour.
@@ -75,17 +72,4 @@ func (e *env) frame(title string, lines []string, w, h int, focused bool) string
 		border = e.th.FocusBorder
 	}
 	return border.Width(w-2).Padding(0, 1).Render(strings.Join(body, "\n"))
-}
-
-// scrollTo returns the first visible row that keeps cursor inside rows.
-func scrollTo(top, cursor, rows int) int {
-	switch {
-	case rows <= 0:
-		return 0
-	case cursor < top:
-		return cursor
-	case cursor >= top+rows:
-		return cursor - rows + 1
-	}
-	return top
 }

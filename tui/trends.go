@@ -11,7 +11,7 @@ import (
 	"github.com/guptarohit/asciigraph"
 
 	"github.com/cxtop/cxtop/model/kpi"
-	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // trendRanges are the spans the trends pane switches between with its
@@ -25,35 +25,23 @@ const maxChartRows = 12
 // chartAxis is the room asciigraph's y-axis labels take left of the plot.
 const chartAxis = 10
 
-// trendsData is every KPI as a series over one range.
-type trendsData struct {
-	gen    int
-	series map[string][]*float64
-	step   time.Duration
-	err    error
-}
-
 // trendsPane draws the focused KPI as a line chart with its target over
 // the chosen range, and a sparkline of every KPI below it when there is
-// room.
+// room. The series come from the engine's state, computed once for every
+// session; a pane narrower than a series merges neighbouring points.
 type trendsPane struct {
 	env     *env
 	w, h    int
 	focused bool
-	defs    []kpi.Def // with the configured targets
+	list    list // the cursor over the KPIs: the charted one
 
+	defs     []kpi.Def // with the configured targets, from the state
+	state    *engine.State
 	rangeIdx int
-	kpiID    string
-	series   map[string][]*float64
-	step     time.Duration
-	gen      int
-	loaded   int // the gen of the series shown
 	view     string
 }
 
-func newTrendsPane(e *env, defs []kpi.Def) *trendsPane {
-	return &trendsPane{env: e, kpiID: defs[0].ID, defs: defs}
-}
+func newTrendsPane(e *env) *trendsPane { return &trendsPane{env: e} }
 
 func (p *trendsPane) SetSize(w, h int) { p.w, p.h = w, h; p.render() }
 func (p *trendsPane) SetFocus(f bool)  { p.focused = f; p.render() }
@@ -72,55 +60,35 @@ func (p *trendsPane) points() int {
 	return max(min(p.w-4-chartAxis, hours), 2)
 }
 
-// fetch returns the computation of the series as they stand, to run off
-// the UI goroutine on a source the caller provides.
-func (p *trendsPane) fetch() func(kpi.Source) trendsData {
-	p.gen++
-	gen, now, span, n, defs := p.gen, p.env.now(), p.span(), p.points(), p.defs
-	return func(src kpi.Source) trendsData {
-		w, err := kpi.NewWindow(now, span)
-		if err != nil {
-			return trendsData{gen: gen, err: err}
-		}
-		return trendsData{gen: gen, step: kpi.SeriesStep(w, n), series: kpi.Series(src, w, n, defs)}
+// trend is the series of the range shown, merged to the points that fit.
+func (p *trendsPane) trend() (map[string][]*float64, time.Duration, bool) {
+	if p.state == nil {
+		return nil, 0, false
 	}
-}
-
-func (p *trendsPane) load() tea.Cmd {
-	f, st := p.fetch(), p.env.st
-	return func() tea.Msg {
-		var d trendsData
-		err := st.ViewRollups(func(r *store.Rollups) error {
-			d = f(kpi.WithPrefixSums(r))
-			return nil
-		})
-		if err != nil {
-			d.err = err
-		}
-		return d
+	t, ok := p.state.Trends[p.span()]
+	if !ok {
+		return nil, 0, false
 	}
+	series, k := resample(t.Series, p.points())
+	return series, t.Step * time.Duration(k), true
 }
 
 func (p *trendsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
-	case trendsData:
-		if msg.gen != p.gen {
-			return p, nil
+	case stateMsg:
+		p.state = msg.st
+		if len(p.defs) == 0 {
+			p.defs = msg.st.KPIs
+			p.list.setLen(len(p.defs))
 		}
-		if msg.err != nil {
-			return p, reportErr("trends", msg.err)
-		}
-		p.series, p.step, p.loaded = msg.series, msg.step, msg.gen
 	case selectKPIMsg:
-		p.kpiID = msg.id
+		for i, d := range p.defs {
+			if d.ID == msg.id {
+				p.list.setCursor(i)
+			}
+		}
 	case tea.KeyMsg:
-		k := p.env.keys
-		switch {
-		case key.Matches(msg, k.Down):
-			p.kpiID = p.neighbour(1)
-		case key.Matches(msg, k.Up):
-			p.kpiID = p.neighbour(-1)
-		default:
+		if !p.list.key(msg, p.env.keys, false) {
 			return p, nil
 		}
 	case themeMsg:
@@ -131,31 +99,10 @@ func (p *trendsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
-// nextRange switches to the next range and loads it.
-func (p *trendsPane) nextRange() tea.Cmd {
+// nextRange switches to the next range: its series are in the state.
+func (p *trendsPane) nextRange() {
 	p.rangeIdx = (p.rangeIdx + 1) % len(trendRanges)
 	p.render()
-	return p.load()
-}
-
-// neighbour is the KPI delta places from the charted one.
-func (p *trendsPane) neighbour(delta int) string {
-	defs := p.defs
-	for i, d := range defs {
-		if d.ID == p.kpiID {
-			return defs[min(max(i+delta, 0), len(defs)-1)].ID
-		}
-	}
-	return defs[0].ID
-}
-
-func (p *trendsPane) def() kpi.Def {
-	for _, d := range p.defs {
-		if d.ID == p.kpiID {
-			return d
-		}
-	}
-	return p.defs[0]
 }
 
 func (p *trendsPane) render() {
@@ -163,18 +110,20 @@ func (p *trendsPane) render() {
 		p.view = ""
 		return
 	}
-	d := p.def()
-	title := fmt.Sprintf("3 Trend: %s, %s (r: range)", d.Label, ShortDuration(p.span()))
-	if p.loaded != p.gen {
-		title = fmt.Sprintf("3 Trend: %s, loading %s…", d.Label, ShortDuration(p.span()))
+	if len(p.defs) == 0 {
+		p.view = p.env.frame("3 Trend", []string{"computing…"}, p.w, p.h, p.focused)
+		return
 	}
+	d := p.defs[p.list.cursor]
+	title := fmt.Sprintf("3 Trend: %s, %s (r: range)", d.Label, ShortDuration(p.span()))
 	p.view = p.env.frame(title, p.lines(d, p.w-4, p.h-3), p.w, p.h, p.focused)
 }
 
 // lines is the chart, then sparklines while rows remain.
 func (p *trendsPane) lines(d kpi.Def, w, rows int) []string {
-	if p.series == nil {
-		return []string{"computing…"}
+	series, step, ok := p.trend()
+	if !ok {
+		return []string{"no trend over " + ShortDuration(p.span()) + " in the engine's state"}
 	}
 	// The chart takes up to maxChartRows; sparklines of the other KPIs
 	// fill what is left when at least a few fit.
@@ -184,8 +133,8 @@ func (p *trendsPane) lines(d kpi.Def, w, rows int) []string {
 	if sparkRows < 3 {
 		sparkRows, chartRows = 0, rows-1
 	}
-	lines := chart(d, p.series[d.ID], w, chartRows)
-	lines = append(lines, p.env.th.Muted.Render(fit(caption(d, p.step), w)))
+	lines := chart(d, series[d.ID], w, chartRows)
+	lines = append(lines, p.env.th.Muted.Render(fit(caption(d, step), w)))
 	if sparkRows > 0 {
 		lines = append(lines, "")
 	}
@@ -194,7 +143,7 @@ func (p *trendsPane) lines(d kpi.Def, w, rows int) []string {
 		if sd.ID == d.ID {
 			mark = "▸ "
 		}
-		lines = append(lines, mark+fit(sd.Label, 18)+" "+sparkline(lastN(p.series[sd.ID], max(w-22, 1))))
+		lines = append(lines, mark+fit(sd.Label, 18)+" "+sparkline(lastN(series[sd.ID], max(w-22, 1))))
 	}
 	return lines
 }
@@ -248,3 +197,40 @@ func chart(d kpi.Def, points []*float64, w, rows int) []string {
 }
 
 func (p *trendsPane) View() string { return p.view }
+
+// resample merges neighbouring points so that no series is longer than n:
+// k points become their mean (a slice without data stays nil), newest
+// aligned, so what is left out is the oldest. The series are returned
+// as they are, and k is 1, when they fit. For drawing only: the mean of
+// ratios is not the ratio over the merged slices.
+func resample(series map[string][]*float64, n int) (map[string][]*float64, int) {
+	longest := 0
+	for _, s := range series {
+		longest = max(longest, len(s))
+	}
+	if n <= 0 || longest <= n {
+		return series, 1
+	}
+	k := (longest + n - 1) / n
+	out := make(map[string][]*float64, len(series))
+	for id, s := range series {
+		merged := make([]*float64, 0, len(s)/k)
+		for end := len(s) % k; end+k <= len(s); end += k {
+			sum, have := 0.0, 0
+			for _, v := range s[end : end+k] {
+				if v != nil {
+					sum += *v
+					have++
+				}
+			}
+			if have == 0 {
+				merged = append(merged, nil)
+				continue
+			}
+			mean := sum / float64(have)
+			merged = append(merged, &mean)
+		}
+		out[id] = merged
+	}
+	return out, k
+}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/sim"
+	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/store/hub"
 )
 
@@ -43,16 +45,20 @@ SIGTERM.`,
 			if token == "" {
 				token = a.getenv("CXTOP_HUB_TOKEN")
 			}
-			alerts, err := a.alertSettings()
+			eo, err := a.engineOptions()
 			if err != nil {
 				return err
 			}
-			st, err := a.openStore(true)
+			hubLog := func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop hub: "+f+"\n", args...) }
+			// The hub is the remote: its engine runs the automations and
+			// queues the contact requests its replicas do not.
+			eo.Logf = hubLog
+			eng, err := engine.Open(a.dbPath, a.storeOptions(store.Options{Create: true}), eo)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			h, err := hub.New(st, hub.Options{Token: token, Taxonomy: a.cfg.Taxonomy, Rate: rps, Burst: burst})
+			defer stopEngine(eng, hubLog)
+			h, err := hub.New(eng.Store(), hub.Options{Token: token, Taxonomy: a.cfg.Taxonomy, Rate: rps, Burst: burst})
 			if err != nil {
 				return err
 			}
@@ -70,14 +76,7 @@ SIGTERM.`,
 					}
 				}()
 			}
-			// The hub is the remote: it runs the automations and queues the
-			// contact requests its replicas do not.
-			ran := make(chan struct{})
-			defer func() { cancel(); <-ran }()
-			go func() {
-				defer close(ran)
-				alertRunner(st, alerts, false, func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop hub: "+f+"\n", args...) }).Run(ctx)
-			}()
+			eng.Start(ctx)
 			auth := "no token"
 			if token != "" {
 				auth = "bearer token required"

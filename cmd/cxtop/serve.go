@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/store/replica"
 	"github.com/cxtop/cxtop/tui/serve"
 )
@@ -56,32 +57,26 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			case set.source != "" || set.token != "":
 				return usagef("--source and --token need --remote: the URL to sync from while serving")
 			}
-			// A sync writes; a plain watch never needs to.
-			st, err := store.Open(a.dbPath, a.storeOptions(store.Options{Create: remote != nil, ReadOnly: remote == nil}))
+			eo, err := a.engineOptions()
 			if err != nil {
 				return err
 			}
-			defer st.Close()
 			logger := log.New(a.io.err, "", log.LstdFlags)
-			opt.Store, opt.Config, opt.Logf = st, a.cfg, logger.Printf
-			opt.Sync = storedSyncLine(st)
+			eo.Remote, eo.Logf = remote, logger.Printf
+			eo.Replica = replica.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy,
+				Interval: a.syncInterval(set.source), Logf: logger.Printf}
+			// A sync writes; a plain watch never needs to.
+			eng, err := engine.Open(a.dbPath, a.storeOptions(store.Options{Create: remote != nil, ReadOnly: remote == nil}), eo)
+			if err != nil {
+				return err
+			}
+			// However serve ends, the engine (and its sync loop) stops
+			// before the store closes.
+			defer stopEngine(eng, func(format string, args ...any) { logger.Printf("serve: "+format, args...) })
+			opt.Engine, opt.Config, opt.Logf = eng, a.cfg, logger.Printf
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			if remote != nil {
-				alerts, err := a.alertSettings()
-				if err != nil {
-					return err
-				}
-				loop := startSync(ctx, st, remote, replica.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy,
-					Interval: a.syncInterval(set.source), Logf: logger.Printf}, alerts)
-				opt.Sync = syncLine(loop.client)
-				// However serve ends, the sync loop stops before the store closes.
-				defer func() {
-					if err := loop.Stop(); err != nil {
-						logger.Printf("serve: sync stopped: %v", err)
-					}
-				}()
-			}
+			eng.Start(ctx)
 			srv, err := serve.New(opt)
 			if err != nil {
 				return err

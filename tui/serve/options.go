@@ -7,14 +7,16 @@ import (
 	"time"
 
 	"github.com/cxtop/cxtop/model"
-	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/theme"
+	"github.com/cxtop/cxtop/tui"
 )
 
 // Options configure a Server.
 type Options struct {
-	// Store is shared by every session; the caller opens and closes it.
-	Store  *store.Store
+	// Engine is shared by every session: its state, its read-only view
+	// and its gate (sessions are viewers: the gate refuses them every
+	// write). The caller starts and closes it.
+	Engine tui.Source
 	Config model.Config
 	// Listen is the TCP address to listen on (port 0: any free port).
 	Listen string
@@ -36,8 +38,6 @@ type Options struct {
 	Theme string
 	// Window is the span of the gauges (default 24h, as the console).
 	Window time.Duration
-	// Sync, when set, describes the sync state in the status bar.
-	Sync func() string
 	// Logf receives one line per session start and end (default: none).
 	Logf func(format string, args ...any)
 	// Now is the clock (default time.Now).

@@ -1,0 +1,46 @@
+package engine
+
+import (
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
+	"github.com/cxtop/cxtop/store"
+)
+
+// Reader is a read-only view of the engine's store: what a session reads
+// beyond the shared state (queue rows past the first page, a search, one
+// ticket's detail). It has no method that writes, and it is a struct, not
+// an interface the store satisfies, so it cannot be asserted back into
+// the store.
+type Reader struct{ st *store.Store }
+
+// Ticket reads one ticket.
+func (r Reader) Ticket(id string) (*model.Ticket, error) { return r.st.Ticket(id) }
+
+// Tickets reads a page of tickets in queue order.
+func (r Reader) Tickets(q store.TicketQuery) ([]*model.Ticket, error) { return r.st.Tickets(q) }
+
+// OpenTickets counts the open tickets.
+func (r Reader) OpenTickets() (int, error) { return r.st.OpenTickets() }
+
+// FeedbackForTicket lists the answers about a ticket.
+func (r Reader) FeedbackForTicket(id string) ([]*model.Feedback, error) {
+	return r.st.FeedbackForTicket(id)
+}
+
+// CustomerRecords lists a customer's records.
+func (r Reader) CustomerRecords(id string) ([]model.Record, error) { return r.st.CustomerRecords(id) }
+
+// Outbox lists the entries not yet delivered (limit 0: all).
+func (r Reader) Outbox(limit int) ([]store.OutboxEntry, error) { return r.st.Outbox(limit) }
+
+// Alerts lists the stored alerts (all: resolved ones too).
+func (r Reader) Alerts(all bool) ([]alert.Alert, error) { return r.st.Alerts(all) }
+
+// ViewRollups runs fn on one consistent read of the rollups.
+func (r Reader) ViewRollups(fn func(*store.Rollups) error) error { return r.st.ViewRollups(fn) }
+
+// Path is the store's file.
+func (r Reader) Path() string { return r.st.Path() }
+
+// ReadOnly reports whether the store was opened read-only.
+func (r Reader) ReadOnly() bool { return r.st.ReadOnly() }

@@ -1,0 +1,151 @@
+package engine
+
+import (
+	"sort"
+	"time"
+
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
+	"github.com/cxtop/cxtop/model/kpi"
+	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/replica"
+)
+
+// State is the live state every session shows, computed once per burst of
+// commits (and once a minute, for what moves with the clock). It is never
+// changed after it is published: sessions share it without locks and keep
+// what they need of it.
+type State struct {
+	// Gen counts the states published by the engine, from 1.
+	Gen uint64
+	// At is the engine's clock when the state was computed: ages and SLA
+	// countdowns are drawn against it.
+	At time.Time
+	// DataGen is the Gen of the state whose data (KPIs, queue, alerts)
+	// this one carries: states in between changed only the sync part or
+	// the time the rules last ran. A session reads its own rows again
+	// only when it moves.
+	DataGen uint64
+	// Err is the first read that failed (the rest of the state is what
+	// could be read), nil when all went well.
+	Err error
+
+	// KPIs are the definitions with their configured targets, in order.
+	KPIs []kpi.Def
+	// Reports and Trends hold, per window (24h, 7d, 30d, 90d by default),
+	// every KPI's value and its trend line.
+	Reports map[time.Duration]kpi.Report
+	Trends  map[time.Duration]Trend
+
+	// Queue is the head of the open queue in urgency order (QueueHead
+	// rows), Open the number of open tickets, Pending the triage actions
+	// per ticket that the remote has not acknowledged yet.
+	Queue   []*model.Ticket
+	Open    int
+	Pending map[string]int
+
+	// Alerts lists active alerts newest first, then the newest resolved,
+	// at most MaxAlerts; Active counts every active alert stored.
+	Alerts []alert.Alert
+	Active int
+	// AlertsGen changes when the alert list was read again (sessions keep
+	// their cursor on the same alert only then).
+	AlertsGen uint64
+	// Evaluated is when the engine's rules last ran (zero: not yet, or
+	// never in this process: a read-only engine runs none).
+	Evaluated time.Time
+	// Rules says this engine runs the rules and automations.
+	Rules bool
+
+	// Sync is the sync state.
+	Sync Sync
+}
+
+// Trend is every KPI as a series over one window.
+type Trend struct {
+	Step   time.Duration
+	Series map[string][]*float64
+}
+
+// Sync describes the store's sync for the status bar.
+type Sync struct {
+	// Live: this engine runs the sync loop (Status is the loop's own);
+	// otherwise Status is what a sync left in the store, if any.
+	Live   bool
+	Status replica.Status
+	// Progress is the caller's note before the sync state (the demo's
+	// history arriving), "" for none.
+	Progress string
+}
+
+// Limits of the state.
+const (
+	// QueueHead is how many queue rows the state holds: the first pages
+	// of any terminal; rows past it are read by the session that scrolls.
+	QueueHead = 200
+	// MaxAlerts bounds the alert list.
+	MaxAlerts = 200
+	// TrendPoints bounds the points of a trend series (one an hour below
+	// it): a session draws at most one point a column and merges
+	// neighbours on a narrower pane.
+	TrendPoints = 168
+)
+
+// DefaultWindows are the console's windows: the gauges' span and the
+// trend ranges.
+var DefaultWindows = []time.Duration{24 * time.Hour, 7 * 24 * time.Hour, 30 * 24 * time.Hour, 90 * 24 * time.Hour}
+
+// trendPoints is the number of points of a window's series.
+func trendPoints(span time.Duration) int {
+	return max(min(int(span/time.Hour), TrendPoints), 1)
+}
+
+// computeKPIs reads the reports and trends of every window in one read of
+// the rollups, sharing the sums from the start of history.
+func computeKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.Def) (map[time.Duration]kpi.Report, map[time.Duration]Trend, error) {
+	reports := map[time.Duration]kpi.Report{}
+	trends := map[time.Duration]Trend{}
+	err := r.ViewRollups(func(ro *store.Rollups) error {
+		src := kpi.WithPrefixSums(ro)
+		for _, span := range windows {
+			w, err := kpi.NewWindow(now, span)
+			if err != nil {
+				return err
+			}
+			n := trendPoints(span)
+			reports[span] = kpi.Compute(src, w, defs, nil)
+			trends[span] = Trend{Step: kpi.SeriesStep(w, n), Series: kpi.Series(src, w, n, defs)}
+		}
+		return nil
+	})
+	return reports, trends, err
+}
+
+// readQueue reads the head of the queue and the pending actions.
+func readQueue(r Reader) (head []*model.Ticket, open int, pending map[string]int, err error) {
+	if pending, err = PendingTickets(r); err != nil {
+		return nil, 0, nil, err
+	}
+	if open, err = r.OpenTickets(); err != nil {
+		return nil, 0, nil, err
+	}
+	head, err = r.Tickets(store.TicketQuery{Limit: QueueHead})
+	return head, open, pending, err
+}
+
+// readAlerts lists active alerts newest first, then the newest resolved,
+// and counts the active ones.
+func readAlerts(r Reader) ([]alert.Alert, int, error) {
+	all, err := r.Alerts(true)
+	if err != nil {
+		return nil, 0, err
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Active() && !all[j].Active() })
+	active := 0
+	for _, a := range all {
+		if a.Active() {
+			active++
+		}
+	}
+	return all[:min(len(all), MaxAlerts)], active, nil
+}
