@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 )
 
 // ValidationError names the record and the field that is wrong, so a user
@@ -41,8 +40,11 @@ func checkKey(kind, id, field, v string, required bool) error {
 		return invalid(kind, id, field, "is %d bytes long (at most %d)", len(v), MaxKeyLen)
 	case strings.IndexByte(v, 0) >= 0:
 		return invalid(kind, id, field, "contains a NUL byte")
-	case !utf8.ValidString(v):
-		return invalid(kind, id, field, "is not valid UTF-8")
+	}
+	// Ids and dimension values are printed by every command and the
+	// console: refuse what would need sanitizing rather than show it altered.
+	if err := CheckPrintable(v); err != nil {
+		return invalid(kind, id, field, "%v", err)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -11,128 +10,138 @@ import (
 	"github.com/cxtop/cxtop/model"
 )
 
-// IngestFigures compares the batch API with its reference: raw bbolt puts
-// of the same encoded records, keyed by id, in the same transaction sizes.
-// Both run in the same process on the same machine, one after the other, so
-// their ratio means something on a shared, noisy machine.
-type IngestFigures struct {
-	Records      int
-	Batches      int
-	Store        time.Duration
-	Raw          time.Duration
-	StoreFile    int64 // bytes
-	RawFile      int64
-	StorePerSec  float64
-	RawPerSec    float64
-	Ratio        float64 // StorePerSec / RawPerSec
-	StoreResults WriteResult
+// The functions of this file serve `cxtop bench`: each measures a path of
+// the store beside its reference, in the same process, so their ratio means
+// something on a shared, noisy machine. They live here because only this
+// package may reach bbolt.
+
+// IngestMeter writes the same batches into a new store through the batch
+// API and, as the reference, their encoded bytes into a bare bbolt file
+// keyed by id (raw puts, one transaction per batch, fsync on both). The
+// two are interleaved batch by batch, so memory stays bounded and both
+// files see the same machine.
+type IngestMeter struct {
+	Records    int
+	Store, Raw time.Duration
+	st         *Store
+	raw        *bolt.DB
+	storePath  string
+	rawPath    string
 }
 
-// MeasureIngest writes batches into a new store and, as the reference, the
-// same records' bytes into a bare bbolt bucket, both under dir.
-func MeasureIngest(dir string, batches [][]model.Record) (IngestFigures, error) {
-	var f IngestFigures
-	f.Batches = len(batches)
-	for _, b := range batches {
-		f.Records += len(b)
-	}
-	path := filepath.Join(dir, "ingest.db")
-	s, err := Open(path, Options{Create: true})
+// NewIngestMeter creates both files (storePath, rawPath), which must not exist.
+func NewIngestMeter(storePath, rawPath string) (*IngestMeter, error) {
+	st, err := Open(storePath, Options{Create: true})
 	if err != nil {
-		return f, err
+		return nil, err
 	}
+	raw, err := bolt.Open(rawPath, 0o600, &bolt.Options{InitialMmapSize: initialMmap, FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("raw reference %s: %w", rawPath, err)
+	}
+	return &IngestMeter{st: st, raw: raw, storePath: storePath, rawPath: rawPath}, nil
+}
+
+// Batch writes one batch both ways, timing each.
+func (m *IngestMeter) Batch(records []model.Record) error {
 	start := time.Now()
-	for _, b := range batches {
-		res, err := s.Write(b)
-		if err != nil {
-			s.Close()
-			return f, err
-		}
-		f.StoreResults.Inserted += res.Inserted
-		f.StoreResults.Updated += res.Updated
-		f.StoreResults.Unchanged += res.Unchanged
+	if _, err := m.st.Write(records); err != nil {
+		return err
 	}
-	f.Store = time.Since(start)
-	s.Close()
-	f.StoreFile = fileSize(path)
-
-	encoded := make([][][]byte, len(batches))
-	for i, b := range batches {
-		encoded[i] = make([][]byte, len(b))
-		for j, r := range b {
-			encoded[i][j] = model.AppendRecord(make([]byte, 8, 512), r)
-		}
+	m.Store += time.Since(start)
+	m.Records += len(records)
+	// The reference puts bytes ready made, as the earlier figures did.
+	encoded := make([][]byte, len(records))
+	for i, r := range records {
+		encoded[i] = encodeRecord(r)
 	}
-	rawPath := filepath.Join(dir, "raw.db")
-	db, err := bolt.Open(rawPath, 0o600, &bolt.Options{InitialMmapSize: initialMmap, FreelistType: bolt.FreelistMapType})
-	if err != nil {
-		return f, fmt.Errorf("raw reference: %w", err)
-	}
-	defer db.Close()
 	start = time.Now()
-	for i, b := range batches {
-		err := db.Update(func(tx *bolt.Tx) error {
-			for _, name := range [][]byte{bucketTickets, bucketFeedback, bucketEvents} {
-				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-					return err
-				}
+	err := m.raw.Update(func(tx *bolt.Tx) error {
+		for i, r := range records {
+			b, err := tx.CreateBucketIfNotExists([]byte(r.Kind()))
+			if err != nil {
+				return err
 			}
-			for j, r := range b {
-				bk, _ := recordBucket(tx, r.Kind())
-				bk.FillPercent = fillAppend
-				if err := bk.Put([]byte(r.ID()), encoded[i][j]); err != nil {
-					return err
-				}
+			b.FillPercent = fillAppend
+			if err := b.Put([]byte(r.ID()), encoded[i]); err != nil {
+				return err
 			}
-			return nil
-		})
-		if err != nil {
-			return f, fmt.Errorf("raw reference: %w", err)
 		}
-	}
-	f.Raw = time.Since(start)
-	f.RawFile = fileSize(rawPath)
-	f.StorePerSec = float64(f.Records) / f.Store.Seconds()
-	f.RawPerSec = float64(f.Records) / f.Raw.Seconds()
-	f.Ratio = f.StorePerSec / f.RawPerSec
-	return f, nil
-}
-
-// QueueFigures is the cost of what the console does first: open the store
-// and read the first page of the queue.
-type QueueFigures struct {
-	Open      time.Duration
-	FirstPage time.Duration
-	Rows      int
-	FileSize  int64
-	Tickets   int
-}
-
-// MeasureOpenAndFirstPage opens the store at path read-only and reads the
-// first 50 rows of the queue.
-func MeasureOpenAndFirstPage(path string) (QueueFigures, error) {
-	var q QueueFigures
-	start := time.Now()
-	s, err := Open(path, Options{ReadOnly: true})
-	if err != nil {
-		return q, err
-	}
-	defer s.Close()
-	q.Open = time.Since(start)
-	start = time.Now()
-	rows, err := s.Tickets(TicketQuery{Limit: 50})
-	if err != nil {
-		return q, err
-	}
-	q.FirstPage = time.Since(start)
-	q.Rows = len(rows)
-	q.FileSize = fileSize(path)
-	err = s.db.View(func(tx *bolt.Tx) error {
-		q.Tickets = tx.Bucket(bucketTickets).Stats().KeyN
 		return nil
 	})
-	return q, err
+	m.Raw += time.Since(start)
+	if err != nil {
+		return fmt.Errorf("raw reference: %w", err)
+	}
+	return nil
 }
+
+// Close closes both files and reports their sizes.
+func (m *IngestMeter) Close() (storeBytes, rawBytes int64, err error) {
+	err = m.st.Close()
+	if e := m.raw.Close(); err == nil {
+		err = e
+	}
+	return fileSize(m.storePath), fileSize(m.rawPath), err
+}
+
+// encodeRecord is a record's stored value: the sequence slot, then the
+// encoded record.
+func encodeRecord(r model.Record) []byte {
+	return model.AppendRecord(make([]byte, 8, 512), r)
+}
+
+// MeasureRebuild recomputes every rollup, activity span and derived index
+// of the store from its records in one transaction, as the upgrade of an
+// older store does on its first writable open, and commits it. It returns
+// the time of that rebuild and, as its reference, the time of a read that
+// decodes every record once (the floor of any rebuild).
+func (s *Store) MeasureRebuild() (rebuild, decodeAll time.Duration, err error) {
+	start := time.Now()
+	err = s.db.View(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketTickets, bucketFeedback, bucketEvents} {
+			err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+				_, err := decodeStored(v)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	decodeAll = time.Since(start)
+	if err != nil {
+		return 0, 0, err
+	}
+	start = time.Now()
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if err := rebuildRollups(tx); err != nil {
+			return err
+		}
+		return rebuildSpans(tx)
+	})
+	return time.Since(start), decodeAll, err
+}
+
+// ScanOpenTickets walks the queue index (every open ticket's key and
+// summary) without decoding a record: the floor of a rule that judges every
+// open ticket. It returns how many it saw.
+func (s *Store) ScanOpenTickets() (int, error) {
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketIdxQueue).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// FileSize is the size of the store's file in bytes.
+func (s *Store) FileSize() int64 { return fileSize(s.path) }
 
 func fileSize(path string) int64 {
 	fi, err := os.Stat(path)

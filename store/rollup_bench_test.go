@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/kpi"
 )
 
@@ -33,7 +32,7 @@ func BenchmarkKPIs(b *testing.B) {
 	w, _ := kpi.NewWindow(at, 30*24*time.Hour)
 	// ROI needs a programme cost: the one kpis-sqlite-query.sql uses.
 	share := 0.3
-	settings, err := kpi.FromConfig(model.KPIConfig{ProgrammeCost: 5_000_000_000, BenefitShare: &share})
+	settings, err := kpi.FromConfig(kpi.Config{ProgrammeCost: 5_000_000_000, BenefitShare: &share})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/store/engine"
 )
@@ -120,7 +121,7 @@ func (p *alertsPane) lines(w int) []string {
 		if i == p.list.cursor && p.focused {
 			mark = "▸ "
 		}
-		line := fit(fmt.Sprintf("%s%s %-8s %4s  %s", mark, sev, state, ShortDuration(now.Sub(a.FiredAt)), Sanitize(a.Message)), w)
+		line := fit(fmt.Sprintf("%s%s %-8s %4s  %s", mark, sev, state, ShortDuration(now.Sub(a.FiredAt)), model.Sanitize(a.Message)), w)
 		switch {
 		case i == p.list.cursor && p.focused:
 			line = th.Selected.Render(line)

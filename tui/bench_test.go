@@ -8,7 +8,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store/engine"
 )
 
@@ -16,7 +15,7 @@ import (
 // for benchmarks that time View alone.
 func loadedModel(b testing.TB, w, h int) *Model {
 	st := testStore(b)
-	m := newModelOn(b, testEngine(b, st, engine.Options{NoRules: true}), engine.RoleLead, model.DefaultConfig())
+	m := newModelOn(b, testEngine(b, st, engine.Options{NoRules: true}), engine.RoleLead, DefaultConfig())
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Update(stateMsg{st: m.opt.Engine.(*engine.Engine).State()})
 	return m

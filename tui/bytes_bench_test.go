@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,11 +12,6 @@ import (
 	"github.com/cxtop/cxtop/store/engine"
 )
 
-// countingWriter is a terminal that counts what it is sent.
-type countingWriter struct{ n atomic.Int64 }
-
-func (c *countingWriter) Write(p []byte) (int, error) { c.n.Add(int64(len(p))); return len(p), nil }
-
 // frameWait is how long a benchmark lets the renderer flush after the
 // console settles: two frames at the console's 20 per second.
 const frameWait = 100 * time.Millisecond
@@ -26,7 +20,7 @@ const frameWait = 100 * time.Millisecond
 // 200×60, writing to a counting terminal, and waits for its first frame.
 func runConsole(b *testing.B) (*probe, *countingWriter, *tea.Program, *store.Store) {
 	st := testStore(b)
-	m := newModel(b, st, engine.RoleViewer, model.DefaultConfig())
+	m := newModel(b, st, engine.RoleViewer, DefaultConfig())
 	pr := &probe{Model: m}
 	out := &countingWriter{}
 	p := tea.NewProgram(pr, tea.WithInput(nil), tea.WithOutput(out), tea.WithFPS(20), tea.WithoutSignalHandler())

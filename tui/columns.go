@@ -17,14 +17,14 @@ type queueColumn struct {
 }
 
 var queueColumns = []queueColumn{
-	{"ID", 10, 0, func(t *model.Ticket, _ time.Time) string { return Sanitize(t.ID) }},
+	{"ID", 10, 0, func(t *model.Ticket, _ time.Time) string { return model.Sanitize(t.ID) }},
 	{"AGE", 4, 0, func(t *model.Ticket, now time.Time) string { return ShortDuration(now.Sub(t.CreatedAt)) }},
 	{"SLA", 9, 0, slaCell},
-	{"PRI", 6, 0, func(t *model.Ticket, _ time.Time) string { return Sanitize(t.Priority) }},
-	{"TYPE/SUBTYPE", 30, 110, func(t *model.Ticket, _ time.Time) string { return Sanitize(t.Type + "/" + t.SubType) }},
-	{"SOURCE", 12, 90, func(t *model.Ticket, _ time.Time) string { return Sanitize(t.Source) }},
-	{"DEPT", 13, 130, func(t *model.Ticket, _ time.Time) string { return Sanitize(t.Department) }},
-	{"CUSTOMER", 16, 150, func(t *model.Ticket, _ time.Time) string { return Sanitize(t.CustomerID + " " + t.Segment) }},
+	{"PRI", 6, 0, func(t *model.Ticket, _ time.Time) string { return model.Sanitize(t.Priority) }},
+	{"TYPE/SUBTYPE", 30, 110, func(t *model.Ticket, _ time.Time) string { return model.Sanitize(t.Type + "/" + t.SubType) }},
+	{"SOURCE", 12, 90, func(t *model.Ticket, _ time.Time) string { return model.Sanitize(t.Source) }},
+	{"DEPT", 13, 130, func(t *model.Ticket, _ time.Time) string { return model.Sanitize(t.Department) }},
+	{"CUSTOMER", 16, 150, func(t *model.Ticket, _ time.Time) string { return model.Sanitize(t.CustomerID + " " + t.Segment) }},
 }
 
 // queueColumnsFor is the columns that fit a pane w cells wide.
@@ -77,7 +77,7 @@ func queueCells(cols []queueColumn, t *model.Ticket, now time.Time, pending, sel
 	for _, c := range cols {
 		cells = append(cells, c.cell(t, now))
 	}
-	return append(cells, Sanitize(t.Subject))
+	return append(cells, model.Sanitize(t.Subject))
 }
 
 // queueRow lays out cells in the columns' widths, w cells in all.

@@ -120,7 +120,7 @@ func (p *detailPane) render() {
 	p.list.setRows(p.h - 3)
 	p.list.setLen(len(lines))
 	from, _ := p.list.visible()
-	p.view = p.env.frame("Ticket "+Sanitize(t.ID)+"   (esc back, j/k scroll)", lines[from:], p.w, p.h, true)
+	p.view = p.env.frame("Ticket "+model.Sanitize(t.ID)+"   (esc back, j/k scroll)", lines[from:], p.w, p.h, true)
 }
 
 func (p *detailPane) syncState() string {
@@ -138,13 +138,13 @@ func (p *detailPane) lines(w int) []string {
 	t := p.d.ticket
 	th := p.env.th
 	now := p.env.now()
-	field := func(k, v string) string { return fit(th.Header.Render(fit(k, 12))+" "+Sanitize(v), w) }
+	field := func(k, v string) string { return fit(th.Header.Render(fit(k, 12))+" "+model.Sanitize(v), w) }
 	escalated := ""
 	if t.Escalated {
 		escalated = "  (! escalated)"
 	}
 	lines := []string{
-		Sanitize(t.Subject), "",
+		model.Sanitize(t.Subject), "",
 		field("status", t.Status+escalated),
 		field("type", t.Type+" / "+t.SubType),
 		field("priority", t.Priority+"   SLA "+slaCell(t, now)),
@@ -155,16 +155,16 @@ func (p *detailPane) lines(w int) []string {
 		field("sync", p.syncState()+fmt.Sprintf("   version %d", t.Version)),
 	}
 	if t.Description != "" {
-		lines = append(lines, "", fit(Sanitize(t.Description), w))
+		lines = append(lines, "", fit(model.Sanitize(t.Description), w))
 	}
 	lines = append(lines, "", th.Header.Render("history"))
 	for _, c := range t.History {
-		change := Sanitize(c.Old) + " → " + Sanitize(c.New)
+		change := model.Sanitize(c.Old) + " → " + model.Sanitize(c.New)
 		if c.Field == "note" {
-			change = Sanitize(c.New)
+			change = model.Sanitize(c.New)
 		}
 		lines = append(lines, fit(fmt.Sprintf("  %s  %-10s %-10s %s", c.At.UTC().Format("Jan 02 15:04"),
-			Sanitize(c.By), Sanitize(c.Field), change), w))
+			model.Sanitize(c.By), model.Sanitize(c.Field), change), w))
 	}
 	lines = append(lines, "", th.Header.Render("feedback on this ticket"))
 	lines = append(lines, feedbackLines(p.d.feedback, w)...)
@@ -184,7 +184,7 @@ func feedbackLines(fb []*model.Feedback, w int) []string {
 			what = "chatbot"
 		}
 		lines = append(lines, fit(fmt.Sprintf("  %s  %-8s %2d  %-12s %s", f.At.UTC().Format("Jan 02 15:04"), what, f.Score,
-			Sanitize(f.Touchpoint), Sanitize(f.Comment)), w))
+			model.Sanitize(f.Touchpoint), model.Sanitize(f.Comment)), w))
 	}
 	return lines
 }

@@ -29,7 +29,7 @@ type Source interface {
 // Options configure a console session.
 type Options struct {
 	Engine   Source
-	Config   model.Config
+	Config   Config
 	Role     engine.Role
 	Theme    string // "" picks dark or light from the terminal
 	User     string // who triage actions are recorded as
@@ -123,13 +123,11 @@ func New(opt Options) (*Model, error) {
 	if err := m.keys.Rebind(opt.Config.Console.Keys); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	for i, v := range opt.Config.Console.Views {
-		f, err := ParseFilter(v.Filter)
-		if err != nil {
-			return nil, fmt.Errorf("config: console.views[%d] %q: %w", i, v.Name, err)
-		}
-		m.views = append(m.views, savedView{name: v.Name, text: v.Filter, filter: f})
+	views, err := opt.Config.Console.savedViews()
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
 	}
+	m.views = views
 	m.env = &env{rd: opt.Engine.Reader(), cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys}
 	m.queue = newQueuePane(m.env)
 	m.gauges = newGaugesPane(m.env, opt.Window)
@@ -207,7 +205,7 @@ func (m *Model) takeState(st *engine.State) tea.Cmd {
 	m.env.syncing = st.Sync.Live
 	m.syncLine = syncLine(st.Sync, st.At)
 	if st.Err != nil {
-		m.message = "store: " + Sanitize(st.Err.Error())
+		m.message = "store: " + model.Sanitize(st.Err.Error())
 	}
 	cmds := []tea.Cmd{m.waitState(), m.broadcast(stateMsg{st: st})}
 	if m.showDetail && m.detail.ticket() != nil && (prev == nil || prev.DataGen != st.DataGen) {
@@ -251,14 +249,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case openTicketMsg:
 		return m, m.openDetail(msg.id)
 	case errMsg:
-		m.message = msg.what + ": " + Sanitize(msg.err.Error())
+		m.message = msg.what + ": " + model.Sanitize(msg.err.Error())
 		return m, nil
 	case actionMsg:
 		switch {
 		case errors.Is(msg.err, engine.ErrReadOnly):
 			m.message = "read-only: " + msg.what + " needs a lead session"
 		case msg.err != nil:
-			m.message = msg.what + " failed: " + Sanitize(msg.err.Error())
+			m.message = msg.what + " failed: " + model.Sanitize(msg.err.Error())
 		default:
 			m.message = fmt.Sprintf("%s %s: saved, pending sync", msg.t.ID, msg.what)
 			// The next key on this ticket builds on this version, even
@@ -272,7 +270,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case errors.Is(msg.err, engine.ErrReadOnly):
 			m.message = "read-only: acknowledging needs a lead session"
 		case msg.err != nil:
-			m.message = "acknowledge failed: " + Sanitize(msg.err.Error())
+			m.message = "acknowledge failed: " + model.Sanitize(msg.err.Error())
 		default:
 			m.message = "acknowledged " + msg.a.Key
 		}

@@ -7,7 +7,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/theme"
 )
@@ -30,7 +29,7 @@ type Pane interface {
 // (replaced in place when the user switches) and the keys.
 type env struct {
 	rd   engine.Reader
-	cfg  model.Config
+	cfg  Config
 	now  func() time.Time
 	th   *theme.Theme
 	keys *KeyMap

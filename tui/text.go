@@ -8,18 +8,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// Sanitize makes text from the remote safe to print: escape sequences and
-// control characters never reach the terminal.
-func Sanitize(s string) string {
-	s = ansi.Strip(s)
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
 // fit pads or cuts s to exactly w cells.
 func fit(s string, w int) string {
 	if w <= 0 {

@@ -81,14 +81,14 @@ func testEngine(t testing.TB, st *store.Store, opt engine.Options) *engine.Engin
 	return eng
 }
 
-func newModel(t testing.TB, st *store.Store, role engine.Role, cfg model.Config) *Model {
+func newModel(t testing.TB, st *store.Store, role engine.Role, cfg Config) *Model {
 	t.Helper()
 	// Viewers and snapshots watch an engine that does not write, as
 	// serve without a remote and --read-only do.
 	return newModelOn(t, testEngine(t, st, engine.Options{Taxonomy: cfg.Taxonomy, ReadOnly: role != engine.RoleLead}), role, cfg)
 }
 
-func newModelOn(t testing.TB, eng *engine.Engine, role engine.Role, cfg model.Config) *Model {
+func newModelOn(t testing.TB, eng *engine.Engine, role engine.Role, cfg Config) *Model {
 	t.Helper()
 	m, err := New(Options{Engine: eng, Config: cfg, Role: role, Theme: "dark", Renderer: asciiRenderer(),
 		Now: func() time.Time { return testNow }})
@@ -100,7 +100,7 @@ func newModelOn(t testing.TB, eng *engine.Engine, role engine.Role, cfg model.Co
 
 func startSession(t *testing.T, st *store.Store, role engine.Role, w, h int) *session {
 	t.Helper()
-	m := newModel(t, st, role, model.DefaultConfig())
+	m := newModel(t, st, role, DefaultConfig())
 	p := &probe{Model: m}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h))
 	t.Cleanup(func() {
@@ -249,9 +249,9 @@ func TestSearchAndFilterNarrowTheQueue(t *testing.T) {
 }
 
 func TestSavedViewsAndRebindFromConfig(t *testing.T) {
-	cfg := model.DefaultConfig()
+	cfg := DefaultConfig()
 	cfg.Console.Keys = map[string][]string{"escalate": {"E"}}
-	cfg.Console.Views = []model.SavedView{{Name: "email", Filter: "source=email"}}
+	cfg.Console.Views = []SavedView{{Name: "email", Filter: "source=email"}}
 	m := newModel(t, testStore(t), engine.RoleLead, cfg)
 	p := &probe{Model: m}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(120, 40))
@@ -264,12 +264,12 @@ func TestSavedViewsAndRebindFromConfig(t *testing.T) {
 	s.press("E")
 	s.waitFor("T00000005 escalate: saved, pending sync")
 
-	for _, bad := range []model.ConsoleConfig{
+	for _, bad := range []ConsoleConfig{
 		{Keys: map[string][]string{"launch": {"L"}}},
 		{Keys: map[string][]string{"escalate": {"q"}}},
-		{Views: []model.SavedView{{Name: "x", Filter: "kind=vip"}}},
+		{Views: []SavedView{{Name: "x", Filter: "kind=vip"}}},
 	} {
-		c := model.DefaultConfig()
+		c := DefaultConfig()
 		c.Console = bad
 		if _, err := New(Options{Engine: m.opt.Engine, Config: c, Theme: "dark", Renderer: asciiRenderer()}); err == nil {
 			t.Errorf("console config %+v accepted", bad)
@@ -351,7 +351,7 @@ func TestEmptyQueueWhileSyncingSaysNotYet(t *testing.T) {
 	}
 	defer st.Close()
 	for _, syncing := range []bool{false, true} {
-		m := newModel(t, st, engine.RoleViewer, model.DefaultConfig())
+		m := newModel(t, st, engine.RoleViewer, DefaultConfig())
 		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 		state := *m.opt.Engine.(*engine.Engine).State()
 		state.Sync.Live = syncing

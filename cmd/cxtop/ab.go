@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
 )
@@ -90,7 +91,7 @@ func writeABTable(out io.Writer, w kpi.Window, vs []kpi.Variant) error {
 		if v.PValue != nil {
 			p = strconv.FormatFloat(*v.PValue, 'g', 3, 64)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\n", v.Name, v.Started, v.Completed,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%s\n", model.Sanitize(v.Name), v.Started, v.Completed,
 			kpi.Format("%", v.Rate, false), kpi.Format("%", v.Lift, true), p, result)
 	}
 	return tw.Flush()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
@@ -102,7 +103,7 @@ func (a *app) alertsAckCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "acknowledged %s by %s\n", acked.Key, acked.AckedBy)
+			fmt.Fprintf(cmd.OutOrStdout(), "acknowledged %s by %s\n", model.Sanitize(acked.Key), model.Sanitize(acked.AckedBy))
 			return nil
 		},
 	}
@@ -110,11 +111,7 @@ func (a *app) alertsAckCommand() *cobra.Command {
 
 // alertSettings are the rules and automations of the config file.
 func (a *app) alertSettings() (alert.Settings, error) {
-	set, err := alert.FromConfig(a.cfg)
-	if err != nil {
-		return set, fmt.Errorf("config %s: %w", a.cfgPath, err)
-	}
-	return set, nil
+	return a.cfg.Alerts, nil
 }
 
 // unseenNotice is the number of changes not yet seen by the automations
@@ -146,7 +143,7 @@ func writeAlerts(out io.Writer, list []alert.Alert, now time.Time) error {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SEVERITY\tSTATE\tAGE\tKEY\tMESSAGE")
 	for _, al := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", al.Severity, al.State, tui.ShortDuration(now.Sub(al.FiredAt)), al.Key, tui.Sanitize(al.Message))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", model.Sanitize(al.Severity), model.Sanitize(al.State), tui.ShortDuration(now.Sub(al.FiredAt)), model.Sanitize(al.Key), model.Sanitize(al.Message))
 	}
 	return tw.Flush()
 }

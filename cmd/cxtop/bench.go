@@ -3,142 +3,233 @@ package main
 import (
 	"fmt"
 	"os"
-	"runtime"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cxtop/cxtop/model"
-	"github.com/cxtop/cxtop/model/sim"
 	"github.com/cxtop/cxtop/store"
+)
+
+// benchRowNames are the rows of `cxtop bench`, in the order they run.
+var benchRowNames = []string{
+	"ingest", "simulate", "size", "sync", "kpi", "rollup", "snapshot",
+	"automations", "alerts", "first_frame", "view", "idle", "serve",
+}
+
+// benchEnd is the end of the simulated history: fixed, so every run builds
+// the same records (seed 1) and the sqlite reference's windows match.
+var benchEnd = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+// Bounds of --records: below 1,000 the figures are noise.
+const (
+	minBenchRecords = 1000
+	maxBenchRecords = 10_000_000
 )
 
 func (a *app) benchCommand() *cobra.Command {
 	var (
-		ingest   int
-		tickets  int
-		batch    int
-		dir      string
-		keep     bool
-		existing string
+		records int
+		only    string
+		asJSON  bool
+		dir     string
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
-		Short: "Measure ingest, open and first-page speed beside their references",
-		Long: `Measure the store on this machine and print a Markdown table for docs/PERFORMANCE.md:
-ingest of simulated tickets through the batch API beside raw bbolt puts of the same bytes in the
-same transaction sizes, then the open of a --tickets store and the read of its first 50 queue
-rows. Uses a temporary directory unless --dir is given.`,
-		Example: "  cxtop bench --tickets 1000000",
+		Short: "Measure every figure of docs/PERFORMANCE.md beside its reference, in one run",
+		Long: `Build a store of --records simulated tickets (with their feedback and journey events,
+~4.8 records a ticket, 90 days, seed 1) in a temporary directory and measure, each beside a
+reference measured in the same run: ingest (against raw bbolt puts of the same bytes), simulate,
+size on disk (against the raw JSON), sync over loopback (against the store's own ingest), all KPIs
+over 30 days (against sqlite3 on the same records, when the sqlite3 program is installed),
+rollup rebuild, snapshot, the automations' first pass, one alert evaluation, the console's first
+frame and View (p50, p99) and its bytes while idle. Prints one Markdown table (or --json) and
+exits non-zero only when a figure misses its target by more than 3× (noise on a shared machine
+explains less). Rows: ` + strings.Join(benchRowNames, ", ") + `.`,
+		Example: "  cxtop bench --records 20000\n  nice cxtop bench --records 1000000 --json > bench.json\n  cxtop bench --only ingest,kpi",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if ingest < 1000 || ingest > maxSimTickets || tickets < 1000 || tickets > maxSimTickets {
-				return usagef("--ingest and --tickets must be between 1000 and %d", maxSimTickets)
+			if records < minBenchRecords || records > maxBenchRecords {
+				return usagef("--records %d is out of range: use %d to %d", records, minBenchRecords, maxBenchRecords)
 			}
-			if batch < 1 || batch > 100000 {
-				return usagef("--batch %d is out of range: use 1 to 100000", batch)
+			pick, err := parseOnly(only)
+			if err != nil {
+				return err
 			}
 			if dir == "" {
 				d, err := os.MkdirTemp("", "cxtop-bench-")
 				if err != nil {
-					return err
+					return fmt.Errorf("bench: %w", err)
 				}
+				defer os.RemoveAll(d)
 				dir = d
-				if !keep {
-					defer os.RemoveAll(d)
-				}
+			} else if err := os.MkdirAll(dir, 0o700); err != nil {
+				return fmt.Errorf("bench: %w", err)
+			}
+			b := &bench{app: a, n: records, dir: dir, pick: pick, progress: a.io.err}
+			m := thisMachine(records)
+			start := time.Now()
+			rows, err := b.run()
+			m.Seconds = time.Since(start).Seconds()
+			m.LoadEnd = loadAverage()
+			if err != nil {
+				return err
 			}
 			out := cmd.OutOrStdout()
-			end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-			fmt.Fprintf(out, "machine: %s/%s, %d CPUs, %s\n\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
-
-			batches, err := ticketBatches(a.cfg.Taxonomy, end, ingest, batch)
+			if asJSON {
+				err = writeBenchJSON(out, m, rows)
+			} else {
+				err = writeBenchTable(out, m, rows)
+			}
 			if err != nil {
 				return err
 			}
-			f, err := store.MeasureIngest(dir, batches)
-			if err != nil {
-				return fmt.Errorf("bench ingest: %w", err)
-			}
-			fmt.Fprintln(out, "| measure | cxtop | reference | ratio |")
-			fmt.Fprintln(out, "|---|---|---|---|")
-			fmt.Fprintf(out, "| ingest %d simulated tickets, %d per transaction | %.0f tickets/s | raw bbolt puts of the same bytes: %.0f/s | %.2f |\n",
-				f.Records, batch, f.StorePerSec, f.RawPerSec, f.Ratio)
-			fmt.Fprintf(out, "| file size after that ingest | %.1f MiB | %.1f MiB | %.2f |\n",
-				mib(f.StoreFile), mib(f.RawFile), float64(f.StoreFile)/float64(f.RawFile))
-
-			big := dir + "/big.db"
-			start := time.Now()
-			if existing != "" {
-				big = existing
-			} else if err := fillStore(big, a.cfg.Taxonomy, end, tickets); err != nil {
-				return err
-			}
-			fill := time.Since(start)
-			var opens, pages []time.Duration
-			var q store.QueueFigures
-			for i := 0; i < 5; i++ {
-				q, err = store.MeasureOpenAndFirstPage(big)
-				if err != nil {
-					return fmt.Errorf("bench open: %w", err)
+			var far []string
+			for _, r := range rows {
+				if r.far {
+					far = append(far, r.Name)
 				}
-				opens = append(opens, q.Open)
-				pages = append(pages, q.FirstPage)
 			}
-			fmt.Fprintf(out, "| simulate %d tickets (all kinds of records) into a new store | %s | | |\n", q.Tickets, fill.Round(time.Millisecond))
-			fmt.Fprintf(out, "| open that store (median of 5) | %s | | |\n", median(opens))
-			fmt.Fprintf(out, "| first 50 queue rows (median of 5) | %s | | |\n", median(pages))
-			fmt.Fprintf(out, "| open + first page | %s | target 50ms | |\n", median(opens)+median(pages))
-			fmt.Fprintf(out, "| file size | %.1f MiB (%d bytes per ticket, all records included) | | |\n", mib(q.FileSize), q.FileSize/int64(q.Tickets))
-			return benchFirstFrame(out, big, a.cfg)
+			if len(far) > 0 {
+				return fmt.Errorf("bench: %s missed the target by more than %d×", strings.Join(far, ", "), farFactor)
+			}
+			return nil
 		},
 	}
 	fl := cmd.Flags()
-	fl.IntVar(&ingest, "ingest", 200_000, "tickets to ingest for the ingest comparison")
-	fl.IntVar(&tickets, "tickets", 1_000_000, "tickets in the store whose open and first page are measured")
-	fl.IntVar(&batch, "batch", 1000, "records per transaction in the ingest comparison")
-	fl.StringVar(&dir, "dir", "", "where to write the stores (default: a temporary directory, removed after)")
-	fl.BoolVar(&keep, "keep", false, "keep the temporary directory")
-	fl.StringVar(&existing, "store", "", "measure open and first page on this existing store instead of simulating one")
+	fl.IntVar(&records, "records", 20_000, "tickets to simulate (each with its feedback and events)")
+	fl.StringVar(&only, "only", "", "measure only these rows (comma-separated; default all)")
+	fl.BoolVar(&asJSON, "json", false, "print JSON: {machine, results: [{name, value, unit, reference, reference_value, ratio, target, ok}]}")
+	fl.StringVar(&dir, "dir", "", "where to build the stores (default: a temporary directory, removed after)")
 	return cmd
 }
 
-// ticketBatches simulates n tickets and regroups only the tickets into
-// batches of the given size, so the ingest figure is tickets per second.
-func ticketBatches(tax model.Taxonomy, end time.Time, n, size int) ([][]model.Record, error) {
-	var all []model.Record
-	err := sim.Generate(sim.Options{Seed: 1, End: end, Days: 90, Tickets: n, Taxonomy: tax}, func(b []model.Record) error {
-		for _, r := range b {
-			if r.Ticket != nil {
-				all = append(all, r)
-			}
+func parseOnly(only string) (map[string]bool, error) {
+	pick := map[string]bool{}
+	if only == "" {
+		for _, n := range benchRowNames {
+			pick[n] = true
 		}
-		return nil
-	})
-	var out [][]model.Record
-	for i := 0; i < len(all); i += size {
-		out = append(out, all[i:min(i+size, len(all))])
+		return pick, nil
 	}
-	return out, err
+	for _, n := range strings.Split(only, ",") {
+		n = strings.TrimSpace(n)
+		if !slices.Contains(benchRowNames, n) {
+			return nil, usagef("--only %q: unknown row; rows are %s", n, strings.Join(benchRowNames, ", "))
+		}
+		pick[n] = true
+	}
+	return pick, nil
 }
 
-func fillStore(path string, tax model.Taxonomy, end time.Time, n int) error {
-	s, err := store.Open(path, store.Options{Create: true})
+// bench is one run of `cxtop bench`.
+type bench struct {
+	app      *app
+	n        int
+	dir      string
+	pick     map[string]bool
+	progress interface{ Write([]byte) (int, error) }
+	rows     []benchRow
+
+	// The main store, simulated once and shared by the rows after it.
+	mainPath    string
+	tickets     int
+	records     int
+	ingestSpeed float64 // mixed records/s of the simulation's writes: sync's reference
+	exportPath  string
+}
+
+func (b *bench) say(format string, args ...any) {
+	fmt.Fprintf(b.progress, "bench: "+format+"\n", args...)
+}
+
+func (b *bench) add(r ...benchRow) { b.rows = append(b.rows, r...) }
+
+func (b *bench) path(name string) string { return filepath.Join(b.dir, name) }
+
+// run measures the picked rows in order. The main store is built even
+// when simulate is not picked, as the rows after it read it.
+func (b *bench) run() ([]benchRow, error) {
+	steps := []struct {
+		name string
+		fn   func() error
+	}{
+		{"ingest", b.ingest},
+		{"simulate", b.simulate},
+		{"size", b.size},
+		{"sync", b.sync},
+		{"kpi", b.kpi},
+		{"rollup", b.rollup},
+		{"snapshot", b.snapshot},
+		{"automations", b.automations},
+		{"alerts", b.alerts},
+		{"first_frame", b.firstFrame},
+		{"view", b.view},
+		{"idle", b.idle},
+		{"serve", b.serve},
+	}
+	needStore := false
+	for _, s := range steps[2:] {
+		needStore = needStore || b.pick[s.name]
+	}
+	for _, s := range steps {
+		if !b.pick[s.name] && !(s.name == "simulate" && needStore) {
+			continue
+		}
+		b.say("%s…", s.name)
+		start := time.Now()
+		if err := s.fn(); err != nil {
+			return nil, fmt.Errorf("bench %s: %w", s.name, err)
+		}
+		b.say("%s took %s", s.name, time.Since(start).Round(time.Millisecond))
+	}
+	var out []benchRow
+	for _, r := range b.rows {
+		if b.pick[strings.SplitN(r.Name, ".", 2)[0]] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// openMain opens the main store for writing.
+func (b *bench) openMain() (*store.Store, error) {
+	return store.Open(b.mainPath, store.Options{})
+}
+
+// exportMain writes the main store's JSON Lines export once.
+func (b *bench) exportMain() (string, error) {
+	if b.exportPath != "" {
+		return b.exportPath, nil
+	}
+	st, err := store.Open(b.mainPath, store.Options{ReadOnly: true})
 	if err != nil {
-		return err
+		return "", err
 	}
-	defer s.Close()
-	return sim.Generate(sim.Options{Seed: 1, End: end, Days: 90, Tickets: n, Taxonomy: tax, BatchSize: simulateBatch}, func(b []model.Record) error {
-		_, err := s.Write(b)
-		return err
-	})
+	defer st.Close()
+	path := b.path("export.jsonl")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", err
+	}
+	if err := st.Export(f); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	b.exportPath = path
+	return path, nil
 }
 
-func median(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	return s[len(s)/2].Round(10 * time.Microsecond)
+// perMillion scales a target given for a 1,000,000-ticket store to this
+// run's size, for the figures that grow with the store.
+func (b *bench) perMillion(seconds float64) float64 {
+	return seconds * float64(b.n) / 1e6
 }
 
-func mib(n int64) float64 { return float64(n) / (1 << 20) }
+func (b *bench) taxonomy() model.Taxonomy { return b.app.cfg.Taxonomy }

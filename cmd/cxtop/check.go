@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/cxtop/cxtop/model"
 )
 
 func (a *app) checkCommand() *cobra.Command {
@@ -23,7 +25,7 @@ counter equals what the records give. Exits 1 and lists the problems when anythi
 			if err != nil {
 				return err
 			}
-			fmt.Fprint(cmd.OutOrStdout(), rep.String())
+			fmt.Fprint(cmd.OutOrStdout(), model.SanitizeLines(rep.String()))
 			if !rep.OK() {
 				return fmt.Errorf("check %s: %d problems found: restore from a snapshot, or re-import an export into a new store", a.dbPath, len(rep.Problems)+rep.Omitted)
 			}

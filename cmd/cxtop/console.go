@@ -41,15 +41,13 @@ func (a *app) addConsole(root *cobra.Command) {
 		if !isTerminal(a.io.in) || !isTerminal(a.io.out) {
 			return errors.New("the console needs a terminal: run cxtop in one, or use 'cxtop tickets' and 'cxtop kpi' in scripts")
 		}
-		opt, err := a.engineOptions()
-		if err != nil {
-			return err
-		}
+		opt := a.engineOptions()
 		// With a configured remote (and a store it may write) the console
 		// syncs in-process: a store one process holds, no other can open.
 		var syncSet syncSettings
 		if !f.readOnly && !f.offline {
 			if syncSet = a.fillSync(syncSettings{}, true); syncSet.remote != "" {
+				var err error
 				if opt.Remote, err = a.newRemote(syncSet); err != nil {
 					return fmt.Errorf("[sync] remote: %w", err)
 				}
@@ -77,7 +75,7 @@ func (a *app) addConsole(root *cobra.Command) {
 			notice = "KPIs incomplete: this store's rollups are from an older cxtop (open it once without --read-only)"
 		}
 		eng.Start(cmd.Context())
-		return tui.Run(cmd.Context(), tui.Options{Engine: eng, Config: a.cfg, Role: role, Theme: f.theme,
+		return tui.Run(cmd.Context(), tui.Options{Engine: eng, Config: a.cfg.TUI(), Role: role, Theme: f.theme,
 			User: os.Getenv("USER"), Notice: notice}, a.io.in, a.io.out)
 	}
 }
@@ -103,5 +101,5 @@ func tuiConsole(ctx context.Context, env consoleEnv) error {
 	if !env.Interactive {
 		return plainConsole(ctx, env)
 	}
-	return tui.Run(ctx, tui.Options{Engine: env.Engine, Role: engine.RoleLead, User: "demo", Config: env.Config}, env.In, env.Out)
+	return tui.Run(ctx, tui.Options{Engine: env.Engine, Role: engine.RoleLead, User: "demo", Config: env.Settings.TUI()}, env.In, env.Out)
 }

@@ -70,10 +70,7 @@ removed on exit (or in --dir, kept). Quit with q, Ctrl-C or SIGTERM.`,
 }
 
 func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64, days int) error {
-	opt, err := a.engineOptions()
-	if err != nil {
-		return err
-	}
+	opt := a.engineOptions()
 	logFile, err := os.OpenFile(filepath.Join(dir, "demo.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -179,7 +176,7 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 		}
 	})
 	return runConsole(ctx, consoleEnv{
-		Engine: local, Config: a.cfg, Remote: url,
+		Engine: local, Settings: a.cfg, Remote: url,
 		In: a.io.in, Out: a.io.out, Interactive: isTerminal(a.io.in) && isTerminal(a.io.out),
 	})
 }

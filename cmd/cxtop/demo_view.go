@@ -8,17 +8,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cxtop/cxtop/cmd/cxtop/config"
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store/engine"
-	"github.com/cxtop/cxtop/tui"
 )
 
 // consoleEnv is what the demo hands to the console: the engine of the
 // synced store (its sync loop running), the config, and the terminal.
 type consoleEnv struct {
 	Engine      *engine.Engine
-	Config      model.Config
+	Settings    config.Settings // the config file's, as every entry point takes them
 	Remote      string
 	In          io.Reader
 	Out         io.Writer
@@ -91,8 +91,8 @@ func renderPlain(env consoleEnv) error {
 		if !t.SLADueAt.IsZero() {
 			due = "due " + t.SLADueAt.Local().Format("Jan 2 15:04")
 		}
-		subject := clip(tui.Sanitize(t.Subject), 40)
-		fmt.Fprintf(&b, "  %-16s %-8s %-12s %-20s %-15s %s\n", t.ID, t.Priority, t.Status, t.Type, due, subject)
+		subject := clip(model.Sanitize(t.Subject), 40)
+		fmt.Fprintf(&b, "  %-16s %-8s %-12s %-20s %-15s %s\n", model.Sanitize(t.ID), model.Sanitize(t.Priority), model.Sanitize(t.Status), model.Sanitize(t.Type), due, subject)
 	}
 	_, err := io.WriteString(env.Out, b.String())
 	return err

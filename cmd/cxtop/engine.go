@@ -7,16 +7,9 @@ import (
 // engineOptions are what every command's engine shares, from the config:
 // the alert rules and automations, the KPI targets and the taxonomy.
 // Commands add the remote, the role and the logger.
-func (a *app) engineOptions() (engine.Options, error) {
-	alerts, err := a.alertSettings()
-	if err != nil {
-		return engine.Options{}, err
-	}
-	kpis, err := a.kpiSettings()
-	if err != nil {
-		return engine.Options{}, err
-	}
-	return engine.Options{Alerts: &alerts, KPIs: kpis.Defs, Taxonomy: a.cfg.Taxonomy}, nil
+func (a *app) engineOptions() engine.Options {
+	alerts := a.cfg.Alerts
+	return engine.Options{Alerts: &alerts, KPIs: a.cfg.KPI.Defs, Taxonomy: a.cfg.Taxonomy}
 }
 
 // stopEngine closes an engine at the end of a command, logging why its

@@ -45,10 +45,7 @@ SIGTERM.`,
 			if token == "" {
 				token = a.getenv("CXTOP_HUB_TOKEN")
 			}
-			eo, err := a.engineOptions()
-			if err != nil {
-				return err
-			}
+			eo := a.engineOptions()
 			hubLog := func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop hub: "+f+"\n", args...) }
 			// The hub is the remote: its engine runs the automations and
 			// queues the contact requests its replicas do not.

@@ -95,11 +95,7 @@ func (f *windowFlags) window() (kpi.Window, error) {
 
 // kpiSettings resolves the config's [kpi] section.
 func (a *app) kpiSettings() (kpi.Settings, error) {
-	s, err := kpi.FromConfig(a.cfg.KPI)
-	if err != nil {
-		return s, fmt.Errorf("config %s: %w", a.cfgPath, err)
-	}
-	return s, nil
+	return a.cfg.KPI, nil
 }
 
 // viewRollups opens the store read-only and runs fn on one consistent view
@@ -177,7 +173,7 @@ func writeKPITable(out io.Writer, rep kpi.Report) error {
 			}
 			target = cmp + kpi.Format(v.Unit, &v.Target, false)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", v.Label, kpi.Format(v.Unit, v.Value, false), target,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", model.Sanitize(v.Label), kpi.Format(v.Unit, v.Value, false), target,
 			statusMark[v.Status], kpi.Format(v.Unit, v.Delta, true), v.N)
 	}
 	return tw.Flush()
@@ -214,7 +210,7 @@ func writeBreakdownTable(out io.Writer, w kpi.Window, by string, rows []kpi.Brea
 	tw := newTable(out)
 	fmt.Fprintf(tw, "%s\tCSAT\tN\tNPS\tN\n", strings.ToUpper(by))
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\n", r.Value, kpi.Format("%", r.CSAT, false), r.CSATN, kpi.Format("pts", r.NPS, true), r.NPSN)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\n", model.Sanitize(r.Value), kpi.Format("%", r.CSAT, false), r.CSATN, kpi.Format("pts", r.NPS, true), r.NPSN)
 	}
 	return tw.Flush()
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
 )
@@ -92,7 +93,7 @@ func writeNPSRevenueTable(out io.Writer, w kpi.Window, rows []kpi.NPSRevenueRow)
 		if p := perCustomer(r.Revenue, r.Customers); p != nil {
 			per = fmt.Sprintf("%.2f", *p/100)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%d/%d\t%s\n", r.Segment, r.Category, r.Customers, money(r.Revenue), per,
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%d/%d\t%s\n", model.Sanitize(r.Segment), r.Category, r.Customers, money(r.Revenue), per,
 			r.Churned, r.PrevCustomers, kpi.Format("%", perCustomer(r.Churned, r.PrevCustomers), false))
 	}
 	return tw.Flush()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cxtop/cxtop/cmd/cxtop/config"
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
 )
@@ -34,7 +35,7 @@ type app struct {
 	getenv  func(string) string
 	dbPath  string
 	cfgPath string
-	cfg     model.Config
+	cfg     config.Settings
 }
 
 // run executes one command line and returns the exit status. Errors are
@@ -50,7 +51,7 @@ func run(args []string, std stdio, getenv func(string) string) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(std.err, "cxtop: %s\n", oneLine(err.Error()))
+	fmt.Fprintf(std.err, "cxtop: %s\n", model.Sanitize(oneLine(err.Error())))
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		fmt.Fprintf(std.err, "Run 'cxtop %s --help' for usage.\n", commandPath(root, args))
@@ -136,15 +137,8 @@ func (a *app) resolve(cmd *cobra.Command) error {
 	if a.cfgPath == "" {
 		a.cfgPath = defaultConfigPath(a.getenv)
 	}
-	a.cfg = model.DefaultConfig()
-	data, err := os.ReadFile(a.cfgPath)
-	switch {
-	case errors.Is(err, os.ErrNotExist) && !named:
-		return nil
-	case err != nil:
-		return fmt.Errorf("config %s: %w", a.cfgPath, unwrapPathError(err))
-	}
-	a.cfg, err = model.ParseConfig(a.cfgPath, data)
+	var err error
+	a.cfg, err = config.Load(a.cfgPath, named)
 	return err
 }
 

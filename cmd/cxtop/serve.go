@@ -40,6 +40,7 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			"  ssh -p 2222 127.0.0.1",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			a.serveDefaults(cmd, &opt)
 			if opt.HostKeyPath == "" {
 				opt.HostKeyPath = filepath.Join(stateDir(a.getenv), "ssh_host_ed25519")
 			}
@@ -57,10 +58,7 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			case set.source != "" || set.token != "":
 				return usagef("--source and --token need --remote: the URL to sync from while serving")
 			}
-			eo, err := a.engineOptions()
-			if err != nil {
-				return err
-			}
+			eo := a.engineOptions()
 			logger := log.New(a.io.err, "", log.LstdFlags)
 			eo.Remote, eo.Logf = remote, logger.Printf
 			eo.Replica = replica.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy,
@@ -73,7 +71,7 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			// However serve ends, the engine (and its sync loop) stops
 			// before the store closes.
 			defer stopEngine(eng, func(format string, args ...any) { logger.Printf("serve: "+format, args...) })
-			opt.Engine, opt.Config, opt.Logf = eng, a.cfg, logger.Printf
+			opt.Engine, opt.Config, opt.Logf = eng, a.cfg.TUI(), logger.Printf
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			eng.Start(ctx)
@@ -101,6 +99,30 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 	fl.StringVar(&set.source, "source", "", "with --remote: hub or zendesk (default [sync] source or hub)")
 	fl.StringVar(&set.token, "token", "", "with --remote: the token (default $CXTOP_TOKEN or [sync] token)")
 	return cmd
+}
+
+// serveDefaults fills the flags not given on the command line from the
+// [serve] section of the config file.
+func (a *app) serveDefaults(cmd *cobra.Command, opt *serve.Options) {
+	c, fl := a.cfg.Serve, cmd.Flags()
+	if c.Listen != "" && !fl.Changed("listen") {
+		opt.Listen = c.Listen
+	}
+	if c.HostKey != "" && !fl.Changed("host-key") {
+		opt.HostKeyPath = c.HostKey
+	}
+	if c.AuthorizedKeys != "" && !fl.Changed("authorized-keys") {
+		opt.AuthorizedKeysPath = c.AuthorizedKeys
+	}
+	if c.MaxSessions != 0 && !fl.Changed("max-sessions") {
+		opt.MaxSessions = c.MaxSessions
+	}
+	if c.IdleTimeout != nil && !fl.Changed("idle-timeout") {
+		opt.IdleTimeout = c.IdleTimeout.Duration
+	}
+	if c.Theme != "" && !fl.Changed("theme") {
+		opt.Theme = c.Theme
+	}
 }
 
 func port(addr net.Addr) string {

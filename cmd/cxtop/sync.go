@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/store/replica"
 )
@@ -92,7 +93,7 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			}
 			defer st.Close()
 			logf := func(format string, args ...any) {
-				fmt.Fprintf(a.io.err, "cxtop "+format+"\n", args...)
+				fmt.Fprintln(a.io.err, "cxtop "+model.Sanitize(fmt.Sprintf(format, args...)))
 			}
 			opt := replica.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy, PageSize: pageSize, Interval: interval, Attempts: retries + 1}
 			if verbose || !once {
@@ -105,10 +106,7 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			defer stop()
 			if !once {
 				logf("sync: syncing %s with %s every %s (Ctrl-C stops)", a.dbPath, remote.Name(), interval)
-				eo, err := a.engineOptions()
-				if err != nil {
-					return err
-				}
+				eo := a.engineOptions()
 				eo.Remote, eo.Replica, eo.Logf = remote, opt, logf
 				eng := engine.New(st, eo)
 				eng.Start(ctx)

@@ -123,8 +123,8 @@ func writeTicketTable(out io.Writer, list []*model.Ticket, now time.Time) error 
 		if t.Escalated {
 			flag = "!"
 		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, flag, tui.ShortDuration(now.Sub(t.CreatedAt)),
-			slaCell(t, now), t.Priority, t.Status, t.Type+"/"+t.SubType, t.Source, clip(tui.Sanitize(t.Subject), 48))
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", model.Sanitize(t.ID), flag, tui.ShortDuration(now.Sub(t.CreatedAt)),
+			slaCell(t, now), model.Sanitize(t.Priority), model.Sanitize(t.Status), model.Sanitize(t.Type+"/"+t.SubType), model.Sanitize(t.Source), clip(model.Sanitize(t.Subject), 48))
 	}
 	return tw.Flush()
 }

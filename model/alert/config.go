@@ -19,17 +19,17 @@ type Settings struct {
 
 // DefaultSettings are the settings of a config file that says nothing.
 func DefaultSettings(tax model.Taxonomy) Settings {
-	s, _ := FromConfig(model.Config{Taxonomy: tax})
+	s, _ := FromConfig(tax, Config{})
 	return s
 }
 
 // FromConfig turns the [alerts] section into rules and automations: a rule
 // with a default id overrides only the keys it names, a new id needs kpi,
 // op and threshold. A bad value is an error naming the rule and the key.
-func FromConfig(cfg model.Config) (Settings, error) {
+func FromConfig(tax model.Taxonomy, cfg Config) (Settings, error) {
 	rules := DefaultRules()
 	seen := map[string]bool{}
-	for i, rc := range cfg.Alerts.Rules {
+	for i, rc := range cfg.Rules {
 		if rc.ID == "" {
 			return Settings{}, fmt.Errorf("alerts rule %d: id is required", i+1)
 		}
@@ -69,13 +69,13 @@ func FromConfig(cfg model.Config) (Settings, error) {
 			rules = append(rules, r)
 		}
 	}
-	for i, route := range cfg.Alerts.Routes {
-		if err := cfg.Taxonomy.CheckRoute(i, route); err != nil {
+	for i, route := range cfg.Routes {
+		if err := tax.CheckRoute(i, route); err != nil {
 			return Settings{}, err
 		}
 	}
-	auto := Automations{Taxonomy: cfg.Taxonomy, Routes: cfg.Alerts.Routes, Horizon: DefaultHorizon, BotBelow: 3, FollowUpWithin: 24 * time.Hour}
-	if h := cfg.Alerts.Horizon; h != nil {
+	auto := Automations{Taxonomy: tax, Routes: cfg.Routes, Horizon: DefaultHorizon, BotBelow: 3, FollowUpWithin: 24 * time.Hour}
+	if h := cfg.Horizon; h != nil {
 		if h.Duration < time.Hour || h.Duration > 90*24*time.Hour {
 			return Settings{}, fmt.Errorf("alerts horizon %s: use 1h to 90d", h.Duration)
 		}

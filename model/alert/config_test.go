@@ -1,20 +1,31 @@
 package alert
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/BurntSushi/toml"
+
 	"github.com/cxtop/cxtop/model"
 )
 
+// settings decodes an [alerts] section the way the config package does
+// (unknown keys refused) and resolves it over the default taxonomy.
 func settings(t *testing.T, body string) (Settings, error) {
 	t.Helper()
-	cfg, err := model.ParseConfig("c.toml", []byte(body))
+	var f struct {
+		Alerts Config `toml:"alerts"`
+	}
+	md, err := toml.Decode(body, &f)
 	if err != nil {
 		return Settings{}, err
 	}
-	return FromConfig(cfg)
+	if u := md.Undecoded(); len(u) > 0 {
+		return Settings{}, fmt.Errorf("unknown key %s", u[0])
+	}
+	return FromConfig(model.DefaultTaxonomy(), f.Alerts)
 }
 
 func TestConfigDefaults(t *testing.T) {

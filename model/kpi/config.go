@@ -4,11 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/cxtop/cxtop/model"
 )
 
-// Defaults of the [kpi] section (model.KPIConfig) when a key is unset.
+// Defaults of the [kpi] section (Config) when a key is unset.
 const (
 	DefaultBenefitShare = 0.25
 	DefaultABControl    = "A"
@@ -22,7 +20,7 @@ type Settings struct {
 
 // FromConfig checks the [kpi] section and resolves it. Errors name the key
 // and say what to write instead.
-func FromConfig(c model.KPIConfig) (Settings, error) {
+func FromConfig(c Config) (Settings, error) {
 	share := DefaultBenefitShare
 	if c.BenefitShare != nil {
 		share = *c.BenefitShare

@@ -14,16 +14,16 @@ func f64(x float64) *float64 { return &x }
 func TestFromConfig(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		cfg  model.KPIConfig
+		cfg  Config
 		err  string
 	}{
-		{"defaults", model.KPIConfig{}, ""},
-		{"overrides", model.KPIConfig{Targets: map[string]model.KPITarget{"csat": {Target: f64(0.9), Margin: f64(0.01)}, "nps": {Target: f64(40)}}}, ""},
-		{"unknown id", model.KPIConfig{Targets: map[string]model.KPITarget{"csatt": {Target: f64(0.9)}}}, "kpi.targets.csatt: no KPI has this id: use one of csat, "},
-		{"volume", model.KPIConfig{Targets: map[string]model.KPITarget{"backlog": {Target: f64(3)}}}, "kpi.targets.backlog: this KPI has no target"},
-		{"negative margin", model.KPIConfig{Targets: map[string]model.KPITarget{"nps": {Margin: f64(-1)}}}, "kpi.targets.nps.margin -1: use a margin ≥ 0"},
-		{"negative cost", model.KPIConfig{ProgrammeCost: -5}, "kpi.programme_cost -5"},
-		{"share", model.KPIConfig{BenefitShare: f64(1.5)}, "kpi.benefit_share 1.5: use a share from 0 to 1"},
+		{"defaults", Config{}, ""},
+		{"overrides", Config{Targets: map[string]Target{"csat": {Target: f64(0.9), Margin: f64(0.01)}, "nps": {Target: f64(40)}}}, ""},
+		{"unknown id", Config{Targets: map[string]Target{"csatt": {Target: f64(0.9)}}}, "kpi.targets.csatt: no KPI has this id: use one of csat, "},
+		{"volume", Config{Targets: map[string]Target{"backlog": {Target: f64(3)}}}, "kpi.targets.backlog: this KPI has no target"},
+		{"negative margin", Config{Targets: map[string]Target{"nps": {Margin: f64(-1)}}}, "kpi.targets.nps.margin -1: use a margin ≥ 0"},
+		{"negative cost", Config{ProgrammeCost: -5}, "kpi.programme_cost -5"},
+		{"share", Config{BenefitShare: f64(1.5)}, "kpi.benefit_share 1.5: use a share from 0 to 1"},
 	} {
 		s, err := FromConfig(tc.cfg)
 		if tc.err != "" {
@@ -39,7 +39,7 @@ func TestFromConfig(t *testing.T) {
 			t.Errorf("%s: %d defs, control %q", tc.name, len(s.Defs), s.ABControl)
 		}
 	}
-	s, _ := FromConfig(model.KPIConfig{ABControl: "B", Targets: map[string]model.KPITarget{"csat": {Target: f64(0.9), Margin: f64(0.01)}, "nps": {Target: f64(40)}}})
+	s, _ := FromConfig(Config{ABControl: "B", Targets: map[string]Target{"csat": {Target: f64(0.9), Margin: f64(0.01)}, "nps": {Target: f64(40)}}})
 	for _, d := range s.Defs {
 		switch d.ID {
 		case "csat":
@@ -93,7 +93,7 @@ func TestNewKPIFormulas(t *testing.T) {
 	// Digital revenue 3,000,000 in 24 h; cost 3,650,000/year → 10,000 for 24 h.
 	src.add(model.Dim(model.MPurchaseAmount, "digital", "true"), from+2, 3_000_000)
 	src.add(model.Dim("ev."+model.EventPurchase, "digital", "true"), from+2, 4)
-	s, _ := FromConfig(model.KPIConfig{ProgrammeCost: 3_650_000, BenefitShare: f64(0.01)})
+	s, _ := FromConfig(Config{ProgrammeCost: 3_650_000, BenefitShare: f64(0.01)})
 	rep := Compute(src, w, s.Defs, nil)
 	get := func(id string) Value { v, _ := rep.Find(id); return v }
 	if v := get("successful_resolution_rate"); v.Value == nil || *v.Value != 6.0/8 || v.N != 8 || v.Baseline == nil || *v.Baseline != 0 {

@@ -84,7 +84,6 @@ func TestGateAckOnlyForLeads(t *testing.T) {
 	}
 }
 
-
 // TestGateOfAReadOnlyEngineRefusesALead: a lead's gate on an engine that
 // may not write refuses too.
 func TestGateOfAReadOnlyEngineRefusesALead(t *testing.T) {

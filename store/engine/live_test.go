@@ -92,6 +92,10 @@ func TestSlowSubscriberSkipsToTheLatest(t *testing.T) {
 		for st := next(t, fast); st.Open < 2+i; st = next(t, fast) {
 		}
 	}
+	// The fast subscriber was handed the last state inside publish, which
+	// holds subsMu until every subscriber has it.
+	e.subsMu.Lock()
+	e.subsMu.Unlock()
 	if len(slow.C) != 1 {
 		t.Fatalf("the slow subscriber holds %d states, want 1", len(slow.C))
 	}

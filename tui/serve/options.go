@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/theme"
 	"github.com/cxtop/cxtop/tui"
 )
@@ -17,7 +16,7 @@ type Options struct {
 	// and its gate (sessions are viewers: the gate refuses them every
 	// write). The caller starts and closes it.
 	Engine tui.Source
-	Config model.Config
+	Config tui.Config
 	// Listen is the TCP address to listen on (port 0: any free port).
 	Listen string
 	// HostKeyPath holds the server's ed25519 key; it is created (0600) on

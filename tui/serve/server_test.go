@@ -18,6 +18,7 @@ import (
 	"github.com/cxtop/cxtop/model/sim"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
+	"github.com/cxtop/cxtop/tui"
 )
 
 // syncBuffer collects what a goroutine writes while the test reads it.
@@ -67,7 +68,7 @@ func testStore(t *testing.T) *store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	err = sim.Generate(sim.Options{Seed: 3, End: end, Days: 2, Taxonomy: model.DefaultConfig().Taxonomy}, func(b []model.Record) error {
+	err = sim.Generate(sim.Options{Seed: 3, End: end, Days: 2, Taxonomy: model.DefaultTaxonomy()}, func(b []model.Record) error {
 		_, err := st.Write(b)
 		return err
 	})
@@ -92,7 +93,7 @@ func startServer(t *testing.T, st *store.Store, edit func(*Options)) *testServer
 	eng := engine.New(st, engine.Options{NoRules: true})
 	eng.Start(context.Background())
 	t.Cleanup(func() { eng.Close() })
-	opt := Options{Engine: eng, Config: model.DefaultConfig(), Listen: "127.0.0.1:0",
+	opt := Options{Engine: eng, Config: tui.DefaultConfig(), Listen: "127.0.0.1:0",
 		HostKeyPath: filepath.Join(t.TempDir(), "host_key"), MaxSessions: 4, Logf: log.Printf}
 	if edit != nil {
 		edit(&opt)

@@ -1,0 +1,142 @@
+// Package config reads cxtop's TOML config file once, checks every
+// section, and resolves it into the settings that every entry point takes
+// (console, serve, demo, sync, hub and each command). Nothing else in
+// cxtop reads TOML: the domain, the store and the console receive resolved
+// values.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
+	"github.com/cxtop/cxtop/model/kpi"
+	"github.com/cxtop/cxtop/tui"
+)
+
+// File is the content of the config file as written. Every section starts
+// from its defaults and the file overrides only what it names.
+type File struct {
+	Taxonomy model.Taxonomy    `toml:"taxonomy"`
+	Sync     Sync              `toml:"sync"`
+	Console  tui.ConsoleConfig `toml:"console"`
+	KPI      kpi.Config        `toml:"kpi"`
+	Alerts   alert.Config      `toml:"alerts"`
+	Serve    Serve             `toml:"serve"`
+}
+
+// Settings are a config file resolved over the defaults and checked: what
+// every entry point takes.
+type Settings struct {
+	Path     string // the file read ("" when none was)
+	Taxonomy model.Taxonomy
+	Sync     Sync
+	Console  tui.ConsoleConfig
+	KPI      kpi.Settings
+	Alerts   alert.Settings
+	Serve    Serve
+}
+
+// TUI is what a console session needs of the settings.
+func (s Settings) TUI() tui.Config {
+	return tui.Config{Taxonomy: s.Taxonomy, Console: s.Console}
+}
+
+// Default are the settings of a config file that says nothing.
+func Default() Settings {
+	s, err := resolve("", File{Taxonomy: model.DefaultTaxonomy()})
+	if err != nil {
+		panic("config: the defaults do not resolve: " + err.Error()) // a bug in cxtop, not in a file
+	}
+	return s
+}
+
+// Load reads the file at path. A missing file means the defaults unless
+// the user named it (named), which makes it an error.
+func Load(path string, named bool) (Settings, error) {
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist) && !named:
+		return Default(), nil
+	case err != nil:
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return Settings{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	return Parse(path, data)
+}
+
+// Parse reads a config file's content over the defaults and resolves it.
+// name is only used in error messages. Unknown keys are errors, so a typo
+// never silently leaves a default in place; every error is one line that
+// names the file and the key.
+func Parse(name string, data []byte) (Settings, error) {
+	f := File{Taxonomy: model.DefaultTaxonomy()}
+	// A list in the file replaces the default list rather than merging with
+	// it; decode the taxonomy lists into an empty value for that.
+	var probe struct {
+		Taxonomy map[string]any `toml:"taxonomy"`
+	}
+	if _, err := toml.Decode(string(data), &probe); err != nil {
+		return Settings{}, decodeError(name, err)
+	}
+	if _, ok := probe.Taxonomy["sla"]; ok {
+		f.Taxonomy.SLA = map[string]model.Duration{}
+	}
+	md, err := toml.Decode(string(data), &f)
+	if err != nil {
+		return Settings{}, decodeError(name, err)
+	}
+	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+		keys := make([]string, len(undecoded))
+		for i, k := range undecoded {
+			keys[i] = k.String()
+		}
+		return Settings{}, fmt.Errorf("config %s: unknown key %s: remove it or check its spelling", name, strings.Join(keys, ", "))
+	}
+	s, err := resolve(name, f)
+	if err != nil {
+		return Settings{}, fmt.Errorf("config %s: %w", name, err)
+	}
+	return s, nil
+}
+
+// resolve checks each section and turns it into settings.
+func resolve(name string, f File) (Settings, error) {
+	s := Settings{Path: name, Taxonomy: f.Taxonomy, Sync: f.Sync, Console: f.Console, Serve: f.Serve}
+	if err := f.Taxonomy.Check(); err != nil {
+		return s, err
+	}
+	if err := f.Sync.check(); err != nil {
+		return s, err
+	}
+	if err := f.Console.Check(); err != nil {
+		return s, err
+	}
+	if err := f.Serve.check(); err != nil {
+		return s, err
+	}
+	var err error
+	if s.KPI, err = kpi.FromConfig(f.KPI); err != nil {
+		return s, err
+	}
+	if s.Alerts, err = alert.FromConfig(f.Taxonomy, f.Alerts); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+func decodeError(name string, err error) error {
+	var perr toml.ParseError
+	if errors.As(err, &perr) {
+		return fmt.Errorf("config %s: line %d: %s", name, perr.Position.Line, perr.Message)
+	}
+	return fmt.Errorf("config %s: %v", name, err)
+}
