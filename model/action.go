@@ -25,19 +25,23 @@ var ActionKinds = []string{ActionStatus, ActionAssign, ActionType, ActionPriorit
 // idempotency key and BaseVersion the ticket version the user saw, so the
 // remote can refuse a change made on a stale ticket.
 type Action struct {
-	ID          string    `json:"id"`
-	TicketID    string    `json:"ticket_id"`
-	BaseVersion uint64    `json:"base_version"`
-	Kind        string    `json:"kind"`
-	Status      string    `json:"status,omitempty"`
-	Department  string    `json:"department,omitempty"`
-	Assignee    string    `json:"assignee,omitempty"`
-	Type        string    `json:"type,omitempty"`
-	SubType     string    `json:"subtype,omitempty"`
-	Priority    string    `json:"priority,omitempty"`
-	Note        string    `json:"note,omitempty"`
-	By          string    `json:"by"`
-	At          time.Time `json:"at"`
+	ID          string `json:"id"`
+	TicketID    string `json:"ticket_id"`
+	BaseVersion uint64 `json:"base_version"`
+	// BaseStamp is the ticket's SourceStamp when the action was taken
+	// (set by the store): what a source with its own stamp (Zendesk's
+	// updated_stamp) compares to refuse a stale change.
+	BaseStamp  string    `json:"base_stamp,omitempty"`
+	Kind       string    `json:"kind"`
+	Status     string    `json:"status,omitempty"`
+	Department string    `json:"department,omitempty"`
+	Assignee   string    `json:"assignee,omitempty"`
+	Type       string    `json:"type,omitempty"`
+	SubType    string    `json:"subtype,omitempty"`
+	Priority   string    `json:"priority,omitempty"`
+	Note       string    `json:"note,omitempty"`
+	By         string    `json:"by"`
+	At         time.Time `json:"at"`
 }
 
 // ErrConflict is returned when an action was based on an older version of

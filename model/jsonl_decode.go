@@ -162,6 +162,7 @@ type ticketWire struct {
 	Description     string       `json:"description"`
 	Tags            []string     `json:"tags"`
 	Version         uint64       `json:"version"`
+	SourceStamp     string       `json:"source_stamp"`
 	History         []changeWire `json:"history"`
 }
 
@@ -171,7 +172,7 @@ func (w *ticketWire) ticket() (*Ticket, error) {
 		ID: w.ID, System: w.System, ExternalID: w.ExternalID, Subject: w.Subject, Description: w.Description,
 		Status: w.Status, Type: w.Type, SubType: w.SubType, Source: w.Source, Priority: w.Priority,
 		Department: w.Department, Assignee: w.Assignee, CustomerID: w.CustomerID, Segment: w.Segment,
-		Touchpoint: w.Touchpoint, Escalated: w.Escalated, Version: w.Version,
+		Touchpoint: w.Touchpoint, Escalated: w.Escalated, Version: w.Version, SourceStamp: w.SourceStamp,
 		CreatedAt:       p.parse("created_at", w.CreatedAt),
 		FirstResponseAt: p.parse("first_response_at", w.FirstResponseAt),
 		ResolvedAt:      p.parse("resolved_at", w.ResolvedAt),

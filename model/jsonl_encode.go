@@ -61,6 +61,11 @@ func AppendTicket(dst []byte, t *Ticket) []byte {
 	w.b = append(w.b, ']')
 	w.key("version")
 	w.b = strconv.AppendUint(w.b, t.Version, 10)
+	if t.SourceStamp != "" {
+		// Only tickets from a source with its own stamp carry the key, so
+		// every other ticket keeps its encoding.
+		w.str("source_stamp", t.SourceStamp)
+	}
 	w.key("history")
 	w.b = append(w.b, '[')
 	for i, c := range t.History {

@@ -38,7 +38,12 @@ type Ticket struct {
 	// Version counts the changes the source of truth has accepted; triage
 	// actions name the version they were based on so conflicts are detected.
 	Version uint64
-	History []Change
+	// SourceStamp is the source's own concurrency token for the version
+	// last pulled (Zendesk: the ticket's updated_at). Triage actions carry
+	// it back so the source can refuse a change made on a stale ticket.
+	// Local actions leave it alone. Empty for sources that have none.
+	SourceStamp string
+	History     []Change
 }
 
 // Change is one entry of a ticket's history: who changed which field when.

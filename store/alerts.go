@@ -73,7 +73,7 @@ func (s *Store) AckAlert(key, by string, at time.Time) (alert.Alert, error) {
 			return err
 		}
 		if a == nil {
-			return fmt.Errorf("no alert %q: 'cxtop alerts --all' lists them", key)
+			return fmt.Errorf("%w %q", ErrNoAlert, key)
 		}
 		acked, err = alert.Acknowledge(*a, by, at)
 		if err != nil {

@@ -45,17 +45,33 @@ func (s *Store) ID() (string, error) {
 
 // Changes returns, from one read transaction, the canonical export JSON of
 // up to limit records whose latest version was committed after sequence
-// after, in commit order. last is the sequence of the last record returned
+// after, in commit order. last is the sequence of the last entry returned
 // (after itself when none is); hasMore says whether later ones exist. A
 // client that resumes from any last it was given misses nothing and sees a
 // record again only as a newer version: the change log keeps each record's
-// latest version only.
+// latest version only. Tombstones are skipped: ChangeLog returns them.
 func (s *Store) Changes(after uint64, limit int) (lines [][]byte, last uint64, hasMore bool, err error) {
+	p, err := s.ChangeLog(after, limit)
+	return p.Lines, p.Last, p.HasMore, err
+}
+
+// ChangePage is a run of the change log: records and tombstones.
+type ChangePage struct {
+	Lines   [][]byte  // canonical export JSON of the records
+	Deleted []Deleted // records deleted at the source (delete.go)
+	Last    uint64
+	HasMore bool
+}
+
+// ChangeLog is Changes with the tombstones: up to limit entries after
+// sequence after, records and deletions together. Each id appears at most
+// once in the log, so the order between Lines and Deleted does not matter.
+func (s *Store) ChangeLog(after uint64, limit int) (ChangePage, error) {
 	if limit <= 0 {
 		limit = 1000
 	}
-	last = after
-	err = s.db.View(func(tx *bolt.Tx) error {
+	p := ChangePage{Last: after}
+	err := s.db.View(func(tx *bolt.Tx) error {
 		buckets := map[byte]*bolt.Bucket{
 			kindTicket:   tx.Bucket(bucketTickets),
 			kindFeedback: tx.Bucket(bucketFeedback),
@@ -63,9 +79,14 @@ func (s *Store) Changes(after uint64, limit int) (lines [][]byte, last uint64, h
 		}
 		c := tx.Bucket(bucketLog).Cursor()
 		for k, v := c.Seek(u64(after + 1)); k != nil; k, v = c.Next() {
-			if len(lines) == limit {
-				hasMore = true
+			if len(p.Lines)+len(p.Deleted) == limit {
+				p.HasMore = true
 				return nil
+			}
+			if d, ok := tombstoneRef(v); ok {
+				p.Deleted = append(p.Deleted, d)
+				p.Last = readU64(k)
+				continue
 			}
 			if len(v) < 2 || buckets[v[0]] == nil {
 				return fmt.Errorf("%w: log entry %d is malformed", ErrCorrupt, readU64(k))
@@ -74,13 +95,13 @@ func (s *Store) Changes(after uint64, limit int) (lines [][]byte, last uint64, h
 			if len(rec) <= 8 {
 				return fmt.Errorf("%w: log entry %d names a missing record %q", ErrCorrupt, readU64(k), v[1:])
 			}
-			lines = append(lines, append([]byte(nil), rec[8:]...))
-			last = readU64(k)
+			p.Lines = append(p.Lines, append([]byte(nil), rec[8:]...))
+			p.Last = readU64(k)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, after, false, fmt.Errorf("changes of %s after %d: %w", s.path, after, err)
+		return ChangePage{Last: after}, fmt.Errorf("changes of %s after %d: %w", s.path, after, err)
 	}
-	return lines, last, hasMore, nil
+	return p, nil
 }

@@ -115,8 +115,9 @@ func (s *Store) Check() (rep *CheckReport, err error) {
 				rep.problem("index %s: %d entries, records give %d (stray entries)", name, n, want)
 			}
 		}
-		if n := tx.Bucket(bucketLog).Stats().KeyN; n != len(seqs) {
-			rep.problem("log: %d entries, records give %d", n, len(seqs))
+		tombstones := checkTombstones(tx, rep)
+		if n := tx.Bucket(bucketLog).Stats().KeyN; n != len(seqs)+tombstones {
+			rep.problem("log: %d entries, records give %d and tombstones %d", n, len(seqs), tombstones)
 		}
 		if got := readU64(tx.Bucket(bucketMeta).Get(metaOpenCount)); got != open {
 			rep.problem("meta: open ticket count is %d, records give %d", got, open)

@@ -53,13 +53,13 @@ func TestOpenRefusesWhatIsNotAStore(t *testing.T) {
 		want error
 		msg  string
 	}{
-		{"missing", filepath.Join(dir, "none.db"), Options{}, ErrNotFound, "create one with"},
+		{"missing", filepath.Join(dir, "none.db"), Options{}, ErrNotFound, "no store at this path"},
 		{"directory", dir, Options{Create: true}, ErrNotStore, "is a directory"},
 		{"empty file", write("empty.db", nil), Options{Create: true}, ErrNotStore, "is an empty file"},
 		{"garbage", write("garbage.db", []byte(strings.Repeat("not a database ", 1000))), Options{}, ErrNotStore, "not a database file"},
 		{"short garbage", write("short.db", []byte("hi")), Options{}, ErrNotStore, "not a database file"},
 		{"foreign bbolt", foreign, Options{}, ErrNotStore, "another program"},
-		{"newer schema", newer, Options{}, ErrNewer, "upgrade cxtop"},
+		{"newer schema", newer, Options{}, ErrNewer, "newer cxtop"},
 		{"corrupt", corrupt, Options{}, ErrCorrupt, "corrupt"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -126,6 +126,9 @@ func (s *Store) ApplyAction(tax *model.Taxonomy, a model.Action) (*model.Ticket,
 		if err := w.Put(model.Record{Ticket: updated}); err != nil {
 			return err
 		}
+		if a.BaseStamp == "" {
+			a.BaseStamp = t.SourceStamp
+		}
 		payload, err := json.Marshal(a)
 		if err != nil {
 			return err

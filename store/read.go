@@ -114,12 +114,12 @@ func (s *Store) Tickets(q TicketQuery) ([]*model.Ticket, error) {
 			}
 			rest := k[len(prefix):]
 			if len(rest) <= header {
-				return fmt.Errorf("%w: short key in %s: run 'cxtop check'", ErrCorrupt, bucket)
+				return fmt.Errorf("%w: short key in %s", ErrCorrupt, bucket)
 			}
 			id := rest[header:]
 			raw := tb.Get(id)
 			if raw == nil {
-				return fmt.Errorf("%w: index %s points at missing ticket %q: run 'cxtop check'", ErrCorrupt, bucket, id)
+				return fmt.Errorf("%w: index %s points at missing ticket %q", ErrCorrupt, bucket, id)
 			}
 			r, err := decodeStored(raw)
 			if err != nil {

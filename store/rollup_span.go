@@ -167,7 +167,7 @@ func (w *Writer) spanDeltas() error {
 	rb := w.tx.Bucket(bucketRollups)
 	ib := w.tx.Bucket(bucketActHours)
 	if ib == nil {
-		return fmt.Errorf("%w: bucket %s is missing: run 'cxtop check'", ErrCorrupt, bucketActHours)
+		return fmt.Errorf("%w: bucket %s is missing", ErrCorrupt, bucketActHours)
 	}
 	for _, family := range spanFamilies {
 		var ts []transition

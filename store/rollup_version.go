@@ -90,7 +90,7 @@ func rebuildRollups(tx *bolt.Tx) error {
 		err := tx.Bucket(name).ForEach(func(k, v []byte) error {
 			r, err := decodeStored(v)
 			if err != nil {
-				return fmt.Errorf("%w: %s %q: %v: run 'cxtop check'", ErrCorrupt, name, k, err)
+				return fmt.Errorf("%w: %s %q: %v", ErrCorrupt, name, k, err)
 			}
 			contributions(r, 1, &w.keys)
 			if n++; n%rebuildEvery == 0 {
@@ -120,6 +120,5 @@ func (s *Store) RollupsOutdated() error {
 	if v >= rollupVersion {
 		return nil
 	}
-	return fmt.Errorf("%s has rollups v%d, this cxtop reads v%d: open it once for writing to rebuild them from its records (e.g. 'cxtop import --db %s /dev/null'; close any other cxtop first)",
-		s.path, v, rollupVersion, s.path)
+	return fmt.Errorf("%w: %s has rollups v%d, this cxtop reads v%d", ErrRollupsOutdated, s.path, v, rollupVersion)
 }

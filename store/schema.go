@@ -38,7 +38,7 @@ var allBuckets = [][]byte{
 	bucketMeta, bucketTickets, bucketFeedback, bucketEvents, bucketLog,
 	bucketIdxQueue, bucketIdxUpdated, bucketIdxType, bucketIdxSource, bucketIdxCustomer, bucketIdxFbTicket,
 	bucketRollups, bucketOutbox, bucketOutboxKeys,
-	bucketReplies,
+	bucketReplies, bucketTombstones, bucketQuarantine,
 }
 
 var indexBuckets = [][]byte{

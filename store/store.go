@@ -102,15 +102,15 @@ func precheck(path string, opt Options) (fresh bool, err error) {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		if !opt.Create || opt.ReadOnly {
-			return false, fmt.Errorf("%w: %s: create one with 'cxtop simulate', 'cxtop import' or 'cxtop sync', or pass --db", ErrNotFound, path)
+			return false, fmt.Errorf("%w: %s", ErrNotFound, path)
 		}
 		return true, nil
 	case err != nil:
 		return false, fmt.Errorf("open store %s: %w", path, err)
 	case fi.IsDir():
-		return false, fmt.Errorf("%w: %s is a directory: pass the path of a store file with --db", ErrNotStore, path)
+		return false, fmt.Errorf("%w: %s is a directory", ErrNotStore, path)
 	case fi.Size() == 0:
-		return false, fmt.Errorf("%w: %s is an empty file: remove it or pass another --db", ErrNotStore, path)
+		return false, fmt.Errorf("%w: %s is an %w", ErrNotStore, path, ErrEmptyFile)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -119,7 +119,7 @@ func precheck(path string, opt Options) (fresh bool, err error) {
 	defer f.Close()
 	var head [32]byte
 	if _, err := io.ReadFull(f, head[:]); err != nil || binary.LittleEndian.Uint32(head[16:20]) != bboltMagic {
-		return false, fmt.Errorf("%w: %s is not a database file: pass the path of a cxtop store with --db", ErrNotStore, path)
+		return false, fmt.Errorf("%w: %s is not a database file", ErrNotStore, path)
 	}
 	return false, nil
 }
@@ -127,7 +127,7 @@ func precheck(path string, opt Options) (fresh bool, err error) {
 func openError(path string, err error) error {
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return fmt.Errorf("%w: %s: close the other cxtop (or take a snapshot from it) and try again", ErrInUse, path)
+		return fmt.Errorf("%w: %s", ErrInUse, path)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
 		return fmt.Errorf("%w: %s (%v): restore it from a snapshot or re-sync into a new file", ErrCorrupt, path, err)
 	case errors.Is(err, os.ErrPermission):
@@ -163,7 +163,7 @@ func (s *Store) initOrVerify(fresh bool) error {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil || string(meta.Get(metaApp)) != string(appName) {
-			return fmt.Errorf("%w: %s is a bbolt database of another program: pass the path of a cxtop store with --db", ErrNotStore, s.path)
+			return fmt.Errorf("%w: %s is a bbolt database of another program", ErrNotStore, s.path)
 		}
 		v := meta.Get(metaSchema)
 		if len(v) != 8 {
@@ -174,7 +174,7 @@ func (s *Store) initOrVerify(fresh bool) error {
 		}
 		for _, name := range allBuckets {
 			if tx.Bucket(name) == nil && s.readOnly {
-				return fmt.Errorf("%w: %s lacks bucket %q: open it once with a command that writes (cxtop sync) to upgrade it", ErrCorrupt, s.path, name)
+				return fmt.Errorf("%w: %s lacks bucket %q: open it once for writing to upgrade it", ErrCorrupt, s.path, name)
 			}
 		}
 		return nil
@@ -216,23 +216,10 @@ func (s *Store) Close() error {
 }
 
 // SnapshotTo writes a consistent copy of the store to path (mode 0600),
-// while writers carry on. This is how a live store is snapshotted: another
-// process cannot open a file this one holds.
+// while writers carry on: Snapshot with the default options.
 func (s *Store) SnapshotTo(path string) error {
-	if _, err := os.Stat(path); err == nil {
-		return fmt.Errorf("snapshot %s: file exists: choose a new name", path)
-	}
-	tmp := path + ".partial"
-	err := s.db.View(func(tx *bolt.Tx) error { return tx.CopyFile(tmp, 0o600) })
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("snapshot %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("snapshot %s: %w", path, err)
-	}
-	return nil
+	_, err := s.Snapshot(path, SnapshotOptions{})
+	return err
 }
 
 func u64(v uint64) []byte {

@@ -15,6 +15,7 @@ type WriteResult struct {
 	Inserted  int
 	Updated   int
 	Unchanged int // identical to the stored version: nothing written
+	Deleted   int // removed by Delete (delete.go)
 }
 
 // Writer is one write transaction. Everything put through it — records,
@@ -117,6 +118,9 @@ func (w *Writer) Put(r model.Record) error {
 		}
 		w.result.Updated++
 	} else {
+		if err := w.dropTombstone(kb, id); err != nil {
+			return err
+		}
 		w.result.Inserted++
 	}
 	w.seq++
@@ -136,17 +140,22 @@ func (w *Writer) Put(r model.Record) error {
 		if r.Ticket.Open() {
 			w.open++
 		}
-		if len(w.change.Tickets) < MaxChangeIDs {
-			w.change.Tickets = append(w.change.Tickets, r.Ticket.ID)
-		} else {
-			w.change.More = true
-		}
+		w.noteTicket(r.Ticket.ID)
 	case r.Feedback != nil:
 		w.change.Feedback++
 	case r.Event != nil:
 		w.change.Events++
 	}
 	return nil
+}
+
+// noteTicket tells subscribers that a ticket changed.
+func (w *Writer) noteTicket(id string) {
+	if len(w.change.Tickets) < MaxChangeIDs {
+		w.change.Tickets = append(w.change.Tickets, id)
+	} else {
+		w.change.More = true
+	}
 }
 
 // moveIndexEntries deletes the entries the old version had and the new one
@@ -231,7 +240,7 @@ func (w *Writer) mergeDeltas() error {
 		key := []byte(k)
 		v, err := mergePacked(rb.Get(key), w.deltas[k])
 		if err != nil {
-			return fmt.Errorf("%w: rollup %s: %v: run 'cxtop check'", ErrCorrupt, describeRollupKey(key), err)
+			return fmt.Errorf("%w: rollup %s: %v", ErrCorrupt, describeRollupKey(key), err)
 		}
 		if len(v) == 0 {
 			err = rb.Delete(key)

@@ -72,6 +72,8 @@ func (m *Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.trends.nextRange()
 		m.message = "trends over " + ShortDuration(m.trends.span())
 		return m, nil
+	case key.Matches(msg, k.Window):
+		return m, m.switchWindow()
 	case key.Matches(msg, k.Ack):
 		return m, m.ack()
 	case key.Matches(msg, k.Status, k.Priority, k.Escalate, k.Assign, k.Type, k.Note):

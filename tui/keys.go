@@ -19,7 +19,7 @@ type KeyMap struct {
 	Search, Filter, View       key.Binding
 	Status, Assign, Priority   key.Binding
 	Type, Note, Escalate       key.Binding
-	Ack, Range                 key.Binding
+	Ack, Range, Window         key.Binding
 	Theme, Refresh, Help, Quit key.Binding
 }
 
@@ -52,6 +52,7 @@ func DefaultKeys() KeyMap {
 		Escalate: b("escalate (leads)", "e"),
 		Ack:      b("acknowledge the selected alert (leads)", "x"),
 		Range:    b("trend range: 24h, 7d, 30d, 90d", "r"),
+		Window:   b("KPI window: 24h, 7d, 30d, 90d", "w"),
 		Theme:    b("next theme", "t"),
 		Refresh:  b("reload now", "ctrl+r"),
 		Help:     b("help", "?"),
@@ -74,7 +75,7 @@ func (k *KeyMap) bindings() []namedBinding {
 		{"search", &k.Search}, {"filter", &k.Filter}, {"view", &k.View},
 		{"status", &k.Status}, {"assign", &k.Assign}, {"priority", &k.Priority},
 		{"type", &k.Type}, {"note", &k.Note}, {"escalate", &k.Escalate},
-		{"ack", &k.Ack}, {"range", &k.Range},
+		{"ack", &k.Ack}, {"range", &k.Range}, {"window", &k.Window},
 		{"theme", &k.Theme}, {"refresh", &k.Refresh}, {"help", &k.Help}, {"quit", &k.Quit},
 	}
 }
@@ -82,7 +83,7 @@ func (k *KeyMap) bindings() []namedBinding {
 // global are the keys that work whatever has the focus, in help order.
 func (k *KeyMap) global() []key.Binding {
 	return []key.Binding{k.NextPane, k.PrevPane, k.Pane1, k.Pane2, k.Pane3, k.Pane4,
-		k.Search, k.Filter, k.View, k.Theme, k.Refresh, k.Help, k.Quit}
+		k.Search, k.Filter, k.View, k.Window, k.Theme, k.Refresh, k.Help, k.Quit}
 }
 
 // triage are the keys that change the selected ticket.

@@ -35,9 +35,14 @@ type Options struct {
 	User     string // who triage actions are recorded as
 	Renderer *lipgloss.Renderer
 	Now      func() time.Time
-	// Window is the span of the gauges (default 24h); the engine must
-	// compute it (its windows are 24h, 7d, 30d and 90d by default).
+	// Window is the span of the gauges (default 24h); the window key
+	// switches it among KPIWindows. The engine computes every one of
+	// them (its windows are those by default).
 	Window time.Duration
+	// Banner, when set, is a line above the panes saying what the console
+	// shows: a snapshot, or the store at a past moment (with Now fixed to
+	// that moment).
+	Banner string
 	// Notice is shown in the status bar until the first action's message
 	// replaces it (a warning about the store, say).
 	Notice string
@@ -311,15 +316,16 @@ func (m *Model) layout() {
 	if show == PaneQueue {
 		show = m.side
 	}
-	if mode := Layout(m.width, m.height, PaneQueue).Mode; mode == ModeTabs {
+	if mode := Layout(m.width, m.height-m.bannerLines(), PaneQueue).Mode; mode == ModeTabs {
 		show = m.focus
 	}
-	m.frame = Layout(m.width, m.height, show)
+	h := m.height - m.bannerLines()
+	m.frame = Layout(m.width, h, show)
 	for id, p := range m.panes {
 		r := m.frame.Panes[id]
 		p.SetSize(r.W, r.H)
 	}
-	m.detail.SetSize(m.width, max(m.height-1, 0))
+	m.detail.SetSize(m.width, max(h-1, 0))
 }
 
 // setFocus gives a pane the focus (and, in two columns, the side).

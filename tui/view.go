@@ -20,7 +20,8 @@ func (m *Model) View() string {
 	var body string
 	switch {
 	case m.help:
-		body = m.env.frame("Help   (esc or ? closes)", columns(m.helpLines(), m.width-4, m.height-4), m.width, m.height-1, true)
+		h := m.height - m.bannerLines()
+		body = m.env.frame("Help   (esc or ? closes)", columns(m.helpLines(), m.width-4, h-4), m.width, h-1, true)
 	case m.showDetail:
 		body = m.detail.View()
 	case f.Mode == ModeTabs:
@@ -33,6 +34,9 @@ func (m *Model) View() string {
 		body = joinColumns(m.queue.View(), m.panes[side].View())
 	default:
 		body = joinColumns(m.queue.View()+"\n"+m.alerts.View(), m.gauges.View()+"\n"+m.trends.View())
+	}
+	if m.opt.Banner != "" {
+		body = m.banner() + "\n" + body
 	}
 	return body + "\n" + m.statusBar()
 }

@@ -25,6 +25,11 @@ counter equals what the records give. Exits 1 and lists the problems when anythi
 			if err != nil {
 				return err
 			}
+			if info, ok, err := s.SnapshotInfo(); err != nil {
+				return err
+			} else if ok {
+				fmt.Fprintln(cmd.OutOrStdout(), snapshotLine(info))
+			}
 			fmt.Fprint(cmd.OutOrStdout(), model.SanitizeLines(rep.String()))
 			if !rep.OK() {
 				return fmt.Errorf("check %s: %d problems found: restore from a snapshot, or re-import an export into a new store", a.dbPath, len(rep.Problems)+rep.Omitted)

@@ -7,6 +7,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
@@ -24,6 +25,7 @@ type consoleFlags struct {
 	readOnly bool
 	offline  bool
 	theme    string
+	at       string
 }
 
 func (a *app) addConsole(root *cobra.Command) {
@@ -31,12 +33,25 @@ func (a *app) addConsole(root *cobra.Command) {
 	root.Flags().BoolVar(&f.readOnly, "read-only", false, "open the store read-only: every triage key says read-only")
 	root.Flags().StringVar(&f.theme, "theme", "", "colour theme: dark, light or high-contrast (default: from the terminal)")
 	root.Flags().BoolVar(&f.offline, "offline", false, "do not sync, even when [sync] remote or $CXTOP_REMOTE names a remote")
+	root.Flags().StringVar(&f.at, "at", "", "the console as of this past time (RFC 3339), read-only: KPIs, trends, ages and SLA countdowns as of then")
 	root.Args = cobra.NoArgs
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		if f.theme != "" {
 			if _, err := theme.New(f.theme, lipgloss.DefaultRenderer()); err != nil {
 				return usagef("--theme: %v", err)
 			}
+		}
+		if f.at != "" {
+			at, err := timeFlag("--at", f.at, time.Time{})
+			if err != nil {
+				return err
+			}
+			s, err := a.openStore(false)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			return a.consoleAt(cmd, s, at, fmt.Sprintf("AT %s · %s · read-only", at.Format("2006-01-02 15:04Z"), a.dbPath), f.theme)
 		}
 		if !isTerminal(a.io.in) || !isTerminal(a.io.out) {
 			return errors.New("the console needs a terminal: run cxtop in one, or use 'cxtop tickets' and 'cxtop kpi' in scripts")

@@ -51,7 +51,7 @@ func run(args []string, std stdio, getenv func(string) string) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(std.err, "cxtop: %s\n", model.Sanitize(oneLine(err.Error())))
+	fmt.Fprintf(std.err, "cxtop: %s\n", model.Sanitize(oneLine(withHint(err, a.dbPath).Error())))
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		fmt.Fprintf(std.err, "Run 'cxtop %s --help' for usage.\n", commandPath(root, args))
@@ -116,6 +116,8 @@ against their targets and shows it all in the terminal.`,
 		a.syncCommand(),
 		a.demoCommand(),
 		a.serveCommand(),
+		a.snapshotCommand(),
+		a.openCommand(),
 	)
 	return root
 }

@@ -19,8 +19,9 @@ import (
 
 func (a *app) serveCommand() *cobra.Command {
 	var (
-		opt serve.Options
-		set syncSettings
+		opt    serve.Options
+		set    syncSettings
+		rotate rotateFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -46,6 +47,9 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			}
 			if err := opt.Validate(); err != nil {
 				return usagef("%v", err)
+			}
+			if err := rotate.check(a.dbPath); err != nil {
+				return err
 			}
 			var remote replica.Remote
 			switch {
@@ -75,6 +79,8 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			eng.Start(ctx)
+			stopRotate := rotate.start(ctx, eng.Store(), a.dbPath, logger.Printf)
+			defer stopRotate()
 			srv, err := serve.New(opt)
 			if err != nil {
 				return err
@@ -98,6 +104,7 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 	fl.StringVar(&set.remote, "remote", "", "sync the store from this remote while serving (as cxtop sync --remote)")
 	fl.StringVar(&set.source, "source", "", "with --remote: hub or zendesk (default [sync] source or hub)")
 	fl.StringVar(&set.token, "token", "", "with --remote: the token (default $CXTOP_TOKEN or [sync] token)")
+	rotate.add(cmd)
 	return cmd
 }
 

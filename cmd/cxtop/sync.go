@@ -47,6 +47,7 @@ func (a *app) syncCommand() *cobra.Command {
 		interval time.Duration
 		pageSize int
 		retries  int
+		rotate   rotateFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "sync",
@@ -79,6 +80,12 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			if retries < 0 || retries > 100 {
 				return usagef("--retries %d is out of range: use 0 to 100", retries)
 			}
+			if once && rotate.every != 0 {
+				return usagef("--snapshot-every needs a continuous sync: drop --once, or run 'cxtop snapshot' after it")
+			}
+			if err := rotate.check(a.dbPath); err != nil {
+				return err
+			}
 			remote, err := a.newRemote(set)
 			if err != nil {
 				return err
@@ -110,6 +117,8 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 				eo.Remote, eo.Replica, eo.Logf = remote, opt, logf
 				eng := engine.New(st, eo)
 				eng.Start(ctx)
+				stopRotate := rotate.start(ctx, st, a.dbPath, logf)
+				defer stopRotate()
 				select {
 				case <-ctx.Done():
 				case <-eng.SyncEnded():
@@ -129,11 +138,12 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 				return fmt.Errorf("sync: alerts: %w", err)
 			}
 			s := c.Status()
-			fmt.Fprintf(a.io.err, "cxtop sync: caught up with %s: %d records pulled, %d actions pushed, %d conflicts, %d pending\n",
-				remote.Name(), s.Records-before.Records, s.Pushed-before.Pushed, s.Conflicts-before.Conflicts, s.Pending)
+			fmt.Fprintf(a.io.err, "cxtop sync: caught up with %s: %d records pulled, %d deleted, %d actions pushed, %d conflicts, %d pending, %d quarantined\n",
+				remote.Name(), s.Records-before.Records, s.Deleted-before.Deleted, s.Pushed-before.Pushed, s.Conflicts-before.Conflicts, s.Pending, s.Quarantined)
 			return nil
 		},
 	}
+	cmd.AddCommand(a.syncStatusCommand(), a.syncRetryQuarantineCommand())
 	fl := cmd.Flags()
 	fl.StringVar(&set.remote, "remote", "", "the remote's URL (default $CXTOP_REMOTE or [sync] remote)")
 	fl.StringVar(&set.source, "source", "", "hub or zendesk (default [sync] source or hub)")
@@ -145,5 +155,6 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 	fl.IntVar(&pageSize, "page-size", 2000, "records per page (1–5000)")
 	fl.IntVar(&retries, "retries", 5, "retries of a failing request or page before giving up (0–100)")
 	fl.BoolVarP(&verbose, "verbose", "v", false, "report retries and every committed page on stderr")
+	rotate.add(cmd)
 	return cmd
 }

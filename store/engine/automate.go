@@ -68,7 +68,7 @@ func Automate(st *store.Store, set alert.Settings, replica bool, now time.Time) 
 			}
 			r, err := model.ParseRecord(l)
 			if err != nil {
-				return res, fmt.Errorf("automations: %w: changed record: %v: run 'cxtop check'", store.ErrCorrupt, err)
+				return res, fmt.Errorf("automations: %w: changed record: %v", store.ErrCorrupt, err)
 			}
 			recs = append(recs, r)
 		}

@@ -55,7 +55,8 @@ type Options struct {
 	// committed (default DefaultInterval).
 	RuleInterval time.Duration
 	// Progress, when set, is a note the state carries before the sync
-	// state (the demo's history arriving); "" for none.
+	// state (the demo's history arriving, the moment a console of the
+	// past shows); "" for none.
 	Progress func() string
 	// Control, when set, is started by Start in its own goroutine when
 	// the engine may write the store, and must return when ctx ends: the

@@ -6,6 +6,7 @@ package hub
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -141,7 +142,8 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusGone, apiError{Error: fmt.Sprintf("cursor expired: it is ahead of this hub's store (sequence %d > %d; restored from a snapshot?): start again without a cursor", after, seq), Code: "cursor_expired", Field: "cursor"})
 		return
 	}
-	lines, last, more, err := s.st.Changes(after, limit)
+	page, err := s.st.ChangeLog(after, limit)
+	lines, last, more := page.Lines, page.Last, page.HasMore
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, apiError{Error: err.Error()})
 		return
@@ -158,7 +160,18 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		}
 		body = append(body, l...)
 	}
-	body = append(body, `],"next_cursor":"`...)
+	body = append(body, ']')
+	if len(page.Deleted) > 0 {
+		// Records deleted at the source: replicas remove them too.
+		d, err := json.Marshal(page.Deleted)
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, apiError{Error: err.Error()})
+			return
+		}
+		body = append(body, `,"deleted":`...)
+		body = append(body, d...)
+	}
+	body = append(body, `,"next_cursor":"`...)
 	body = append(body, formatCursor(s.id, last)...)
 	body = append(body, `","has_more":`...)
 	body = strconv.AppendBool(body, more)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -117,7 +118,21 @@ func New(st *store.Store, remote Remote, opts Options) *Client {
 	c.status, _ = ReadStatus(st)
 	c.status.Source = opts.Source
 	c.status.Remote = remote.Name()
+	if sr, ok := remote.(statefulRemote); ok {
+		if b, err := st.Meta(metaRemoteState); err == nil && len(b) > 0 {
+			if err := sr.Restore(b); err != nil {
+				opts.Logf("sync: the kept state of %s does not read (%v): starting without it", remote.Name(), err)
+			}
+		}
+	}
 	return c
+}
+
+// statefulRemote is a remote that keeps state in the store with each page
+// (Zendesk's names of users and groups).
+type statefulRemote interface {
+	State() ([]byte, bool) // the state to keep, when it changed
+	Restore([]byte) error
 }
 
 // Status is the current sync state, with the outbox count read live.
@@ -127,6 +142,9 @@ func (c *Client) Status() Status {
 	c.mu.Unlock()
 	if n, err := c.st.OutboxLen(); err == nil {
 		s.Pending = n
+	}
+	if n, err := c.st.QuarantineLen(); err == nil {
+		s.Quarantined = n
 	}
 	return s
 }
@@ -331,17 +349,28 @@ func (c *Client) pullFrom(ctx context.Context, cursor string) error {
 	return ctx.Err()
 }
 
-// validate checks every record of a page against the taxonomy: a page is
-// applied whole or not at all.
+// validate checks every record of a page against the taxonomy. A record
+// that fails is moved to the page's quarantine with the reason: the rest of
+// the page lands and the cursor moves on.
 func (c *Client) validate(p *Page) error {
-	for i, r := range p.Records {
+	kept := p.Records[:0]
+	for _, r := range p.Records {
 		if err := c.opt.Taxonomy.Validate(r); err != nil {
-			pe := &PageError{Index: i, Kind: r.Kind(), ID: r.ID(), Err: err}
-			var ve *model.ValidationError
-			if errors.As(err, &ve) {
-				pe.Field = ve.Field
-			}
-			return pe
+			p.Quarantined = append(p.Quarantined, store.Quarantined{
+				Source: c.opt.Source, Kind: r.Kind(), ID: r.ID(), Reason: err.Error(),
+				Mapped: true, Raw: model.AppendRecord(nil, r), At: c.opt.Now().UTC(),
+			})
+			continue
+		}
+		kept = append(kept, r)
+	}
+	p.Records = kept
+	for i := range p.Quarantined {
+		if p.Quarantined[i].Source == "" {
+			p.Quarantined[i].Source = c.opt.Source
+		}
+		if p.Quarantined[i].At.IsZero() {
+			p.Quarantined[i].At = c.opt.Now().UTC()
 		}
 	}
 	return nil
@@ -356,6 +385,8 @@ func (c *Client) commit(p *Page) error {
 	s := c.status
 	c.mu.Unlock()
 	s.Records += uint64(len(p.Records))
+	s.Deleted += uint64(len(p.Deleted))
+	s.QuarantinedTotal += uint64(len(p.Quarantined))
 	s.LastSuccess = now
 	s.LastError, s.LastErrorAt = "", time.Time{}
 	if !p.HasMore {
@@ -365,16 +396,46 @@ func (c *Client) commit(p *Page) error {
 	if err != nil {
 		return err
 	}
+	var remoteState []byte
+	if sr, ok := c.remote.(statefulRemote); ok {
+		remoteState, _ = sr.State()
+	}
 	_, err = c.st.Update(func(w *store.Writer) error {
+		if remoteState != nil {
+			if err := w.PutMeta(metaRemoteState, remoteState); err != nil {
+				return err
+			}
+		}
 		for i, r := range p.Records {
 			if r.Ticket != nil {
-				if local, err := w.Ticket(r.Ticket.ID); err == nil && local.Version > r.Ticket.Version {
+				local, err := w.Ticket(r.Ticket.ID)
+				if err == nil && local.Version > r.Ticket.Version {
 					continue
+				}
+				if err == nil {
+					r.Ticket = keepConflicts(local, r.Ticket)
 				}
 			}
 			if err := w.Put(r); err != nil {
 				return fmt.Errorf("record %d (%s %s): %w", i, r.Kind(), r.ID(), err)
 			}
+			if err := w.Unquarantine(c.opt.Source, r.Kind(), r.ID()); err != nil {
+				return err
+			}
+		}
+		for _, d := range p.Deleted {
+			if _, err := w.Delete(d.Kind, d.ID); err != nil {
+				return err
+			}
+			if err := w.Unquarantine(c.opt.Source, d.Kind, d.ID); err != nil {
+				return err
+			}
+		}
+		for _, q := range p.Quarantined {
+			if err := w.Quarantine(q); err != nil {
+				return err
+			}
+			c.opt.Logf("sync: quarantined %s %s from %s: %s", q.Kind, q.ID, c.remote.Name(), q.Reason)
 		}
 		if err := w.PutMeta(metaCursor, []byte(p.Next)); err != nil {
 			return err
@@ -389,6 +450,25 @@ func (c *Client) commit(p *Page) error {
 		c.opt.Progress(s)
 	}
 	return nil
+}
+
+// keepConflicts carries the local ticket's "conflict" history entries
+// over to the remote's version when the remote does not keep them itself
+// (Zendesk): a refused action stays visible after the next pull.
+func keepConflicts(local, remote *model.Ticket) *model.Ticket {
+	var add []model.Change
+	for _, h := range local.History {
+		if h.Field == "conflict" && !slices.Contains(remote.History, h) {
+			add = append(add, h)
+		}
+	}
+	if len(add) == 0 {
+		return remote
+	}
+	t := remote.Clone()
+	t.History = append(t.History, add...)
+	slices.SortStableFunc(t.History, func(a, b model.Change) int { return a.At.Compare(b.At) })
+	return t
 }
 
 func (c *Client) setStatus(s Status) {

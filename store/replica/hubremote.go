@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store"
 )
 
 // HubRemote speaks the cxtop hub protocol (docs/sync-api.md).
@@ -197,18 +198,33 @@ func parseHubPage(body []byte) (*Page, error) {
 				}
 				r, err := model.ParseRecord(raw)
 				if err != nil {
-					pe := &PageError{Index: i, Err: err}
-					var head struct{ Kind, ID string }
+					// One bad record is quarantined; the rest of the page lands.
+					q := store.Quarantined{Source: "hub", Reason: fmt.Sprintf("record %d: %v", i, err), Raw: append(json.RawMessage(nil), raw...)}
+					var head struct{ Kind, ID any }
 					if json.Unmarshal(raw, &head) == nil {
-						pe.Kind, pe.ID = head.Kind, head.ID
+						q.Kind, q.ID = fmt.Sprint(orEmpty(head.Kind)), fmt.Sprint(orEmpty(head.ID))
 					}
-					return nil, pe
+					p.Quarantined = append(p.Quarantined, q)
+					continue
 				}
 				p.Records = append(p.Records, r)
 			}
 			if _, err := dec.Token(); err != nil {
 				return nil, malformed(err)
 			}
+		case "deleted":
+			var del []store.Deleted
+			if err := dec.Decode(&del); err != nil {
+				return nil, malformed(fmt.Errorf(`"deleted": %v`, err))
+			}
+			for _, d := range del {
+				switch d.Kind {
+				case model.RecordTicket, model.RecordFeedback, model.RecordEvent:
+				default:
+					return nil, malformed(fmt.Errorf(`"deleted": kind %q is not ticket, feedback or event`, d.Kind))
+				}
+			}
+			p.Deleted = append(p.Deleted, del...)
 		case "next_cursor":
 			if err := dec.Decode(&p.Next); err != nil {
 				return nil, malformed(err)
@@ -268,4 +284,21 @@ func (h *HubRemote) Push(ctx context.Context, a model.Action) (*PushResult, erro
 		res.Ticket = r.Ticket
 	}
 	return res, nil
+}
+
+// orEmpty turns a missing JSON value into "" rather than "<nil>".
+func orEmpty(v any) any {
+	if v == nil {
+		return ""
+	}
+	return v
+}
+
+// Remap parses a quarantined hub record again.
+func (h *HubRemote) Remap(raw json.RawMessage) (*Page, error) {
+	r, err := model.ParseRecord(raw)
+	if err != nil {
+		return nil, err
+	}
+	return &Page{Records: []model.Record{r}}, nil
 }

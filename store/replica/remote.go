@@ -12,14 +12,21 @@ import (
 	"time"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store"
 )
 
 // Page is one pull: records in the remote's commit order and the cursor to
 // resume after them.
 type Page struct {
 	Records []model.Record
-	Next    string
-	HasMore bool
+	// Deleted lists records removed at the source: the store deletes them
+	// (and their rollups, indexes and activity) in the page's transaction.
+	Deleted []store.Deleted
+	// Quarantined holds what the adapter could not map: kept raw with the
+	// reason, so one bad record never stalls the sync (quarantine.go).
+	Quarantined []store.Quarantined
+	Next        string
+	HasMore     bool
 }
 
 // Push outcomes.

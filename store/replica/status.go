@@ -12,6 +12,8 @@ import (
 const (
 	metaCursor = "sync/cursor"
 	metaStatus = "sync/status"
+	// metaRemoteState is what a stateful remote keeps (Zendesk's names).
+	metaRemoteState = "sync/remote_state"
 )
 
 // Status is the sync state the console shows. It is stored in the store's
@@ -33,6 +35,12 @@ type Status struct {
 	Pushed       uint64 `json:"pushed"`
 	Conflicts    uint64 `json:"conflicts"`
 	LastConflict string `json:"last_conflict,omitempty"`
+	// Deleted counts records removed because the source deleted them.
+	Deleted uint64 `json:"deleted"`
+	// Quarantined is the number of records held in the quarantine now (read
+	// live); QuarantinedTotal counts those ever quarantined by this sync.
+	Quarantined      int    `json:"quarantined"`
+	QuarantinedTotal uint64 `json:"quarantined_total"`
 	// LastError is the last failure ("" once a later step succeeds).
 	LastError   string    `json:"last_error,omitempty"`
 	LastErrorAt time.Time `json:"last_error_at"`
@@ -62,6 +70,9 @@ func ReadStatus(st *store.Store) (Status, error) {
 	}
 	if n, err := st.OutboxLen(); err == nil {
 		s.Pending = n
+	}
+	if n, err := st.QuarantineLen(); err == nil {
+		s.Quarantined = n
 	}
 	return s, nil
 }

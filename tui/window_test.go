@@ -1,0 +1,72 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/cxtop/cxtop/store/engine"
+)
+
+func TestNextWindowCycles(t *testing.T) {
+	for _, tc := range []struct{ from, want time.Duration }{
+		{24 * time.Hour, 7 * 24 * time.Hour},
+		{7 * 24 * time.Hour, 30 * 24 * time.Hour},
+		{30 * 24 * time.Hour, 90 * 24 * time.Hour},
+		{90 * 24 * time.Hour, 24 * time.Hour},
+		{12 * time.Hour, 24 * time.Hour}, // a configured window outside the list
+	} {
+		if got := nextWindow(tc.from); got != tc.want {
+			t.Errorf("nextWindow(%s) = %s, want %s", tc.from, got, tc.want)
+		}
+	}
+}
+
+// A console on a snapshot: the banner is the first line, the panes fit
+// under it, and the window key moves the gauges' window, named in the
+// pane's title, and their figures with it.
+func TestBannerAndWindowKey(t *testing.T) {
+	st := testStore(t)
+	eng := testEngine(t, st, engine.Options{ReadOnly: true})
+	m, err := New(Options{Engine: eng, Config: DefaultConfig(), Role: engine.RoleSnapshot, Theme: "dark", Renderer: asciiRenderer(),
+		Now: func() time.Time { return testNow }, Banner: "SNAPSHOT of cx.db taken 2026-05-04 10:00Z · read-only"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &probe{Model: m}
+	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(200, 60))
+	t.Cleanup(func() {
+		tm.Quit()
+		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+		m.Close()
+	})
+	s := &session{t: t, tm: tm, p: p, st: st}
+	f := s.waitFor("KPIs, last 24h", "Queue: 5 open")
+	lines := strings.Split(f, "\n")
+	if !strings.HasPrefix(lines[0], " SNAPSHOT of cx.db taken 2026-05-04 10:00Z") || len(lines) != 60 {
+		t.Fatalf("banner or height wrong (%d lines):\n%s", len(lines), f)
+	}
+	// The NPS answer of 30 hours ago is outside 24h, inside 7d.
+	if !strings.Contains(nps(f), "-") {
+		t.Fatalf("NPS over 24h should have no value: %q", nps(f))
+	}
+	s.press("w")
+	f = s.waitFor("KPIs, last 7d", "KPIs over the last 7d")
+	if got := nps(f); !strings.Contains(got, "-100.0") {
+		t.Fatalf("NPS over 7d should be -100 (one detractor): %q", got)
+	}
+	s.press("w", "w", "w")
+	s.waitFor("KPIs, last 24h")
+}
+
+// nps is the NPS gauge's line of a frame.
+func nps(frame string) string {
+	for _, l := range strings.Split(frame, "\n") {
+		if i := strings.Index(l, "NPS "); i >= 0 {
+			return l[i:min(i+40, len(l))]
+		}
+	}
+	return ""
+}
