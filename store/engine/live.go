@@ -83,6 +83,7 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 		due          *time.Timer
 		dueC         <-chan time.Time
 		data, alerts bool // what the commits since the last computation touched
+		more         bool // a commit changed more tickets than it listed: trends in full
 		last         = time.Now()
 		evaluated    time.Time // the last round of the rules
 	)
@@ -91,6 +92,7 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 		ch := sub.Take()
 		alerts = alerts || ch.Alerts
 		data = data || ch.More || len(ch.Tickets) > 0 || ch.Feedback > 0 || ch.Events > 0 || ch.Alerts
+		more = more || ch.More
 		if dueC == nil {
 			due = time.NewTimer(max(e.opt.Coalesce-time.Since(last), 0))
 			dueC = due.C
@@ -116,17 +118,19 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 			dueC = nil
 			prev := e.State()
 			if data {
-				publish(e.compute(prev, alerts))
+				publish(e.compute(prev, alerts, more))
 			} else {
 				// Meta only (a sync round's status, the outbox drained):
 				// the sync line and the pending marks, nothing else.
 				publish(e.refreshSync(prev, true))
 			}
-			data, alerts, last = false, false, time.Now()
+			data, alerts, more, last = false, false, false, time.Now()
 		case <-clock.C:
-			publish(e.compute(e.State(), false))
+			publish(e.compute(e.State(), false, true))
 			last = time.Now()
-		case evaluated = <-e.rounds:
+		case at := <-e.rounds:
+			first := evaluated.IsZero()
+			evaluated = at
 			// The round's own commit, if it wrote, is signalled before the
 			// round ends: take it, so the alerts and the time they were
 			// evaluated arrive in one state.
@@ -137,7 +141,10 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 				}
 			default:
 			}
-			if dueC == nil {
+			// A later round's time rides on the next state (the next
+			// commit's, the clock's within a minute): a state of its own
+			// after every commit would make every session draw twice.
+			if dueC == nil && first {
 				publish(e.refreshSync(e.State(), false))
 			}
 		case <-syncTick.C:
@@ -153,8 +160,9 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 
 // compute reads the whole state; the alert list is read again only when
 // alerts says a commit wrote one (reading thousands of alerts is costly)
-// or there is no previous state.
-func (e *Engine) compute(prev *State, alerts bool) *State {
+// or there is no previous state, the trends in full only when full or the
+// window moved (see computeKPIs).
+func (e *Engine) compute(prev *State, alerts, full bool) *State {
 	r := e.Reader()
 	now := e.opt.Now()
 	st := &State{At: now, KPIs: e.opt.KPIs, Rules: e.runsRules(), DataGen: e.gen + 1}
@@ -164,7 +172,11 @@ func (e *Engine) compute(prev *State, alerts bool) *State {
 		}
 	}
 	var err error
-	st.Reports, st.Trends, err = computeKPIs(r, now, e.opt.Windows, e.opt.KPIs)
+	var trends map[time.Duration]Trend
+	if prev != nil {
+		trends = prev.Trends
+	}
+	st.Reports, st.Trends, err = computeKPIs(r, now, e.opt.Windows, e.opt.KPIs, trends, full)
 	keep(err)
 	st.Queue, st.Open, st.Pending, err = readQueue(r)
 	keep(err)

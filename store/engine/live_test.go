@@ -149,3 +149,57 @@ func TestLeadEngineRunsTheRulesAndSaysWhen(t *testing.T) {
 		t.Fatal("a read-only engine would run the rules")
 	}
 }
+
+// TestTrendsAfterACommitEqualAFullComputation: after a commit the trends
+// keep their points but the last, read again; they equal the series read
+// in full.
+func TestTrendsAfterACommitEqualAFullComputation(t *testing.T) {
+	s := gateStore(t)
+	e := startEngine(t, s, Options{NoRules: true, Coalesce: time.Millisecond})
+	sub := e.Subscribe()
+	first := next(t, sub)
+	// A CSAT answer in the last hour the windows cover (now is on the hour).
+	fb := &model.Feedback{ID: "F9", Survey: model.SurveyCSAT, Score: 5, At: now.Add(-30 * time.Minute), CustomerID: "C1"}
+	if _, err := s.Write([]model.Record{{Feedback: fb}}); err != nil {
+		t.Fatal(err)
+	}
+	st := next(t, sub)
+	_, full, err := computeKPIs(e.Reader(), now, DefaultWindows, e.opt.KPIs, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, span := range DefaultWindows {
+		got, want := st.Trends[span].Series, full[span].Series
+		for id := range want {
+			if !sameSeries(got[id], want[id]) {
+				t.Fatalf("%s %s after a commit: %v, in full: %v", span, id, values(got[id]), values(want[id]))
+			}
+		}
+	}
+	csat := st.Trends[24*time.Hour].Series["csat"]
+	if last := csat[len(csat)-1]; last == nil || *last != 1 || first.Trends[24*time.Hour].Series["csat"][len(csat)-1] != nil {
+		t.Fatalf("the last CSAT point is %v, want 100%% (and none before)", values(csat[len(csat)-1:]))
+	}
+}
+
+func sameSeries(a, b []*float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if (a[i] == nil) != (b[i] == nil) || a[i] != nil && *a[i] != *b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func values(s []*float64) []any {
+	out := make([]any, len(s))
+	for i, p := range s {
+		if p != nil {
+			out[i] = *p
+		}
+	}
+	return out
+}

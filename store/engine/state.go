@@ -63,6 +63,7 @@ type State struct {
 
 // Trend is every KPI as a series over one window.
 type Trend struct {
+	At     time.Time // the window's end (an hour)
 	Step   time.Duration
 	Series map[string][]*float64
 }
@@ -101,8 +102,14 @@ func trendPoints(span time.Duration) int {
 }
 
 // computeKPIs reads the reports and trends of every window in one read of
-// the rollups, sharing the sums from the start of history.
-func computeKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.Def) (map[time.Duration]kpi.Report, map[time.Duration]Trend, error) {
+// the rollups, sharing the sums from the start of history. A trend of
+// prev whose window has not moved (the same end hour) is kept but for its
+// last point, which is read again, unless full: the series are most of the
+// cost (a point is a KPI over a slice, over a hundred points a window),
+// and what a commit adds lands in the last slice (records of past hours,
+// a late page of history, reach the others at the next full computation:
+// every minute, and after a commit of more tickets than a change lists).
+func computeKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.Def, prev map[time.Duration]Trend, full bool) (map[time.Duration]kpi.Report, map[time.Duration]Trend, error) {
 	reports := map[time.Duration]kpi.Report{}
 	trends := map[time.Duration]Trend{}
 	err := r.ViewRollups(func(ro *store.Rollups) error {
@@ -114,11 +121,34 @@ func computeKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.De
 			}
 			n := trendPoints(span)
 			reports[span] = kpi.Compute(src, w, defs, nil)
-			trends[span] = Trend{Step: kpi.SeriesStep(w, n), Series: kpi.Series(src, w, n, defs)}
+			step := kpi.SeriesStep(w, n)
+			if old, ok := prev[span]; ok && !full && old.At.Equal(w.At) && old.Step == step {
+				last, err := kpi.NewWindow(now, step)
+				if err != nil {
+					return err
+				}
+				trends[span] = Trend{At: w.At, Step: step, Series: withLast(old.Series, kpi.Series(src, last, 1, defs))}
+				continue
+			}
+			trends[span] = Trend{At: w.At, Step: step, Series: kpi.Series(src, w, n, defs)}
 		}
 		return nil
 	})
 	return reports, trends, err
+}
+
+// withLast is series with each one's last point replaced by the point of
+// last; the series are copied, never changed (states share them).
+func withLast(series, last map[string][]*float64) map[string][]*float64 {
+	out := make(map[string][]*float64, len(series))
+	for id, s := range series {
+		s = append([]*float64(nil), s...)
+		if p := last[id]; len(s) > 0 && len(p) == 1 {
+			s[len(s)-1] = p[0]
+		}
+		out[id] = s
+	}
+	return out
 }
 
 // readQueue reads the head of the queue and the pending actions.
