@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Triage action kinds: what a lead can do to a ticket with one key.
@@ -63,11 +64,19 @@ func (tx *Taxonomy) ApplyAction(t *Ticket, a Action) (*Ticket, error) {
 	if a.TicketID != t.ID {
 		return nil, fmt.Errorf("action %s is for ticket %s, not %s", a.ID, a.TicketID, t.ID)
 	}
-	if a.ID == "" || a.By == "" || a.At.IsZero() {
+	if a.By == "" || a.At.IsZero() {
 		return nil, fmt.Errorf("action on ticket %s: id, by and at are required", t.ID)
+	}
+	// The whole action is checked before the version, so a stale action
+	// that could never apply is refused as invalid, not recorded as a conflict.
+	if err := tx.CheckAction(a); err != nil {
+		return nil, err
 	}
 	if a.BaseVersion != t.Version {
 		return nil, &ErrConflict{TicketID: t.ID, Base: a.BaseVersion, Current: t.Version}
+	}
+	if len(t.History) >= MaxHistory {
+		return nil, fmt.Errorf("ticket %s: its history is full (%d entries): no more changes can be recorded", t.ID, MaxHistory)
 	}
 	n := t.Clone()
 	at := a.At.UTC()
@@ -79,9 +88,6 @@ func (tx *Taxonomy) ApplyAction(t *Ticket, a Action) (*Ticket, error) {
 	}
 	switch a.Kind {
 	case ActionStatus:
-		if !tx.HasStatus(a.Status) {
-			return nil, fmt.Errorf("status %q is not known: use one of %s", a.Status, strings.Join(tx.Statuses, ", "))
-		}
 		set("status", &n.Status, a.Status)
 		switch {
 		case a.Status == StatusDone && n.ResolvedAt.IsZero():
@@ -93,9 +99,6 @@ func (tx *Taxonomy) ApplyAction(t *Ticket, a Action) (*Ticket, error) {
 			n.FirstResponseAt = at
 		}
 	case ActionAssign:
-		if a.Department == "" && a.Assignee == "" {
-			return nil, fmt.Errorf("assign ticket %s: name a department or an assignee", t.ID)
-		}
 		if a.Department != "" {
 			set("department", &n.Department, a.Department)
 		}
@@ -103,36 +106,20 @@ func (tx *Taxonomy) ApplyAction(t *Ticket, a Action) (*Ticket, error) {
 			set("assignee", &n.Assignee, a.Assignee)
 		}
 	case ActionType:
-		tt, ok := tx.Type(a.Type)
-		if !ok {
-			return nil, fmt.Errorf("type %q is not known: use one of %s", a.Type, strings.Join(tx.TypeNames(), ", "))
-		}
-		if a.SubType != "" && !slices.Contains(tt.SubTypes, a.SubType) {
-			return nil, fmt.Errorf("%q is not a sub-type of %s: use one of %s", a.SubType, a.Type, strings.Join(tt.SubTypes, ", "))
-		}
 		set("type", &n.Type, a.Type)
 		set("subtype", &n.SubType, a.SubType)
 	case ActionPriority:
-		if !slices.Contains(tx.Priorities, a.Priority) {
-			return nil, fmt.Errorf("priority %q is not known: use one of %s", a.Priority, strings.Join(tx.Priorities, ", "))
-		}
 		set("priority", &n.Priority, a.Priority)
 		if due := tx.SLADue(a.Priority, n.CreatedAt); !due.IsZero() {
 			n.SLADueAt = due
 		}
 	case ActionNote:
-		note := strings.TrimSpace(a.Note)
-		if note == "" {
-			return nil, fmt.Errorf("note on ticket %s is empty", t.ID)
-		}
-		n.History = append(n.History, Change{At: at, By: a.By, Field: "note", New: note})
+		n.History = append(n.History, Change{At: at, By: a.By, Field: "note", New: strings.TrimSpace(a.Note)})
 	case ActionEscalate:
 		if !n.Escalated {
 			n.Escalated = true
 			n.History = append(n.History, Change{At: at, By: a.By, Field: "escalated", Old: "false", New: "true"})
 		}
-	default:
-		return nil, fmt.Errorf("action kind %q is not known: use one of %s", a.Kind, strings.Join(ActionKinds, ", "))
 	}
 	if len(n.History) == len(t.History) {
 		return nil, fmt.Errorf("ticket %s: nothing to change (%s is already so)", t.ID, a.Kind)
@@ -145,4 +132,63 @@ func (tx *Taxonomy) ApplyAction(t *Ticket, a Action) (*Ticket, error) {
 		return nil, err
 	}
 	return n, nil
+}
+
+// CheckAction checks everything about an action that does not depend on
+// the ticket it meets: its id and ticket id, its kind and the values that
+// kind sets (known to the taxonomy, printable, bounded), and the note's
+// size. A server runs it before it writes anything.
+func (tx *Taxonomy) CheckAction(a Action) error {
+	const k = "action"
+	if err := checkKey(k, a.ID, "id", a.ID, true); err != nil {
+		return err
+	}
+	if err := checkKey(k, a.ID, "ticket_id", a.TicketID, true); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, v string }{
+		{"by", a.By}, {"status", a.Status}, {"department", a.Department}, {"assignee", a.Assignee},
+		{"type", a.Type}, {"subtype", a.SubType}, {"priority", a.Priority},
+	} {
+		if err := checkKey(k, a.ID, f.name, f.v, false); err != nil {
+			return err
+		}
+	}
+	if len(a.Note) > MaxNoteLen {
+		return invalid(k, a.ID, "note", "is %d bytes long (at most %d)", len(a.Note), MaxNoteLen)
+	}
+	switch a.Kind {
+	case ActionStatus:
+		if !tx.HasStatus(a.Status) {
+			return fmt.Errorf("status %q is not known: use one of %s", a.Status, strings.Join(tx.Statuses, ", "))
+		}
+	case ActionAssign:
+		if a.Department == "" && a.Assignee == "" {
+			return fmt.Errorf("assign ticket %s: name a department or an assignee", a.TicketID)
+		}
+	case ActionType:
+		tt, ok := tx.Type(a.Type)
+		if !ok {
+			return fmt.Errorf("type %q is not known: use one of %s", a.Type, strings.Join(tx.TypeNames(), ", "))
+		}
+		if a.SubType != "" && !slices.Contains(tt.SubTypes, a.SubType) {
+			return fmt.Errorf("%q is not a sub-type of %s: use one of %s", a.SubType, a.Type, strings.Join(tt.SubTypes, ", "))
+		}
+	case ActionPriority:
+		if !slices.Contains(tx.Priorities, a.Priority) {
+			return fmt.Errorf("priority %q is not known: use one of %s", a.Priority, strings.Join(tx.Priorities, ", "))
+		}
+	case ActionNote:
+		note := strings.TrimSpace(a.Note)
+		if note == "" {
+			return fmt.Errorf("note on ticket %s is empty", a.TicketID)
+		}
+		if !utf8.ValidString(note) {
+			return invalid(k, a.ID, "note", "is not valid UTF-8")
+		}
+	case ActionEscalate:
+	default:
+		return fmt.Errorf("action kind %q is not known: use one of %s", a.Kind, strings.Join(ActionKinds, ", "))
+	}
+	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // ParseRecord reads one line of the export format. It is strict: an unknown
@@ -21,6 +23,12 @@ func ParseRecord(line []byte) (Record, error) {
 	}
 	if line[0] != '{' {
 		return Record{}, errors.New("not a JSON object")
+	}
+	// encoding/json replaces invalid UTF-8 and lone surrogate escapes with
+	// U+FFFD without a word, which merged two ids that differed only there:
+	// refuse them instead.
+	if err := checkUTF8(line); err != nil {
+		return Record{}, err
 	}
 	var head struct {
 		Kind *string `json:"kind"`
@@ -253,4 +261,54 @@ func (w *eventWire) event() (*Event, error) {
 		e.Amount = *w.Amount
 	}
 	return e, p.err
+}
+
+// checkUTF8 refuses invalid UTF-8 and \u escapes of unpaired surrogates.
+func checkUTF8(line []byte) error {
+	if !utf8.Valid(line) {
+		for i := 0; i < len(line); {
+			r, size := utf8.DecodeRune(line[i:])
+			if r == utf8.RuneError && size <= 1 {
+				return fmt.Errorf("invalid UTF-8 at byte %d: write the file as UTF-8", i)
+			}
+			i += size
+		}
+	}
+	for i := 0; i < len(line); i++ {
+		if line[i] != '\\' {
+			continue
+		}
+		if i+5 < len(line) && line[i+1] == 'u' {
+			if r, ok := hex4(line[i+2 : i+6]); ok && utf16.IsSurrogate(r) {
+				lo, lok := rune(0), false
+				if i+11 < len(line) && line[i+6] == '\\' && line[i+7] == 'u' {
+					lo, lok = hex4(line[i+8 : i+12])
+				}
+				if r >= 0xdc00 || !lok || lo < 0xdc00 || lo > 0xdfff {
+					return fmt.Errorf("unpaired surrogate escape at byte %d: not valid UTF-16, so not a character", i)
+				}
+				i += 11
+				continue
+			}
+		}
+		i++ // skip the escaped character: an escaped backslash before a u is no escape
+	}
+	return nil
+}
+
+func hex4(b []byte) (rune, bool) {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }

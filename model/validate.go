@@ -70,6 +70,9 @@ func CheckTicket(t *Ticket) error {
 			return err
 		}
 	}
+	if err := checkTicketSizes(t); err != nil {
+		return err
+	}
 	if t.CreatedAt.IsZero() {
 		return invalid(k, t.ID, "created_at", "is required")
 	}
@@ -91,6 +94,34 @@ func CheckTicket(t *Ticket) error {
 	return nil
 }
 
+// checkTicketSizes bounds the free text and the history (see limits.go).
+func checkTicketSizes(t *Ticket) error {
+	const k = "ticket"
+	switch {
+	case len(t.Subject) > MaxSubjectLen:
+		return invalid(k, t.ID, "subject", "is %d bytes long (at most %d)", len(t.Subject), MaxSubjectLen)
+	case len(t.Description) > MaxDescriptionLen:
+		return invalid(k, t.ID, "description", "is %d bytes long (at most %d)", len(t.Description), MaxDescriptionLen)
+	case len(t.Tags) > MaxTags:
+		return invalid(k, t.ID, "tags", "has %d tags (at most %d)", len(t.Tags), MaxTags)
+	case len(t.History) > MaxHistory:
+		return invalid(k, t.ID, "history", "has %d entries (at most %d)", len(t.History), MaxHistory)
+	case len(t.System) > MaxKeyLen || len(t.ExternalID) > MaxKeyLen:
+		return invalid(k, t.ID, "external_id", "system or external id longer than %d bytes", MaxKeyLen)
+	}
+	for _, tag := range t.Tags {
+		if len(tag) > MaxKeyLen {
+			return invalid(k, t.ID, "tags", "a tag is %d bytes long (at most %d)", len(tag), MaxKeyLen)
+		}
+	}
+	for i, c := range t.History {
+		if len(c.By) > MaxKeyLen || len(c.Field) > MaxKeyLen || len(c.Old) > MaxNoteLen || len(c.New) > MaxNoteLen {
+			return invalid(k, t.ID, "history", "entry %d is too long (by and field at most %d bytes, old and new at most %d)", i, MaxKeyLen, MaxNoteLen)
+		}
+	}
+	return nil
+}
+
 // CheckFeedback applies the rules every stored feedback answer obeys.
 func CheckFeedback(f *Feedback) error {
 	const k = "feedback"
@@ -106,6 +137,9 @@ func CheckFeedback(f *Feedback) error {
 	}
 	if f.At.IsZero() {
 		return invalid(k, f.ID, "at", "is required")
+	}
+	if len(f.Comment) > MaxDescriptionLen {
+		return invalid(k, f.ID, "comment", "is %d bytes long (at most %d)", len(f.Comment), MaxDescriptionLen)
 	}
 	for _, fl := range []struct{ name, v string }{
 		{"customer_id", f.CustomerID}, {"segment", f.Segment}, {"touchpoint", f.Touchpoint},

@@ -12,15 +12,58 @@ import (
 )
 
 // bucketAlerts maps an alert's dedupe key → its JSON: one alert per key,
-// kept across restarts with its lifecycle.
-var bucketAlerts = []byte("alerts")
+// kept across restarts with its lifecycle. bucketIdxAlerts (schema 2)
+// orders them by state, then newest fired first (alertIndexKey), so the
+// feed's first page and the count of active alerts read a few keys
+// instead of decoding every alert.
+var (
+	bucketAlerts    = []byte("alerts")
+	bucketIdxAlerts = []byte("idx_alerts")
+)
 
-func init() { allBuckets = append(allBuckets, bucketAlerts) }
+func init() { allBuckets = append(allBuckets, bucketAlerts, bucketIdxAlerts) }
 
-// PutAlert stores an alert in the write transaction.
+// State prefixes of bucketIdxAlerts: active (firing or acknowledged)
+// sorts before resolved.
+const (
+	alertIdxActive   byte = 'a'
+	alertIdxResolved byte = 'r'
+)
+
+// alertIndexKey is state, then the fired time inverted (newest first),
+// then the alert's key.
+func alertIndexKey(a *alert.Alert) []byte {
+	state := alertIdxResolved
+	if a.Active() {
+		state = alertIdxActive
+	}
+	t := timeKey(a.FiredAt)
+	for i := range t {
+		t[i] = ^t[i]
+	}
+	return join([]byte{state}, t, []byte(a.Key))
+}
+
+// alertIndexHeader is the length of an alert index key before the alert's key.
+const alertIndexHeader = 1 + 8
+
+// PutAlert stores an alert in the write transaction, moving its index entry.
 func (w *Writer) PutAlert(a alert.Alert) error {
 	v, err := json.Marshal(a)
 	if err != nil {
+		return err
+	}
+	prev, err := getAlert(w.tx, a.Key)
+	if err != nil {
+		return err
+	}
+	idx := w.tx.Bucket(bucketIdxAlerts)
+	if prev != nil {
+		if err := idx.Delete(alertIndexKey(prev)); err != nil {
+			return err
+		}
+	}
+	if err := idx.Put(alertIndexKey(&a), []byte{}); err != nil {
 		return err
 	}
 	w.change.Meta, w.change.Alerts = true, true
@@ -47,6 +90,10 @@ func getAlert(tx *bolt.Tx, key string) (*alert.Alert, error) {
 // Alerts lists the stored alerts, newest fired first; resolved ones only
 // when all is set.
 func (s *Store) Alerts(all bool) ([]alert.Alert, error) {
+	if !all && s.schema >= 2 {
+		list, _, err := s.AlertFeed(-1, false)
+		return list, err
+	}
 	var out []alert.Alert
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketAlerts).ForEach(func(k, v []byte) error {
@@ -91,4 +138,96 @@ func (w *Writer) Meta(key string) []byte {
 		return append([]byte(nil), v...)
 	}
 	return nil
+}
+
+// AlertFeed is what the alert feed shows: up to limit alerts (all when
+// limit < 0), the active ones newest fired first, then — when resolved is
+// set — the resolved ones newest fired first; and how many are active. It
+// decodes only the alerts it returns.
+func (s *Store) AlertFeed(limit int, resolved bool) (list []alert.Alert, active int, err error) {
+	if s.schema < 2 { // a read-only store from before the index
+		all, err := s.Alerts(true)
+		if err != nil {
+			return nil, 0, err
+		}
+		sort.SliceStable(all, func(i, j int) bool { return all[i].Active() && !all[j].Active() })
+		for _, a := range all {
+			if a.Active() {
+				active++
+			}
+			if (a.Active() || resolved) && (limit < 0 || len(list) < limit) {
+				list = append(list, a)
+			}
+		}
+		return list, active, nil
+	}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketIdxAlerts).Cursor()
+		ab := tx.Bucket(bucketAlerts)
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if len(k) <= alertIndexHeader {
+				return fmt.Errorf("%w: short key in %s: run 'cxtop check'", ErrCorrupt, bucketIdxAlerts)
+			}
+			full := limit >= 0 && len(list) >= limit
+			if k[0] == alertIdxActive {
+				active++
+			} else if !resolved || full {
+				break // every active one (they sort first) is counted
+			}
+			if full {
+				continue
+			}
+			key := k[alertIndexHeader:]
+			v := ab.Get(key)
+			if v == nil {
+				return fmt.Errorf("%w: %s names missing alert %q: run 'cxtop check'", ErrCorrupt, bucketIdxAlerts, key)
+			}
+			var a alert.Alert
+			if err := json.Unmarshal(v, &a); err != nil {
+				return fmt.Errorf("%w: alert %s: %v", ErrCorrupt, key, err)
+			}
+			list = append(list, a)
+		}
+		return nil
+	})
+	return list, active, err
+}
+
+// ActiveAlertKeys is the set of keys of the active alerts, read from the
+// index without decoding one (nil on a read-only store from before it).
+func (s *Store) ActiveAlertKeys() (map[string]bool, error) {
+	if s.schema < 2 {
+		return nil, nil
+	}
+	keys := map[string]bool{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketIdxAlerts).Cursor()
+		for k, _ := c.Seek([]byte{alertIdxActive}); k != nil && k[0] == alertIdxActive; k, _ = c.Next() {
+			keys[string(k[min(len(k), alertIndexHeader):])] = true
+		}
+		return nil
+	})
+	return keys, err
+}
+
+// checkAlertIndex verifies bucketIdxAlerts against the alerts.
+func checkAlertIndex(tx *bolt.Tx, rep *CheckReport) {
+	idx := tx.Bucket(bucketIdxAlerts)
+	n := 0
+	tx.Bucket(bucketAlerts).ForEach(func(k, v []byte) error {
+		var a alert.Alert
+		if err := json.Unmarshal(v, &a); err != nil {
+			rep.problem("alert %q: unreadable: %v", k, err)
+			return nil
+		}
+		n++
+		if idx.Get(alertIndexKey(&a)) == nil {
+			rep.problem("index %s: missing entry for alert %q", bucketIdxAlerts, k)
+		}
+		return nil
+	})
+	rep.IndexEntries += idx.Stats().KeyN
+	if got := idx.Stats().KeyN; got != n {
+		rep.problem("index %s: %d entries, alerts give %d (stray entries)", bucketIdxAlerts, got, n)
+	}
 }

@@ -122,6 +122,7 @@ func (s *Store) Check() (rep *CheckReport, err error) {
 		if got := readU64(tx.Bucket(bucketMeta).Get(metaOpenCount)); got != open {
 			rep.problem("meta: open ticket count is %d, records give %d", got, open)
 		}
+		checkAlertIndex(tx, rep)
 		checkActHours(tx, expected, rep)
 		checkRollups(tx, expected, rep)
 		return nil

@@ -79,17 +79,15 @@ func ticketSummary(t *model.Ticket) []byte {
 func ticketIndexEntries(t *model.Ticket) []indexEntry {
 	id := []byte(t.ID)
 	sum := ticketSummary(t)
-	updated := t.UpdatedAt
-	if updated.IsZero() {
-		updated = t.CreatedAt
-	}
-	out := make([]indexEntry, 0, 5)
+	updated := lastActivity(t)
+	out := make([]indexEntry, 0, 6)
 	if t.Open() {
 		qk := queueKey(t)
 		out = append(out,
 			indexEntry{bucketIdxQueue, qk, sum},
 			indexEntry{bucketIdxType, join([]byte(t.Type), nul, qk), sum},
 			indexEntry{bucketIdxSource, join([]byte(t.Source), nul, qk), sum},
+			indexEntry{bucketIdxOpenCreated, join(timeKey(t.CreatedAt), id), nil},
 		)
 	}
 	out = append(out, indexEntry{bucketIdxUpdated, join(timeKey(updated), id), sum})
@@ -105,7 +103,7 @@ const queueKeyHeader = 1 + 8 + 1 + 8
 
 func feedbackIndexEntries(f *model.Feedback) []indexEntry {
 	id := []byte(f.ID)
-	var out []indexEntry
+	out := []indexEntry{{bucketIdxFeedbackAt, join(timeKey(f.At), id), nil}}
 	if f.CustomerID != "" {
 		out = append(out, indexEntry{bucketIdxCustomer, join([]byte(f.CustomerID), nul, []byte{kindFeedback}, id), nil})
 	}

@@ -32,7 +32,7 @@ func BenchmarkKPIs(b *testing.B) {
 	w, _ := kpi.NewWindow(at, 30*24*time.Hour)
 	// ROI needs a programme cost: the one kpis-sqlite-query.sql uses.
 	share := 0.3
-	settings, err := kpi.FromConfig(kpi.Config{ProgrammeCost: 5_000_000_000, BenefitShare: &share})
+	settings, err := kpi.FromConfig(kpi.Config{ProgrammeCost: 5_000_000_000, BenefitShare: &share}, kpi.ProgrammeConfig{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,8 +1,16 @@
 package store
 
 // SchemaVersion is bumped whenever the layout below changes incompatibly.
-// A store with a higher version is refused rather than misread.
-const SchemaVersion = 1
+// A store with a higher version is refused rather than misread (an older
+// cxtop would write records without the newer indexes); an older store is
+// upgraded on its first writable open (upgrade.go).
+//
+//	1  records, log, queue/update/type/source/customer/feedback-ticket
+//	   indexes, rollups, alerts, outbox
+//	2  idx_feedback_at, idx_open_created, idx_alerts (issue 14: the rules,
+//	   the automations' first pass and the alert feed read only what they
+//	   judge or show)
+const SchemaVersion = 2
 
 // Buckets. Record buckets map id → value, where a value is the record's
 // change-log sequence (8 bytes, big endian) followed by its canonical export
@@ -23,6 +31,12 @@ var (
 	bucketIdxSource   = []byte("idx_source")
 	bucketIdxCustomer = []byte("idx_customer")
 	bucketIdxFbTicket = []byte("idx_feedback_ticket")
+	// Schema 2. bucketIdxFeedbackAt: every answer by its time, so the
+	// automations' first pass reads only the answers of their horizon.
+	// bucketIdxOpenCreated: open tickets by creation time, so the age rules
+	// read only the tickets old enough to judge.
+	bucketIdxFeedbackAt  = []byte("idx_feedback_at")
+	bucketIdxOpenCreated = []byte("idx_open_created")
 
 	// bucketRollups maps metric NUL hour [suffix] → int64 (see rollup.go).
 	bucketRollups = []byte("rollups")
@@ -37,12 +51,14 @@ var (
 var allBuckets = [][]byte{
 	bucketMeta, bucketTickets, bucketFeedback, bucketEvents, bucketLog,
 	bucketIdxQueue, bucketIdxUpdated, bucketIdxType, bucketIdxSource, bucketIdxCustomer, bucketIdxFbTicket,
+	bucketIdxFeedbackAt, bucketIdxOpenCreated,
 	bucketRollups, bucketOutbox, bucketOutboxKeys,
 	bucketReplies, bucketTombstones, bucketQuarantine,
 }
 
 var indexBuckets = [][]byte{
 	bucketIdxQueue, bucketIdxUpdated, bucketIdxType, bucketIdxSource, bucketIdxCustomer, bucketIdxFbTicket,
+	bucketIdxFeedbackAt, bucketIdxOpenCreated,
 }
 
 // Meta keys.

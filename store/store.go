@@ -31,6 +31,10 @@ type Options struct {
 	// on a large store that takes minutes, and the user should know why
 	// the open waits.
 	OnUpgrade func(fromVersion, toVersion uint64)
+	// OnSchemaUpgrade, when set, is called before the indexes a newer
+	// schema adds are built from the records of an older store (a
+	// writable open, once): a million-ticket store takes tens of seconds.
+	OnSchemaUpgrade func(fromVersion, toVersion uint64)
 }
 
 // Store is an open cxtop database. Its methods are safe for concurrent use.
@@ -39,7 +43,11 @@ type Store struct {
 	path     string
 	readOnly bool
 	// onUpgrade is Options.OnUpgrade.
-	onUpgrade func(fromVersion, toVersion uint64)
+	onUpgrade       func(fromVersion, toVersion uint64)
+	onSchemaUpgrade func(fromVersion, toVersion uint64)
+	// schema is the store's schema version: an older read-only store
+	// lacks the newer indexes, and its readers fall back to scans.
+	schema uint64
 
 	subsMu sync.Mutex
 	subs   map[*Subscription]struct{}
@@ -83,7 +91,7 @@ func Open(path string, opt Options) (s *Store, err error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	s = &Store{db: db, path: path, readOnly: opt.ReadOnly, onUpgrade: opt.OnUpgrade, subs: map[*Subscription]struct{}{}}
+	s = &Store{db: db, path: path, readOnly: opt.ReadOnly, onUpgrade: opt.OnUpgrade, onSchemaUpgrade: opt.OnSchemaUpgrade, subs: map[*Subscription]struct{}{}}
 	if err := s.initOrVerify(fresh); err != nil {
 		db.Close()
 		if fresh {
@@ -138,6 +146,7 @@ func openError(path string, err error) error {
 
 func (s *Store) initOrVerify(fresh bool) error {
 	if fresh {
+		s.schema = SchemaVersion
 		return s.db.Update(func(tx *bolt.Tx) error {
 			for _, name := range allBuckets {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -172,8 +181,9 @@ func (s *Store) initOrVerify(fresh bool) error {
 		if got := binary.BigEndian.Uint64(v); got > SchemaVersion {
 			return fmt.Errorf("%w: %s has schema v%d, this cxtop reads up to v%d: upgrade cxtop", ErrNewer, s.path, got, SchemaVersion)
 		}
+		s.schema = binary.BigEndian.Uint64(v)
 		for _, name := range allBuckets {
-			if tx.Bucket(name) == nil && s.readOnly {
+			if tx.Bucket(name) == nil && s.readOnly && !newInSchema2(name, s.schema) {
 				return fmt.Errorf("%w: %s lacks bucket %q: open it once for writing to upgrade it", ErrCorrupt, s.path, name)
 			}
 		}
@@ -192,6 +202,10 @@ func (s *Store) initOrVerify(fresh bool) error {
 		return nil
 	})
 	if err != nil {
+		return err
+	}
+	// Indexes of a newer schema are built from the records (upgrade.go).
+	if err := s.upgradeSchema(); err != nil {
 		return err
 	}
 	// So are rollup families (rollup_version.go).

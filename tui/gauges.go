@@ -7,8 +7,10 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cxtop/cxtop/model/kpi"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // sparkPoints is how many slices of the window a gauge's trend line shows.
@@ -53,10 +55,7 @@ func (p *gaugesPane) KeyMap() []key.Binding {
 func (p *gaugesPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case stateMsg:
-		rep, ok := msg.st.Reports[p.window]
-		p.report, p.missing = rep, !ok
-		p.series, _ = resample(msg.st.Trends[p.window].Series, sparkPoints)
-		p.list.setLen(len(p.report.KPIs))
+		p.take(msg.st)
 	case tea.KeyMsg:
 		k := p.env.keys
 		switch {
@@ -77,6 +76,28 @@ func (p *gaugesPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
+// take shows a state's KPIs over the pane's window, or each over its own
+// (window 0), with their trend lines.
+func (p *gaugesPane) take(st *engine.State) {
+	defer func() { p.list.setLen(len(p.report.KPIs)) }()
+	if p.window > 0 {
+		rep, ok := st.Reports[p.window]
+		p.report, p.missing = rep, !ok
+		p.series, _ = resample(st.Trends[p.window].Series, sparkPoints)
+		return
+	}
+	p.report, p.missing = st.Own, false
+	p.series = make(map[string][]*float64, len(st.Own.KPIs))
+	for _, v := range st.Own.KPIs {
+		series, ok := st.Trends[v.Window.Length].Series[v.ID]
+		if !ok {
+			series = st.OwnSeries[v.ID]
+		}
+		one, _ := resample(map[string][]*float64{v.ID: series}, sparkPoints)
+		p.series[v.ID] = one[v.ID]
+	}
+}
+
 func (p *gaugesPane) selectCmd(focus bool) tea.Cmd {
 	if p.list.cursor >= len(p.report.KPIs) {
 		return nil
@@ -95,7 +116,11 @@ func (p *gaugesPane) render() {
 	p.lines.setRows(p.h - 3)
 	p.lines.show(cursorLine)
 	from, _ := p.lines.visible()
-	p.view = p.env.frame("2 KPIs, last "+ShortDuration(p.window), lines[from:], p.w, p.h, p.focused)
+	title := "2 KPIs, each over its window"
+	if p.window > 0 {
+		title = "2 KPIs, last " + ShortDuration(p.window)
+	}
+	p.view = p.env.frame(title, lines[from:], p.w, p.h, p.focused)
 }
 
 // text is the pane's text and the line the cursor is on.
@@ -103,6 +128,7 @@ func (p *gaugesPane) text(w int) ([]string, int) {
 	th := p.env.th
 	var lines []string
 	group, cursorLine := "", 0
+	cols := gaugeColumnsFor(w-2, p.report.KPIs)
 	for i, v := range p.report.KPIs {
 		if v.Group != group {
 			group = v.Group
@@ -111,21 +137,12 @@ func (p *gaugesPane) text(w int) ([]string, int) {
 			}
 			lines = append(lines, th.Header.Render(strings.ToUpper(group)))
 		}
-		// label, value, then the bar, delta and status as width allows;
-		// the status symbol is kept longest: it is the point of the pane.
 		mark := "  "
 		if i == p.list.cursor && p.focused {
 			mark, cursorLine = "▸ ", len(lines)
 		}
-		line := mark + fit(v.Label, 18) + " " + fmt.Sprintf("%8s", kpi.Format(v.Unit, v.Value, false))
-		if w >= 60 {
-			line += " " + bar(v, 10)
-		}
-		if w >= 48 {
-			line += " " + fmt.Sprintf("%8s", kpi.Format(v.Unit, v.Delta, true))
-		}
-		line += "  " + fit(statusSymbol(p.env, v.Status), 8)
-		if w >= 60+sparkPoints {
+		line := mark + gaugeLine(v, cols, statusSymbol(p.env, v.Status))
+		if cols.spark {
 			line += " " + sparkline(p.series[v.ID])
 		}
 		lines = append(lines, line)
@@ -138,6 +155,77 @@ func (p *gaugesPane) text(w int) ([]string, int) {
 		lines = append(lines, "computing…")
 	}
 	return lines, cursorLine
+}
+
+// gaugeColumns is which columns a gauge line has room for, and how wide
+// its label is.
+type gaugeColumns struct {
+	label                     int
+	bar, delta, window, spark bool
+}
+
+// Widths of a gauge line's columns, with the space before each.
+const (
+	gaugeValueW  = 9  // " 85.2%"
+	gaugeStatusW = 10 // "  ✗ breach"
+	gaugeBarW    = 11
+	gaugeDeltaW  = 11 // " -12.5 pts"
+	gaugeWindowW = 7  // " @14:00", " 30d"
+	gaugeMinLbl  = 10
+)
+
+// gaugeColumnsFor fits a gauge line into w cells: the full label first
+// (no "Digital revenue g…" on a wide terminal), then value and status, then
+// the delta, the window, the bar and the trend line as room allows.
+func gaugeColumnsFor(w int, kpis []kpi.Value) gaugeColumns {
+	longest := gaugeMinLbl
+	for _, v := range kpis {
+		longest = max(longest, ansi.StringWidth(v.Label))
+	}
+	c := gaugeColumns{label: max(min(longest, w-gaugeValueW-gaugeStatusW), gaugeMinLbl)}
+	left := w - c.label - gaugeValueW - gaugeStatusW
+	take := func(n int) bool {
+		if left >= n {
+			left -= n
+			return true
+		}
+		return false
+	}
+	c.delta = take(gaugeDeltaW)
+	c.window = take(gaugeWindowW)
+	c.bar = take(gaugeBarW)
+	c.spark = take(sparkPoints + 1)
+	return c
+}
+
+// gaugeLine is one KPI's line without the cursor mark and the trend line:
+// label, value, bar, delta with its unit (pp, pts, h, ★), the window it
+// was read over (the time of day for a state like the backlog) and status.
+func gaugeLine(v kpi.Value, c gaugeColumns, status string) string {
+	line := fit(v.Label, c.label) + fmt.Sprintf(" %8s", v.Text())
+	if c.bar {
+		line += " " + bar(v, 10)
+	}
+	if c.delta {
+		line += fmt.Sprintf(" %10s", kpi.FormatDelta(v.DeltaUnit(), v.Delta))
+	}
+	if c.window {
+		line += fmt.Sprintf(" %6s", gaugeWindow(v))
+	}
+	return line + "  " + fit(status, 8)
+}
+
+// gaugeWindow is what a gauge was read over: "30d", or for a state (the
+// backlog) the hour it was counted at, so it is not taken for the queue's
+// count of this minute.
+func gaugeWindow(v kpi.Value) string {
+	if v.Window.Length == 0 {
+		return ""
+	}
+	if v.Cumulative {
+		return "@" + v.Window.At.Format("15:04")
+	}
+	return ShortDuration(v.Window.Length)
 }
 
 // statusSymbol pairs each status with a symbol and its style: colour never

@@ -35,9 +35,10 @@ type Options struct {
 	User     string // who triage actions are recorded as
 	Renderer *lipgloss.Renderer
 	Now      func() time.Time
-	// Window is the span of the gauges (default 24h); the window key
-	// switches it among KPIWindows. The engine computes every one of
-	// them (its windows are those by default).
+	// Window is the span of the gauges; 0 (the default) reads each KPI
+	// over its own window (kpi.Def.Window), as `cxtop kpi` does. The
+	// window key switches it among KPIWindows; the engine's state holds
+	// every one of them.
 	Window time.Duration
 	// Banner, when set, is a line above the panes saying what the console
 	// shows: a snapshot, or the store at a past moment (with Now fixed to
@@ -100,9 +101,6 @@ func New(opt Options) (*Model, error) {
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
-	}
-	if opt.Window == 0 {
-		opt.Window = 24 * time.Hour
 	}
 	if opt.Renderer == nil {
 		opt.Renderer = lipgloss.DefaultRenderer()

@@ -9,8 +9,10 @@ import (
 	"github.com/cxtop/cxtop/model"
 )
 
-// KPIWindows are the spans the window key steps through, in order.
-var KPIWindows = []time.Duration{24 * time.Hour, 7 * 24 * time.Hour, 30 * 24 * time.Hour, 90 * 24 * time.Hour}
+// KPIWindows are the spans the window key steps through, in order; 0 is
+// each KPI over its own default window (kpi.Def.Window), where the
+// console starts.
+var KPIWindows = []time.Duration{0, 24 * time.Hour, 7 * 24 * time.Hour, 30 * 24 * time.Hour, 90 * 24 * time.Hour}
 
 // nextWindow is the window after w in KPIWindows (the first after the
 // last, or after a window not in the list).
@@ -25,6 +27,9 @@ func (m *Model) switchWindow() tea.Cmd {
 	m.opt.Window = nextWindow(m.opt.Window)
 	m.gauges.window = m.opt.Window
 	m.message = "KPIs over the last " + ShortDuration(m.opt.Window)
+	if m.opt.Window == 0 {
+		m.message = "KPIs each over its own window"
+	}
 	if m.state != nil {
 		_, cmd := m.gauges.Update(stateMsg{st: m.state})
 		return cmd

@@ -12,11 +12,12 @@ import (
 
 func TestNextWindowCycles(t *testing.T) {
 	for _, tc := range []struct{ from, want time.Duration }{
+		{0, 24 * time.Hour}, // from each KPI's own window
 		{24 * time.Hour, 7 * 24 * time.Hour},
 		{7 * 24 * time.Hour, 30 * 24 * time.Hour},
 		{30 * 24 * time.Hour, 90 * 24 * time.Hour},
-		{90 * 24 * time.Hour, 24 * time.Hour},
-		{12 * time.Hour, 24 * time.Hour}, // a configured window outside the list
+		{90 * 24 * time.Hour, 0}, // back to each KPI's own window
+		{12 * time.Hour, 0},      // a configured window outside the list
 	} {
 		if got := nextWindow(tc.from); got != tc.want {
 			t.Errorf("nextWindow(%s) = %s, want %s", tc.from, got, tc.want)
@@ -43,14 +44,20 @@ func TestBannerAndWindowKey(t *testing.T) {
 		m.Close()
 	})
 	s := &session{t: t, tm: tm, p: p, st: st}
-	f := s.waitFor("KPIs, last 24h", "Queue: 5 open")
+	f := s.waitFor("KPIs, each over its window", "Queue: 5 open")
 	lines := strings.Split(f, "\n")
 	if !strings.HasPrefix(lines[0], " SNAPSHOT of cx.db taken 2026-05-04 10:00Z") || len(lines) != 60 {
 		t.Fatalf("banner or height wrong (%d lines):\n%s", len(lines), f)
 	}
+	// NPS over its own 30-day window sees the answer of 30 hours ago.
+	if got := nps(f); !strings.Contains(got, "-100.0") {
+		t.Fatalf("NPS over its own 30d window should be -100: %q", got)
+	}
 	// The NPS answer of 30 hours ago is outside 24h, inside 7d.
-	if !strings.Contains(nps(f), "-") {
-		t.Fatalf("NPS over 24h should have no value: %q", nps(f))
+	s.press("w")
+	f = s.waitFor("KPIs, last 24h", "KPIs over the last 24h")
+	if got := nps(f); strings.Contains(got, "-100.0") {
+		t.Fatalf("NPS over 24h should have no value: %q", got)
 	}
 	s.press("w")
 	f = s.waitFor("KPIs, last 7d", "KPIs over the last 7d")
@@ -58,7 +65,7 @@ func TestBannerAndWindowKey(t *testing.T) {
 		t.Fatalf("NPS over 7d should be -100 (one detractor): %q", got)
 	}
 	s.press("w", "w", "w")
-	s.waitFor("KPIs, last 24h")
+	s.waitFor("KPIs, each over its window")
 }
 
 // nps is the NPS gauge's line of a frame.

@@ -14,7 +14,7 @@ import (
 
 func (a *app) abCommand() *cobra.Command {
 	var (
-		wf     windowFlags
+		wf     = windowFlags{def: "7d"}
 		asJSON bool
 	)
 	cmd := &cobra.Command{

@@ -77,7 +77,7 @@ the stored alerts are listed without evaluating (see docs/alerts.md).`,
 			return writeAlerts(cmd.OutOrStdout(), list, now)
 		},
 	}
-	cmd.Flags().StringVar(&atFlag, "at", "", "evaluate as of this time (RFC 3339, default now)")
+	cmd.Flags().StringVar(&atFlag, "at", "", "evaluate as of this time (a date like 2026-11-01 or RFC 3339; default now)")
 	cmd.Flags().BoolVar(&all, "all", false, "include resolved alerts")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.AddCommand(a.alertsAckCommand())
@@ -126,7 +126,7 @@ func evaluateOnce(s *store.Store, set alert.Settings, now time.Time, notice io.W
 		return err
 	}
 	if n, err := engine.Unseen(s); err == nil && n > unseenNotice {
-		fmt.Fprintf(notice, "cxtop: running the automations over %d changes they have not seen yet (once; a million-ticket store takes about two minutes)\n", n)
+		fmt.Fprintf(notice, "cxtop: running the automations over %d changes they have not seen yet: this can take a while\n", n)
 	}
 	if _, err := engine.Automate(s, set, cursor != "", now); err != nil {
 		return err

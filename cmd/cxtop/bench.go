@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -36,6 +37,7 @@ func (a *app) benchCommand() *cobra.Command {
 		only    string
 		asJSON  bool
 		dir     string
+		profile string
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -69,7 +71,12 @@ explains less). Rows: ` + strings.Join(benchRowNames, ", ") + `.`,
 			} else if err := os.MkdirAll(dir, 0o700); err != nil {
 				return fmt.Errorf("bench: %w", err)
 			}
-			b := &bench{app: a, n: records, dir: dir, pick: pick, progress: a.io.err}
+			if profile != "" {
+				if err := os.MkdirAll(profile, 0o700); err != nil {
+					return fmt.Errorf("bench --profile: %w", err)
+				}
+			}
+			b := &bench{app: a, n: records, dir: dir, pick: pick, progress: a.io.err, profile: profile}
 			m := thisMachine(records)
 			start := time.Now()
 			rows, err := b.run()
@@ -104,6 +111,7 @@ explains less). Rows: ` + strings.Join(benchRowNames, ", ") + `.`,
 	fl.StringVar(&only, "only", "", "measure only these rows (comma-separated; default all)")
 	fl.BoolVar(&asJSON, "json", false, "print JSON: {machine, results: [{name, value, unit, reference, reference_value, ratio, target, ok}]}")
 	fl.StringVar(&dir, "dir", "", "where to build the stores (default: a temporary directory, removed after)")
+	fl.StringVar(&profile, "profile", "", "write a CPU profile of each row to this directory (ROW.pprof, for go tool pprof)")
 	return cmd
 }
 
@@ -132,6 +140,7 @@ type bench struct {
 	dir      string
 	pick     map[string]bool
 	progress interface{ Write([]byte) (int, error) }
+	profile  string // directory of per-row CPU profiles, or ""
 	rows     []benchRow
 
 	// The main store, simulated once and shared by the rows after it.
@@ -181,7 +190,7 @@ func (b *bench) run() ([]benchRow, error) {
 		}
 		b.say("%s…", s.name)
 		start := time.Now()
-		if err := s.fn(); err != nil {
+		if err := b.profiled(s.name, s.fn); err != nil {
 			return nil, fmt.Errorf("bench %s: %w", s.name, err)
 		}
 		b.say("%s took %s", s.name, time.Since(start).Round(time.Millisecond))
@@ -233,3 +242,21 @@ func (b *bench) perMillion(seconds float64) float64 {
 }
 
 func (b *bench) taxonomy() model.Taxonomy { return b.app.cfg.Taxonomy }
+
+// profiled runs fn, under a CPU profile written to the profile directory
+// when one was asked for.
+func (b *bench) profiled(name string, fn func() error) error {
+	if b.profile == "" {
+		return fn()
+	}
+	f, err := os.Create(filepath.Join(b.profile, name+".pprof"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	defer pprof.StopCPUProfile()
+	return fn()
+}

@@ -42,7 +42,7 @@ func (b *bench) kpi() error {
 	}
 	// ROI needs a programme cost: the one the SQL uses.
 	share := 0.3
-	settings, err := kpi.FromConfig(kpi.Config{ProgrammeCost: 5_000_000_000, BenefitShare: &share})
+	settings, err := kpi.FromConfig(kpi.Config{ProgrammeCost: 5_000_000_000, BenefitShare: &share}, kpi.ProgrammeConfig{})
 	if err != nil {
 		st.Close()
 		return err

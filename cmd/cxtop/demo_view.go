@@ -84,7 +84,7 @@ func renderPlain(env consoleEnv) error {
 	b.WriteString("\x1b[H\x1b[2J")
 	fmt.Fprintf(&b, "cxtop demo — %s   (q Enter or Ctrl-C quits)\n\n", now.Format("15:04:05"))
 	fmt.Fprintf(&b, "records %d   open tickets %d\n%s\n\n", st.Records, state.Open, syncLine)
-	writeKPISummary(&b, state.Reports[24*time.Hour])
+	writeKPISummary(&b, state.Own)
 	b.WriteString("\nmost urgent open tickets:\n")
 	for _, t := range state.Queue[:min(len(state.Queue), 10)] {
 		due := "no SLA"
@@ -98,11 +98,11 @@ func renderPlain(env consoleEnv) error {
 	return err
 }
 
-// writeKPISummary lists the KPIs of the last 24 hours, two a line.
+// writeKPISummary lists the KPIs, each over its own window, two a line.
 func writeKPISummary(b *strings.Builder, rep kpi.Report) {
-	b.WriteString("KPIs, last 24 hours:\n")
+	b.WriteString("KPIs, each over its own window:\n")
 	for i, v := range rep.KPIs {
-		cell := fmt.Sprintf("%-22s %8s %-6s", v.Label, kpi.Format(v.Unit, v.Value, false), statusMark[v.Status])
+		cell := fmt.Sprintf("%-22s %8s %-4s %-6s", v.Label, v.Text(), ShortWindow(v.Window.Length), statusMark[v.Status])
 		if i%2 == 0 {
 			b.WriteString("  " + cell)
 		} else {

@@ -13,77 +13,69 @@ import (
 	"github.com/cxtop/cxtop/store"
 )
 
-// maxLine bounds one JSON line (a ticket with a long history).
-const maxLine = 16 << 20
+// maxLine bounds one JSON line: the largest record the model allows
+// (model.MaxRecordBytes), so whatever cxtop exports, it imports.
+const maxLine = model.MaxRecordBytes
 
 func (a *app) importCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "import FILE",
 		Short: "Read records written by export into the store (all or nothing)",
 		Long: `Read JSON Lines written by 'cxtop export' (FILE, or - for stdin) into the store.
-Every line is checked first; a bad line stops the import with "line N: ..." and the store is
-left exactly as it was. Records whose id already exists are replaced.`,
+Every line is checked as it is written, in one transaction: a bad line stops the import with
+"line N: ..." and the store is left exactly as it was (a store the import created is removed).
+Records whose id already exists are replaced, except a ticket the store holds in a newer
+version, which is kept (the rule sync follows).`,
 		Example: "  cxtop import --db new.db backup.jsonl",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path, cleanup, err := spoolInput(args[0], a.io.in)
+			in, err := openImportInput(args[0], a.io.in)
 			if err != nil {
 				return err
 			}
-			defer cleanup()
-			n, err := a.validateImport(args[0], path)
-			if err != nil {
-				return err
-			}
+			defer in.Close()
+			_, statErr := os.Stat(a.dbPath)
+			created := errors.Is(statErr, os.ErrNotExist)
 			s, err := a.openStore(true)
 			if err != nil {
 				return err
 			}
-			defer s.Close()
-			res, err := writeImport(s, path)
+			n, kept, res, err := importRecords(s, in, &a.cfg.Taxonomy)
+			s.Close()
 			if err != nil {
+				if created {
+					os.Remove(a.dbPath) // an import that wrote nothing leaves no empty store behind
+				}
 				return fmt.Errorf("import %s: %w (nothing was written)", args[0], err)
 			}
-			fmt.Fprintf(a.io.err, "imported %d records into %s: %d new, %d updated, %d unchanged\n",
-				n, a.dbPath, res.Inserted, res.Updated, res.Unchanged)
+			fmt.Fprintf(a.io.err, "imported %d records into %s: %d new, %d updated, %d unchanged, %d older than the store's and kept\n",
+				n, a.dbPath, res.Inserted, res.Updated, res.Unchanged, kept)
 			return nil
 		},
 	}
 }
 
-// spoolInput returns a path to read twice: the file itself, or stdin copied
-// to a temporary file.
-func spoolInput(name string, stdin io.Reader) (string, func(), error) {
-	if name != "-" {
-		fi, err := os.Stat(name)
-		if err != nil {
-			return "", nil, fmt.Errorf("import %s: %w", name, unwrapPathError(err))
-		}
-		if fi.IsDir() {
-			return "", nil, fmt.Errorf("import %s: is a directory, want a JSON Lines file", name)
-		}
-		return name, func() {}, nil
+// openImportInput opens the file, or stdin for "-". Stdin is read as a
+// stream, never copied to a temporary file, so a killed import leaves no
+// copy of the data behind.
+func openImportInput(name string, stdin io.Reader) (io.ReadCloser, error) {
+	if name == "-" {
+		return io.NopCloser(stdin), nil
 	}
-	f, err := os.CreateTemp("", "cxtop-import-*.jsonl")
+	f, err := os.Open(name)
 	if err != nil {
-		return "", nil, fmt.Errorf("import from stdin: %w", err)
+		return nil, fmt.Errorf("import %s: %w", name, unwrapPathError(err))
 	}
-	cleanup := func() { f.Close(); os.Remove(f.Name()) }
-	if _, err := io.Copy(f, stdin); err != nil {
-		cleanup()
-		return "", nil, fmt.Errorf("import from stdin: %w", err)
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("import %s: is a directory, want a JSON Lines file", name)
 	}
-	return f.Name(), cleanup, nil
+	return f, nil
 }
 
 // eachLine calls fn with every non-blank line and its 1-based number.
-func eachLine(path string, fn func(n int, line []byte) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
+func eachLine(in io.Reader, fn func(n int, line []byte) error) error {
+	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1<<20), maxLine)
 	n := 0
 	for sc.Scan() {
@@ -101,40 +93,30 @@ func eachLine(path string, fn func(n int, line []byte) error) error {
 	return sc.Err()
 }
 
-// validateImport reads the whole input once, so a bad line is found before
-// anything is written.
-func (a *app) validateImport(name, path string) (int, error) {
-	count := 0
-	err := eachLine(path, func(n int, line []byte) error {
-		r, err := model.ParseRecord(line)
-		if err == nil {
-			err = a.cfg.Taxonomy.Validate(r)
-		}
-		if err != nil {
-			return fmt.Errorf("line %d: %w", n, err)
-		}
-		count++
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("import %s: %w (nothing was written)", name, err)
-	}
-	return count, nil
-}
-
-// writeImport writes every record in one transaction: either the whole file
-// lands or, on any failure, none of it.
-func writeImport(s *store.Store, path string) (store.WriteResult, error) {
-	return s.Update(func(w *store.Writer) error {
-		return eachLine(path, func(n int, line []byte) error {
-			r, err := model.ParseRecord(line)
+// importRecords reads, checks and writes every line in one pass and one
+// transaction: what is validated is exactly what is written, and either the
+// whole input lands or, on any failure, none of it. It returns the records
+// read and the tickets kept because the store's version is newer.
+func importRecords(s *store.Store, in io.Reader, tax *model.Taxonomy) (n, kept int, res store.WriteResult, err error) {
+	res, err = s.Update(func(w *store.Writer) error {
+		return eachLine(in, func(line int, text []byte) error {
+			r, err := model.ParseRecord(text)
 			if err == nil {
-				err = w.Put(r)
+				err = tax.Validate(r)
+			}
+			var written bool
+			if err == nil {
+				written, err = w.PutNewer(r)
 			}
 			if err != nil {
-				return fmt.Errorf("line %d: %w", n, err)
+				return fmt.Errorf("line %d: %w", line, err)
+			}
+			n++
+			if !written {
+				kept++
 			}
 			return nil
 		})
 	})
+	return n, kept, res, err
 }

@@ -19,18 +19,26 @@ func (a *app) kpiCommand() *cobra.Command {
 	var (
 		wf     windowFlags
 		by     string
+		since  string
 		asJSON bool
 	)
 	cmd := &cobra.Command{
 		Use:   "kpi",
 		Short: "Show every CX KPI over a window, against its target and the previous window",
-		Long: `Compute the CX KPIs (docs/kpis.md) from the store's hourly rollups over the window
-[--at − --window, --at), --at truncated to the hour, with the previous window as baseline.
-Targets, margins and the programme cost come from the [kpi] section of the config.
+		Long: `Compute the CX KPIs (docs/kpis.md) from the store's hourly rollups, each over its own
+default window (CSAT 7d, NPS, adoption and revenue growth 30d, ROI 365d, ...; [kpi.windows]
+in the config overrides one) ending at --at, truncated to the hour, with the previous window
+of the same length as baseline. --window reads every KPI over one window instead.
+--since go-live reads them from the [programme] go-live to --at, against the programme's
+baselines. Targets, margins and the programme cost come from the [kpi] and [programme]
+sections of the config.
 --by segment|touchpoint|source shows CSAT and NPS per value of that dimension instead.`,
-		Example: "  cxtop kpi --db cx.db --window 7d\n  cxtop kpi --db cx.db --at 2026-11-01T00:00:00Z --window 30d --json\n  cxtop kpi --db cx.db --by segment",
+		Example: "  cxtop kpi --db cx.db\n  cxtop kpi --db cx.db --at 2026-11-01 --window 30d --json\n  cxtop kpi --db cx.db --since go-live\n  cxtop kpi --db cx.db --by segment",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if wf.length == "" && by != "" {
+				wf.length = "7d" // a breakdown reads CSAT and NPS over one window
+			}
 			w, err := wf.window()
 			if err != nil {
 				return err
@@ -38,12 +46,31 @@ Targets, margins and the programme cost come from the [kpi] section of the confi
 			if _, ok := kpi.BreakdownDims[by]; by != "" && !ok {
 				return usagef("--by %q: use segment, touchpoint or source", by)
 			}
+			switch {
+			case since != "" && since != "go-live":
+				return usagef("--since %q: use go-live (the [programme] go_live date)", since)
+			case since != "" && (by != "" || wf.length != ""):
+				return usagef("--since go-live reads every KPI from the go-live: leave out --window and --by")
+			}
 			settings, err := a.kpiSettings()
 			if err != nil {
 				return err
 			}
+			if since != "" && settings.Programme.GoLive.IsZero() {
+				return fmt.Errorf("--since go-live: %w", kpi.ErrNoGoLive)
+			}
 			out := cmd.OutOrStdout()
 			return a.viewRollups(func(r *store.Rollups) error {
+				if since != "" {
+					rep, err := kpi.SinceGoLive(r, settings.Programme, w.At, settings.Defs)
+					if err != nil {
+						return err
+					}
+					if asJSON {
+						return writeKPIJSON(out, rep)
+					}
+					return writeSinceGoLiveTable(out, rep, settings.Programme)
+				}
 				if by != "" {
 					rows, err := kpi.Breakdown(r, w, by, kpi.BreakdownValues(r.Metrics("fb."), by))
 					if err != nil {
@@ -54,7 +81,14 @@ Targets, margins and the programme cost come from the [kpi] section of the confi
 					}
 					return writeBreakdownTable(out, w, by, rows)
 				}
-				rep := kpi.Compute(r, w, settings.Defs, nil)
+				var rep kpi.Report
+				if wf.length == "" {
+					if rep, err = kpi.ComputeDefault(r, w.At, settings.Defs); err != nil {
+						return err
+					}
+				} else {
+					rep = kpi.Compute(r, w, settings.Defs, nil)
+				}
 				if asJSON {
 					return writeKPIJSON(out, rep)
 				}
@@ -65,24 +99,36 @@ Targets, margins and the programme cost come from the [kpi] section of the confi
 	fl := cmd.Flags()
 	wf.add(cmd)
 	fl.StringVar(&by, "by", "", "break CSAT and NPS down by segment, touchpoint or source")
+	fl.StringVar(&since, "since", "", "read the KPIs from the programme's go-live (go-live) to --at")
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
-// windowFlags are --at and --window, shared by the KPI commands.
-type windowFlags struct{ at, length string }
+// windowFlags are --at and --window, shared by the KPI commands. An empty
+// --window means each KPI's own default window (the kpi command) or def.
+type windowFlags struct{ at, length, def string }
 
 func (f *windowFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.at, "at", "", "end of the window (RFC 3339, truncated to the hour; default now)")
-	cmd.Flags().StringVar(&f.length, "window", "7d", "length of the window in whole hours or days (1h to 365d)")
+	cmd.Flags().StringVar(&f.at, "at", "", "end of the window (a date like 2026-11-01 or RFC 3339, truncated to the hour; default now)")
+	usage := "length of the window in whole hours or days (1h to 365d)"
+	if f.def == "" {
+		usage += "; default: each KPI's own window"
+	}
+	cmd.Flags().StringVar(&f.length, "window", f.def, usage)
 }
 
+// window is the window the flags name; with no --window, its length is
+// a placeholder (each KPI then takes its own).
 func (f *windowFlags) window() (kpi.Window, error) {
 	at, err := timeFlag("--at", f.at, time.Now().UTC())
 	if err != nil {
 		return kpi.Window{}, err
 	}
-	length, err := model.ParseDuration(f.length)
+	text := f.length
+	if text == "" {
+		text = "7d"
+	}
+	length, err := model.ParseDuration(text)
 	var w kpi.Window
 	if err == nil {
 		w, err = kpi.NewWindow(at, length)
@@ -120,6 +166,12 @@ type kpiJSON struct {
 	Status   string   `json:"status"`
 	Baseline *float64 `json:"baseline"`
 	Delta    *float64 `json:"delta"`
+	// DeltaUnit is how delta reads: "pp" (percentage points: delta is a
+	// difference of shares), "pts", "h", "★" or "" (a count).
+	DeltaUnit   string `json:"delta_unit"`
+	At          string `json:"at"`
+	WindowHours int    `json:"window_hours"`
+	Note        string `json:"note,omitempty"`
 }
 
 func windowJSON(w kpi.Window) (string, int) { return w.At.Format(time.RFC3339), w.HoursLong() }
@@ -138,7 +190,9 @@ func writeKPIJSON(out io.Writer, rep kpi.Report) error {
 	}{KPIs: []kpiJSON{}}
 	doc.At, doc.WindowHours = windowJSON(rep.Window)
 	for _, v := range rep.KPIs {
-		k := kpiJSON{ID: v.ID, Value: v.Value, N: v.N, Status: v.Status, Baseline: v.Baseline, Delta: v.Delta}
+		k := kpiJSON{ID: v.ID, Value: v.Value, N: v.N, Status: v.Status, Baseline: v.Baseline, Delta: v.Delta,
+			DeltaUnit: v.DeltaUnit(), Note: v.Note}
+		k.At, k.WindowHours = windowJSON(v.Window)
 		if v.Dir != kpi.NoDirection {
 			t := v.Target
 			k.Target = &t
@@ -161,22 +215,89 @@ func windowTitle(what string, w kpi.Window) string {
 func newTable(out io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(out, 0, 0, 2, ' ', 0) }
 
 func writeKPITable(out io.Writer, rep kpi.Report) error {
-	fmt.Fprintf(out, "%s, baseline: the %dh before\n\n", windowTitle("KPIs", rep.Window), rep.Window.HoursLong())
-	tw := newTable(out)
-	fmt.Fprintln(tw, "KPI\tVALUE\tTARGET\tSTATUS\tΔ BASELINE\tN")
-	for _, v := range rep.KPIs {
-		target := "-"
-		if v.Dir != kpi.NoDirection {
-			cmp := "≥ "
-			if v.Dir == kpi.LowerIsBetter {
-				cmp = "≤ "
-			}
-			target = cmp + kpi.Format(v.Unit, &v.Target, false)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", model.Sanitize(v.Label), kpi.Format(v.Unit, v.Value, false), target,
-			statusMark[v.Status], kpi.Format(v.Unit, v.Delta, true), v.N)
+	if sameWindow(rep) {
+		fmt.Fprintf(out, "%s, baseline: the %dh before\n\n", windowTitle("KPIs", rep.Window), rep.Window.HoursLong())
+	} else {
+		fmt.Fprintf(out, "KPIs at %s, each over its own window (WINDOW), baseline: the window before\n\n", rep.Window.At.Format("2006-01-02 15:04Z"))
 	}
-	return tw.Flush()
+	tw := newTable(out)
+	fmt.Fprintln(tw, "KPI\tVALUE\tTARGET\tSTATUS\tΔ BASELINE\tWINDOW\tN")
+	for _, v := range rep.KPIs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", model.Sanitize(v.Label), v.Text(), targetText(v),
+			statusMark[v.Status], kpi.FormatDelta(v.DeltaUnit(), v.Delta), ShortWindow(v.Window.Length), v.N)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	writeNotes(out, rep)
+	return nil
+}
+
+// sameWindow reports whether every KPI of rep was read over rep.Window.
+func sameWindow(rep kpi.Report) bool {
+	for _, v := range rep.KPIs {
+		if v.Window != rep.Window {
+			return false
+		}
+	}
+	return true
+}
+
+// targetText is "≥ 85.0%", "≤ 24.0h", or "-" for a KPI without a target.
+func targetText(v kpi.Value) string {
+	if v.Dir == kpi.NoDirection {
+		return "-"
+	}
+	cmp := "≥ "
+	if v.Dir == kpi.LowerIsBetter {
+		cmp = "≤ "
+	}
+	return cmp + kpi.Format(v.Unit, &v.Target, false)
+}
+
+// writeNotes lists what a reader must know about some values (ROI without
+// a cost, a window longer than the history) under the table, so the
+// table stays narrow.
+func writeNotes(out io.Writer, rep kpi.Report) {
+	first := true
+	for _, v := range rep.KPIs {
+		if v.Note == "" {
+			continue
+		}
+		if first {
+			fmt.Fprintln(out)
+			first = false
+		}
+		fmt.Fprintf(out, "%s: %s\n", model.Sanitize(v.Label), v.Note)
+	}
+}
+
+// writeSinceGoLiveTable is the programme view: each KPI since go-live
+// against its value before (the configured baseline, or the same span
+// before go-live).
+func writeSinceGoLiveTable(out io.Writer, rep kpi.Report, p kpi.Programme) error {
+	fmt.Fprintf(out, "KPIs since go-live %s → %s (%s), baseline: [programme.baselines] or the %s before\n\n",
+		p.GoLive.Format("2006-01-02"), rep.Window.At.Format("2006-01-02 15:04Z"), ShortWindow(rep.Window.Length), ShortWindow(rep.Window.Length))
+	tw := newTable(out)
+	fmt.Fprintln(tw, "KPI\tSINCE GO-LIVE\tBEFORE\tΔ\tTARGET\tSTATUS\tN")
+	for _, v := range rep.KPIs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", model.Sanitize(v.Label), v.Text(), kpi.Format(v.Unit, v.Baseline, false),
+			kpi.FormatDelta(v.DeltaUnit(), v.Delta), targetText(v), statusMark[v.Status], v.N)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	writeNotes(out, rep)
+	return nil
+}
+
+// ShortWindow writes a window length as days when whole ("30d"), else
+// hours ("36h").
+func ShortWindow(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return fmt.Sprintf("%dh", d/time.Hour)
 }
 
 type breakdownJSON struct {

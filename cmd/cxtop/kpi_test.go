@@ -31,7 +31,7 @@ func recomputeKPIs(recs []model.Record, start, end time.Time, yearlyCost, share 
 	var csatPos, csatN, npsPro, npsDet, npsN, botSum, botN, cesSum, cesN float64
 	var resolved, inSLA, withSLA, handleSec, frN, frSec, openCreated, created, resolvedBefore float64
 	var abandoned, started, procN, procSec, digital, digitalPrev float64
-	var postPos, postN float64
+	var postPos, postN, sentSum, sentN float64
 	active, digitalActive, failed := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	prevStart := start.Add(-end.Sub(start))
 	for _, r := range recs {
@@ -103,6 +103,10 @@ func recomputeKPIs(recs []model.Record, start, end time.Time, yearlyCost, share 
 			case model.SurveyBot:
 				botN++
 				botSum += s
+				if f.Sentiment != nil {
+					sentN++
+					sentSum += math.Round(*f.Sentiment*1000) / 1000
+				}
 			case model.SurveyCES:
 				cesN++
 				cesSum += s
@@ -140,12 +144,33 @@ func recomputeKPIs(recs []model.Record, start, end time.Time, yearlyCost, share 
 	set("csat_post_resolution", postPos, postN)
 	set("successful_resolution_rate", math.Max(resolved-float64(len(failed)), 0), resolved)
 	if yearlyCost > 0 {
-		cost := yearlyCost * end.Sub(start).Hours() / 8760
-		set("roi", share*digital-cost, cost)
+		// ROI counts only the hours the store has digital revenue for: a
+		// window reaching before the history is not charged a cost there.
+		from := start
+		var first time.Time
+		for _, r := range recs {
+			if e := r.Event; e != nil && e.Type == model.EventPurchase && e.Digital && (first.IsZero() || e.At.Before(first)) {
+				first = e.At
+			}
+		}
+		if first = first.Truncate(time.Hour); first.After(from) {
+			from = first
+		}
+		if from.Before(end) {
+			var benefit float64
+			for _, r := range recs {
+				if e := r.Event; e != nil && e.Type == model.EventPurchase && e.Digital && !e.At.Before(from) && e.At.Before(end) {
+					benefit += float64(e.Amount)
+				}
+			}
+			cost := yearlyCost * end.Sub(from).Hours() / 8760
+			set("roi", share*benefit-cost, cost)
+		}
 	}
 	set("nps", 100*(npsPro-npsDet), npsN)
 	set("bot_csat", botSum, botN)
 	set("ces", cesSum, cesN)
+	set("bot_sentiment", sentSum, sentN)
 	set("digital_adoption", float64(len(digitalActive)), float64(len(active)))
 	set("sla_compliance", inSLA, withSLA)
 	set("handling_time_h", handleSec/3600, resolved)
@@ -247,8 +272,8 @@ func TestKPIsEqualARecomputationFromExport(t *testing.T) {
 		}
 		want := recomputeKPIs(recs, wEnd.Add(-length), wEnd, propCost, propShare)
 		base := recomputeKPIs(recs, wEnd.Add(-2*length), wEnd.Add(-length), propCost, propShare)
-		if len(doc.KPIs) != 16 {
-			t.Fatalf("%d KPIs, want 16", len(doc.KPIs))
+		if len(doc.KPIs) != 17 {
+			t.Fatalf("%d KPIs, want 17", len(doc.KPIs))
 		}
 		for _, k := range doc.KPIs {
 			if k.ID == "csat" && (k.Target == nil || *k.Target != 0.9) {
@@ -559,7 +584,7 @@ func TestKPIFlagErrors(t *testing.T) {
 		{"--window 90m", `--window "90m": use whole hours or days`},
 		{"--window 400d", `--window "400d"`},
 		{"--window soon", `--window "soon"`},
-		{"--at yesterday", `--at "yesterday" is not an RFC 3339 time`},
+		{"--at yesterday", `--at "yesterday" is not a date (2026-11-01) or an RFC 3339 time`},
 		{"--by nonsense", `--by "nonsense": use segment, touchpoint or source`},
 		{"--by", `flag needs an argument`},
 	} {
@@ -570,7 +595,7 @@ func TestKPIFlagErrors(t *testing.T) {
 		for _, tc := range []struct{ args, want string }{
 			{"--window 0h", `--window "0h": use whole hours or days`},
 			{"--window 366d", `--window "366d"`},
-			{"--at now", `--at "now" is not an RFC 3339 time`},
+			{"--at now", `--at "now" is not a date (2026-11-01) or an RFC 3339 time`},
 			{"--by segment", `unknown flag: --by`},
 		} {
 			r := runIn(t, append([]string{cmd, "--db", "/nonexistent/cx.db"}, strings.Fields(tc.args)...)...)

@@ -93,5 +93,5 @@ func TestOpenRefusesAStore(t *testing.T) {
 	db := simulated(t, t.TempDir())
 	wantOneLineError(t, cxtop(t, nil, "open", db), 1, "is a store, not a snapshot")
 	wantOneLineError(t, cxtop(t, nil, "open", filepath.Join(t.TempDir(), "none.db")), 1, "none.db")
-	wantOneLineError(t, runIn(t, "--at", "yesterday"), 2, `--at "yesterday" is not an RFC 3339 time`)
+	wantOneLineError(t, runIn(t, "--at", "yesterday"), 2, `--at "yesterday" is not a date (2026-11-01) or an RFC 3339 time`)
 }

@@ -162,6 +162,10 @@ func (a *app) openStore(write bool) (*store.Store, error) {
 // before a one-time rebuild of an older store's rollups, so a long open
 // is not a silent one.
 func (a *app) storeOptions(o store.Options) store.Options {
+	o.OnSchemaUpgrade = func(from, to uint64) {
+		fmt.Fprintf(a.io.err, "cxtop: %s was written by an older cxtop: building its new indexes (schema v%d → v%d) from its records, once; a store of a million tickets takes under a minute\n",
+			a.dbPath, from, to)
+	}
 	o.OnUpgrade = func(from, to uint64) {
 		fmt.Fprintf(a.io.err, "cxtop: %s was written by an older cxtop: rebuilding its rollups (v%d → v%d) from its records, once; a store of a million tickets takes a few minutes\n",
 			a.dbPath, from, to)
@@ -169,14 +173,15 @@ func (a *app) storeOptions(o store.Options) store.Options {
 	return o
 }
 
-// timeFlag reads an RFC 3339 time flag in UTC; an empty value means def.
+// timeFlag reads a time flag, a date (2026-11-01, midnight UTC) or an RFC
+// 3339 time, in UTC; an empty value means def.
 func timeFlag(name, value string, def time.Time) (time.Time, error) {
 	if value == "" {
 		return def, nil
 	}
-	t, err := time.Parse(time.RFC3339, value)
+	t, err := model.ParseTime(value)
 	if err != nil {
-		return time.Time{}, usagef("%s %q is not an RFC 3339 time (like 2026-01-02T15:04:05Z)", name, value)
+		return time.Time{}, usagef("%s %v", name, err)
 	}
-	return t.UTC(), nil
+	return t, nil
 }

@@ -162,7 +162,7 @@ func TestServeOverSSH(t *testing.T) {
 	a, b := sshInTmux(t, srv.port, key), sshInTmux(t, srv.port, key)
 	for _, s := range []*tmuxSession{a, b} {
 		scr := s.waitFor("Queue: ")
-		if !strings.Contains(scr, "KPIs, last 24h") || !strings.Contains(scr, "viewer") {
+		if !strings.Contains(scr, "KPIs, each over its window") || !strings.Contains(scr, "viewer") {
 			t.Fatalf("an SSH session does not show the viewer's dashboard:\n%s", scr)
 		}
 	}

@@ -80,7 +80,7 @@ give the same records, so running it again rewrites them rather than adding more
 	fl := cmd.Flags()
 	fl.IntVar(&days, "days", 90, fmt.Sprintf("days of history (1–%d)", maxSimDays))
 	fl.IntVar(&tickets, "tickets", 0, "exactly this many tickets over --days (default: about 400 a day)")
-	fl.StringVar(&endFlag, "end", "", "when the history ends (RFC 3339, default now)")
+	fl.StringVar(&endFlag, "end", "", "when the history ends (a date like 2026-11-01 or RFC 3339; default now)")
 	fl.Uint64Var(&seed, "seed", 1, "random seed: the same seed gives the same records")
 	return cmd
 }

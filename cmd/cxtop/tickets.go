@@ -50,7 +50,7 @@ first), then priority and age. --status done lists done tickets, most recently u
 			if err := checkChoice("--source", f.Source, tax.Sources); err != nil {
 				return err
 			}
-			now, err := timeFlag("--now", nowFlag, time.Now().UTC())
+			now, err := timeFlag("--at", nowFlag, time.Now().UTC())
 			if err != nil {
 				return err
 			}
@@ -78,7 +78,11 @@ first), then priority and age. --status done lists done tickets, most recently u
 	fl.IntVar(&limit, "limit", 50, fmt.Sprintf("how many tickets to list (1–%d)", maxListLimit))
 	fl.IntVar(&offset, "offset", 0, "skip this many tickets first")
 	fl.BoolVar(&asJSON, "json", false, "print a JSON array of tickets in the export format")
-	fl.StringVar(&nowFlag, "now", "", "reference time for ages and SLA countdowns (RFC 3339, default now)")
+	fl.StringVar(&nowFlag, "at", "", "reference time for ages and SLA countdowns (a date like 2026-11-01 or RFC 3339; default now)")
+	// --now was this flag's first name; like every other command it is --at
+	// now, and the old name still works for scripts that use it.
+	fl.StringVar(&nowFlag, "now", "", "the old name of --at")
+	_ = fl.MarkHidden("now")
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package kpi
 
 import (
+	"fmt"
 	"math"
 	"time"
 )
@@ -20,8 +21,25 @@ type Value struct {
 	Value    *float64 // nil when there is no data (never NaN)
 	N        int64    // observations behind Value
 	Baseline *float64 // the same KPI over the previous window
-	Delta    *float64 // Value − Baseline
+	Delta    *float64 // Value − Baseline, in Def.DeltaUnit()
 	Status   string
+	// Window is the span this value was read over (the KPI's own default
+	// window in a report of ComputeDefault).
+	Window Window
+	// Note is what a reader must know about the value: why there is none
+	// (ROI without a cost), or that it covers less than its window.
+	Note string
+	// Missing is a short reason shown in place of a missing value ("no
+	// cost"), so a value is never a silent "-" when there is a reason.
+	Missing string
+}
+
+// Text is the value in its unit, or the reason it is missing, or "-".
+func (v Value) Text() string {
+	if v.Value == nil && v.Missing != "" {
+		return v.Missing
+	}
+	return Format(v.Unit, v.Value, false)
 }
 
 // Report is every KPI over one window.
@@ -41,7 +59,7 @@ func Compute(src Source, w Window, defs []Def, targets map[string]float64) Repor
 		if t, ok := targets[d.ID]; ok {
 			d.Target = t
 		}
-		v := Value{Def: d}
+		v := Value{Def: d, Window: w}
 		if x, n, ok := d.measure(src, from, to); ok && !math.IsNaN(x) && !math.IsInf(x, 0) {
 			v.Value, v.N = &x, n
 		}
@@ -55,9 +73,39 @@ func Compute(src Source, w Window, defs []Def, targets map[string]float64) Repor
 			v.Delta = &delta
 		}
 		v.Status = status(d, v.Value)
+		if d.note != nil {
+			v.Missing, v.Note = d.note(src, from, to)
+		}
 		rep.KPIs = append(rep.KPIs, v)
 	}
 	return rep
+}
+
+// DefaultWindow is the window of a KPI whose definition names none.
+const DefaultWindow = week
+
+// ComputeDefault reads every KPI of defs over its own default window
+// (Def.Window) ending at at, so each figure is read over a span that
+// suits it wherever it is shown. Report.Window is the longest of them.
+func ComputeDefault(src Source, at time.Time, defs []Def) (Report, error) {
+	src = WithPrefixSums(src)
+	rep := Report{}
+	for _, d := range defs {
+		length := d.Window
+		if length == 0 {
+			length = DefaultWindow
+		}
+		w, err := NewWindow(at, length)
+		if err != nil {
+			return Report{}, fmt.Errorf("kpi %s: %w", d.ID, err)
+		}
+		r := Compute(src, w, []Def{d}, nil)
+		rep.KPIs = append(rep.KPIs, r.KPIs...)
+		if w.Length > rep.Window.Length {
+			rep.Window = w
+		}
+	}
+	return rep, nil
 }
 
 // status: ok when the value meets the target, warn when it misses by no

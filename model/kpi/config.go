@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/cxtop/cxtop/model"
 )
 
 // Defaults of the [kpi] section (Config) when a key is unset.
@@ -14,13 +17,14 @@ const (
 
 // Settings are the [kpi] section resolved over the defaults.
 type Settings struct {
-	Defs      []Def  // Defs() with the configured targets, margins and ROI figures
+	Defs      []Def  // Defs() with the configured targets, margins, windows and ROI figures
 	ABControl string // the A/B control variant
+	Programme Programme
 }
 
-// FromConfig checks the [kpi] section and resolves it. Errors name the key
-// and say what to write instead.
-func FromConfig(c Config) (Settings, error) {
+// FromConfig checks the [kpi] and [programme] sections and resolves them.
+// Errors name the key and say what to write instead.
+func FromConfig(c Config, pc ProgrammeConfig) (Settings, error) {
 	share := DefaultBenefitShare
 	if c.BenefitShare != nil {
 		share = *c.BenefitShare
@@ -56,10 +60,72 @@ func FromConfig(c Config) (Settings, error) {
 			s.Defs[i].Margin = *t.Margin
 		}
 	}
+	for id, w := range c.Windows {
+		i := slices.IndexFunc(s.Defs, func(d Def) bool { return d.ID == id })
+		if i < 0 {
+			return s, fmt.Errorf("kpi.windows.%s: no KPI has this id: use one of %s", id, strings.Join(ids, ", "))
+		}
+		if _, err := NewWindow(time.Unix(0, 0), w.Duration); err != nil {
+			return s, fmt.Errorf("kpi.windows.%s: %w", id, err)
+		}
+		s.Defs[i].Window = w.Duration
+	}
+	p, err := programmeFromConfig(pc, ids)
+	if err != nil {
+		return s, err
+	}
+	p.YearlyCost, p.BenefitShare = c.ProgrammeCost, share
+	s.Programme = p
 	for i := range s.Defs {
 		if s.Defs[i].ID == "roi" {
-			s.Defs[i].measure = roi(c.ProgrammeCost, share)
+			s.Defs[i].measure, s.Defs[i].note = roi(p), roiNote(p)
 		}
 	}
 	return s, nil
+}
+
+// programmeFromConfig checks the [programme] section.
+func programmeFromConfig(pc ProgrammeConfig, ids []string) (Programme, error) {
+	var p Programme
+	cur, err := model.CurrencyOf(pc.Currency)
+	if err != nil {
+		return p, fmt.Errorf("programme.currency: %w", err)
+	}
+	p.Currency = cur
+	if pc.GoLive != nil {
+		p.GoLive = pc.GoLive.Time.UTC()
+	}
+	if pc.BaselineDigitalRevenue < 0 {
+		return p, fmt.Errorf("programme.baseline_digital_revenue %d: use a monthly amount ≥ 0 in minor currency units", pc.BaselineDigitalRevenue)
+	}
+	p.BaselineDigitalRevenue = pc.BaselineDigitalRevenue
+	for id, v := range pc.Baselines {
+		if !slices.Contains(ids, id) {
+			return p, fmt.Errorf("programme.baselines.%s: no KPI has this id: use one of %s", id, strings.Join(ids, ", "))
+		}
+		if p.Baselines == nil {
+			p.Baselines = map[string]float64{}
+		}
+		p.Baselines[id] = v
+	}
+	entries := func(name string, in []ProgrammeEntry) ([]Entry, error) {
+		var out []Entry
+		for i, e := range in {
+			switch {
+			case e.At == nil:
+				return nil, fmt.Errorf("programme.%s[%d]: at is required: write the date, like at = 2026-09-01", name, i)
+			case e.Amount <= 0:
+				return nil, fmt.Errorf("programme.%s[%d].amount %d: use an amount > 0 in minor currency units", name, i, e.Amount)
+			}
+			out = append(out, Entry{At: e.At.Time.UTC(), Amount: e.Amount, Label: e.Label})
+		}
+		return out, nil
+	}
+	if p.Costs, err = entries("costs", pc.Costs); err != nil {
+		return p, err
+	}
+	if p.Benefits, err = entries("benefits", pc.Benefits); err != nil {
+		return p, err
+	}
+	return p, nil
 }

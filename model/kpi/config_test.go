@@ -25,7 +25,7 @@ func TestFromConfig(t *testing.T) {
 		{"negative cost", Config{ProgrammeCost: -5}, "kpi.programme_cost -5"},
 		{"share", Config{BenefitShare: f64(1.5)}, "kpi.benefit_share 1.5: use a share from 0 to 1"},
 	} {
-		s, err := FromConfig(tc.cfg)
+		s, err := FromConfig(tc.cfg, ProgrammeConfig{})
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
@@ -39,7 +39,7 @@ func TestFromConfig(t *testing.T) {
 			t.Errorf("%s: %d defs, control %q", tc.name, len(s.Defs), s.ABControl)
 		}
 	}
-	s, _ := FromConfig(Config{ABControl: "B", Targets: map[string]Target{"csat": {Target: f64(0.9), Margin: f64(0.01)}, "nps": {Target: f64(40)}}})
+	s, _ := FromConfig(Config{ABControl: "B", Targets: map[string]Target{"csat": {Target: f64(0.9), Margin: f64(0.01)}, "nps": {Target: f64(40)}}}, ProgrammeConfig{})
 	for _, d := range s.Defs {
 		switch d.ID {
 		case "csat":
@@ -93,7 +93,7 @@ func TestNewKPIFormulas(t *testing.T) {
 	// Digital revenue 3,000,000 in 24 h; cost 3,650,000/year → 10,000 for 24 h.
 	src.add(model.Dim(model.MPurchaseAmount, "digital", "true"), from+2, 3_000_000)
 	src.add(model.Dim("ev."+model.EventPurchase, "digital", "true"), from+2, 4)
-	s, _ := FromConfig(Config{ProgrammeCost: 3_650_000, BenefitShare: f64(0.01)})
+	s, _ := FromConfig(Config{ProgrammeCost: 3_650_000, BenefitShare: f64(0.01)}, ProgrammeConfig{})
 	rep := Compute(src, w, s.Defs, nil)
 	get := func(id string) Value { v, _ := rep.Find(id); return v }
 	if v := get("successful_resolution_rate"); v.Value == nil || *v.Value != 6.0/8 || v.N != 8 || v.Baseline == nil || *v.Baseline != 0 {

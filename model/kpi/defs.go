@@ -1,6 +1,8 @@
 package kpi
 
 import (
+	"time"
+
 	"github.com/cxtop/cxtop/model"
 )
 
@@ -38,28 +40,50 @@ type Def struct {
 	// Cumulative KPIs (the backlog) are a state at the window's end, not a
 	// flow over it.
 	Cumulative bool
-	measure    measure
+	// Window is the span the KPI is read over unless a command or the
+	// console is asked for another: long enough for the KPI to mean
+	// something (adoption and revenue growth move over a month, not a day).
+	// [kpi.windows] in the config overrides it.
+	Window  time.Duration
+	measure measure
+	// note, when set, says what a reader must know about a value over
+	// [from, to) (ROI over less history than its window, or without a
+	// cost): a short text to show in place of a missing value, and a note.
+	note func(src Source, from, to uint32) (short, long string)
 }
+
+// DeltaUnit is the unit the KPI's change from its baseline is written in
+// (FormatDelta): pp for shares, pts, h, ★, or a count.
+func (d Def) DeltaUnit() string { return DeltaUnitOf(d.Unit) }
+
+// Default windows of the KPIs (docs/kpis.md explains each).
+const (
+	day   = 24 * time.Hour
+	week  = 7 * day
+	month = 30 * day
+	year  = 365 * day
+)
 
 // Defs lists the KPIs in display order with the targets of DESIGN.md.
 func Defs() []Def {
 	return []Def{
-		{ID: "csat", Label: "CSAT", Group: GroupExperience, Unit: "%", Target: 0.85, Margin: 0.03, measure: csat},
-		{ID: "csat_post_resolution", Label: "CSAT (resolved)", Group: GroupExperience, Unit: "%", Target: 0.85, Margin: 0.03, measure: csatOf(model.KindPostResolution)},
-		{ID: "nps", Label: "NPS", Group: GroupExperience, Unit: "pts", Target: 30, Margin: 5, measure: nps},
-		{ID: "digital_adoption", Label: "Digital adoption", Group: GroupExperience, Unit: "%", Target: 0.70, Margin: 0.05, measure: digitalAdoption},
-		{ID: "bot_csat", Label: "Chatbot CSAT", Group: GroupExperience, Unit: "stars", Target: 3.0, Margin: 0.2, measure: meanScore(model.SurveyBot)},
-		{ID: "ces", Label: "Customer effort", Group: GroupExperience, Unit: "score", Dir: NoDirection, measure: meanScore(model.SurveyCES)},
-		{ID: "sla_compliance", Label: "SLA compliance", Group: GroupOperational, Unit: "%", Target: 0.95, Margin: 0.03, measure: ratio(model.MTicketResolvedInSLA, model.MTicketResolvedSLA)},
-		{ID: "handling_time_h", Label: "Handling time", Group: GroupOperational, Unit: "h", Dir: LowerIsBetter, Target: 24, Margin: 6, measure: meanHours(model.MTicketResolvedSec, model.MTicketResolved)},
-		{ID: "first_response_h", Label: "First response", Group: GroupOperational, Unit: "h", Dir: NoDirection, measure: meanHours(model.MTicketFirstRespSec, model.MTicketFirstResp)},
-		{ID: "resolution_rate", Label: "Resolution rate", Group: GroupOperational, Unit: "%", Dir: NoDirection, measure: resolutionRate},
-		{ID: "successful_resolution_rate", Label: "Resolution success", Group: GroupOperational, Unit: "%", Target: 0.90, Margin: 0.05, measure: successfulResolutionRate},
-		{ID: "backlog", Label: "Backlog", Group: GroupOperational, Unit: "", Dir: NoDirection, Cumulative: true, measure: backlog},
-		{ID: "order_processing_h", Label: "Order processing", Group: GroupOperational, Unit: "h", Dir: LowerIsBetter, Target: 24, Margin: 12, measure: meanHours(model.MOrderProcessingSec, "ev."+model.EventOrderProcessed)},
-		{ID: "form_abandonment", Label: "Form abandonment", Group: GroupOperational, Unit: "%", Dir: LowerIsBetter, Target: 0.25, Margin: 0.03, measure: ratio("ev."+model.EventFormAbandoned, "ev."+model.EventFormStarted)},
-		{ID: "digital_revenue_growth", Label: "Digital revenue growth", Group: GroupFinancial, Unit: "%", Target: 0.20, Margin: 0.05, measure: digitalRevenueGrowth},
-		{ID: "roi", Label: "Programme ROI", Group: GroupFinancial, Unit: "%", Target: 1.5, Margin: 0.25, measure: roi(0, DefaultBenefitShare)},
+		{ID: "csat", Label: "CSAT", Group: GroupExperience, Unit: "%", Target: 0.85, Margin: 0.03, Window: week, measure: csat},
+		{ID: "csat_post_resolution", Label: "CSAT (resolved)", Group: GroupExperience, Unit: "%", Target: 0.85, Margin: 0.03, Window: week, measure: csatOf(model.KindPostResolution)},
+		{ID: "nps", Label: "NPS", Group: GroupExperience, Unit: "pts", Target: 30, Margin: 5, Window: month, measure: nps},
+		{ID: "digital_adoption", Label: "Digital adoption", Group: GroupExperience, Unit: "%", Target: 0.70, Margin: 0.05, Window: month, measure: digitalAdoption},
+		{ID: "bot_csat", Label: "Chatbot CSAT", Group: GroupExperience, Unit: "stars", Target: 3.0, Margin: 0.2, Window: week, measure: meanScore(model.SurveyBot)},
+		{ID: "bot_sentiment", Label: "Chatbot sentiment", Group: GroupExperience, Unit: "score", Dir: NoDirection, Window: week, measure: meanSentiment(model.SurveyBot)},
+		{ID: "ces", Label: "Customer effort", Group: GroupExperience, Unit: "score", Dir: NoDirection, Window: week, measure: meanScore(model.SurveyCES)},
+		{ID: "sla_compliance", Label: "SLA compliance", Group: GroupOperational, Unit: "%", Target: 0.95, Margin: 0.03, Window: week, measure: ratio(model.MTicketResolvedInSLA, model.MTicketResolvedSLA)},
+		{ID: "handling_time_h", Label: "Handling time", Group: GroupOperational, Unit: "h", Dir: LowerIsBetter, Target: 24, Margin: 6, Window: week, measure: meanHours(model.MTicketResolvedSec, model.MTicketResolved)},
+		{ID: "first_response_h", Label: "First response", Group: GroupOperational, Unit: "h", Dir: NoDirection, Window: week, measure: meanHours(model.MTicketFirstRespSec, model.MTicketFirstResp)},
+		{ID: "resolution_rate", Label: "Resolution rate", Group: GroupOperational, Unit: "%", Dir: NoDirection, Window: week, measure: resolutionRate},
+		{ID: "successful_resolution_rate", Label: "Resolution success", Group: GroupOperational, Unit: "%", Target: 0.90, Margin: 0.05, Window: week, measure: successfulResolutionRate},
+		{ID: "backlog", Label: "Backlog", Group: GroupOperational, Unit: "", Dir: NoDirection, Cumulative: true, Window: day, measure: backlog},
+		{ID: "order_processing_h", Label: "Order processing", Group: GroupOperational, Unit: "h", Dir: LowerIsBetter, Target: 24, Margin: 12, Window: week, measure: meanHours(model.MOrderProcessingSec, "ev."+model.EventOrderProcessed)},
+		{ID: "form_abandonment", Label: "Form abandonment", Group: GroupOperational, Unit: "%", Dir: LowerIsBetter, Target: 0.25, Margin: 0.03, Window: week, measure: ratio("ev."+model.EventFormAbandoned, "ev."+model.EventFormStarted)},
+		{ID: "digital_revenue_growth", Label: "Digital revenue growth", Group: GroupFinancial, Unit: "%", Target: 0.20, Margin: 0.05, Window: month, measure: digitalRevenueGrowth},
+		{ID: "roi", Label: "Programme ROI", Group: GroupFinancial, Unit: "%", Target: 1.5, Margin: 0.25, Window: year, measure: roi(Programme{}), note: roiNote(Programme{})},
 	}
 }
 
@@ -122,6 +146,19 @@ func npsWhere(src Source, dim, value string, from, to uint32) (float64, int64, b
 		return 0, 0, false
 	}
 	return 100 * float64(pro-det) / float64(all), all, true
+}
+
+// meanSentiment is the mean sentiment (−1..1) a text analysis gave a
+// survey's answers with a comment.
+func meanSentiment(survey string) measure {
+	return func(src Source, from, to uint32) (float64, int64, bool) {
+		fam := "fb." + survey
+		n := src.Sum(fam+model.MFeedbackSentimentN, from, to)
+		if n == 0 {
+			return 0, 0, false
+		}
+		return float64(src.Sum(fam+model.MFeedbackSentimentMilli, from, to)) / 1000 / float64(n), n, true
+	}
 }
 
 // meanScore is the mean score of a survey's answers.
@@ -220,21 +257,4 @@ func successfulResolutionRate(src Source, from, to uint32) (float64, int64, bool
 	}
 	failed := int64(distinct(src, model.MResolutionFailed, from, to))
 	return float64(max(resolved-failed, 0)) / float64(resolved), resolved, true
-}
-
-// hoursPerYear pro-rates the yearly programme cost to a window.
-const hoursPerYear = 365 * 24
-
-// roi is the programme's return over the window: (benefit − cost) / cost,
-// where benefit = share × digital purchase amounts in the window and cost =
-// the yearly cost × window hours / 8760. No value without a cost.
-func roi(yearlyCost int64, share float64) measure {
-	return func(src Source, from, to uint32) (float64, int64, bool) {
-		if yearlyCost <= 0 || to <= from {
-			return 0, 0, false
-		}
-		cost := float64(yearlyCost) * float64(to-from) / hoursPerYear
-		benefit := share * float64(src.Sum(model.Dim(model.MPurchaseAmount, "digital", "true"), from, to))
-		return (benefit - cost) / cost, src.Sum(model.Dim("ev."+model.EventPurchase, "digital", "true"), from, to), true
-	}
 }

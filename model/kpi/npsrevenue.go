@@ -98,3 +98,11 @@ func MeanNPSCategory(sum, n int64) string {
 	}
 	return "detractor"
 }
+
+// MinCellCustomers is the fewest customers a per-category figure (revenue
+// per customer, churn) is compared on; below it a table marks the cell.
+const MinCellCustomers = 10
+
+// FewCustomers reports whether a cell of n customers is too small to
+// compare (but not empty).
+func FewCustomers(n int64) bool { return n > 0 && n < MinCellCustomers }

@@ -50,3 +50,12 @@ func (c *prefixSums) Sum(metric string, from, to uint32) int64 {
 func (c *prefixSums) DistinctSuffixes(metric string, from, to uint32) int {
 	return distinct(c.Source, metric, from, to)
 }
+
+// Hours keeps the wrapped source's first and last hours of a metric, for
+// the KPIs that clip a window to the history (ROI).
+func (c *prefixSums) Hours(metric string) (first, last uint32, ok bool) {
+	if hs, isSpanner := c.Source.(hourSpanner); isSpanner {
+		return hs.Hours(metric)
+	}
+	return 0, 0, false
+}

@@ -53,6 +53,15 @@ func Automate(st *store.Store, set alert.Settings, replica bool, now time.Time) 
 		if err != nil {
 			return res, err
 		}
+		if raw == nil && set.Automations.Horizon > 0 {
+			// A store that never ran them: only the records of the
+			// horizon can trigger anything, and indexes name them.
+			done, err := firstPass(st, set, botRule, replica, now, &res)
+			if err != nil || done {
+				return res, err
+			}
+			continue // another runner set the cursor meanwhile
+		}
 		cursor := readU64(raw)
 		lines, last, more, err := st.Changes(cursor, pageSize)
 		if err != nil {
@@ -72,49 +81,108 @@ func Automate(st *store.Store, set alert.Settings, replica bool, now time.Time) 
 			}
 			recs = append(recs, r)
 		}
-		var page Result
-		_, err = st.Update(func(w *store.Writer) error {
-			page = Result{Records: len(lines)}
-			// Two runners on one store (a console and a sync loop) take
-			// turns: a page another one committed is not done twice.
-			raw := w.Meta(metaCursor)
-			if readU64(raw) != cursor {
-				return errMoved
-			}
-			get := func(id string) (*model.Ticket, bool) {
-				t, err := w.Ticket(id)
-				return t, err == nil
-			}
-			for _, r := range recs {
-				eff := set.Automations.On(r, get, now)
-				if err := apply(w, eff, replica, &page); err != nil {
-					return err
-				}
-				if botRule != nil && r.Feedback != nil {
-					if err := botAlert(w, *botRule, r.Feedback, eff.Escalated, now, &page); err != nil {
-						return err
-					}
-				}
-			}
-			return w.PutMeta(metaCursor, u64(last))
-		})
+		page, err := runPage(st, set, botRule, replica, now, recs, len(lines), raw, u64(last))
 		if errors.Is(err, errMoved) {
 			continue
 		}
 		if err != nil {
-			return res, fmt.Errorf("automations: %w", err)
+			return res, err
 		}
-		res.Records += page.Records
-		res.Tickets += page.Tickets
-		res.Contacts += page.Contacts
-		res.Alerts += page.Alerts
-		for _, p := range page.Skipped {
-			if len(res.Skipped) < 10 {
-				res.Skipped = append(res.Skipped, p)
-			}
-		}
+		res.add(page)
 		if !more {
 			return res, nil
+		}
+	}
+}
+
+// runPage runs the automations on recs in one transaction, which moves
+// the cursor from want to next. Two runners on one store (a console and a
+// sync loop) take turns: when the cursor is no longer want, another one
+// committed this page, and it is not done twice (errMoved). next nil
+// leaves the cursor where it is.
+func runPage(st *store.Store, set alert.Settings, botRule *alert.Rule, replica bool, now time.Time,
+	recs []model.Record, looked int, want, next []byte) (Result, error) {
+	var page Result
+	_, err := st.Update(func(w *store.Writer) error {
+		page = Result{Records: looked}
+		if !bytes.Equal(w.Meta(metaCursor), want) {
+			return errMoved
+		}
+		get := func(id string) (*model.Ticket, bool) {
+			t, err := w.Ticket(id)
+			return t, err == nil
+		}
+		for _, r := range recs {
+			eff := set.Automations.On(r, get, now)
+			if err := apply(w, eff, replica, &page); err != nil {
+				return err
+			}
+			if botRule != nil && r.Feedback != nil {
+				if err := botAlert(w, *botRule, r.Feedback, eff.Escalated, now, &page); err != nil {
+					return err
+				}
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		return w.PutMeta(metaCursor, next)
+	})
+	if err != nil && !errors.Is(err, errMoved) {
+		err = fmt.Errorf("automations: %w", err)
+	}
+	return page, err
+}
+
+// firstPass runs the automations on a store whose cursor was never set:
+// on the tickets active and the answers given within the horizon (the
+// only records that can trigger anything, read through the store's time
+// indexes), page by page, then sets the cursor to the change-log sequence
+// they were read at; later records are the next pass's. Its effects are
+// idempotent, so a pass interrupted before the cursor is set is simply
+// done again. done is false when another runner set the cursor first.
+func firstPass(st *store.Store, set alert.Settings, botRule *alert.Rule, replica bool, now time.Time, res *Result) (done bool, err error) {
+	tickets, feedback, seq, err := st.RecentIDs(now.Add(-set.Automations.Horizon))
+	if err != nil {
+		return false, fmt.Errorf("automations: %w", err)
+	}
+	type part struct {
+		kind string
+		ids  []string
+	}
+	parts := []part{{model.RecordTicket, tickets}, {model.RecordFeedback, feedback}}
+	for pi, p := range parts {
+		for i := 0; i < len(p.ids) || (i == 0 && pi == len(parts)-1); i += pageSize {
+			ids := p.ids[i:min(i+pageSize, len(p.ids))]
+			recs, err := st.Records(p.kind, ids)
+			if err != nil {
+				return false, fmt.Errorf("automations: %w", err)
+			}
+			var next []byte
+			if pi == len(parts)-1 && i+pageSize >= len(p.ids) {
+				next = u64(seq) // the last page sets the cursor
+			}
+			page, err := runPage(st, set, botRule, replica, now, recs, len(ids), nil, next)
+			if errors.Is(err, errMoved) {
+				return false, nil
+			}
+			if err != nil {
+				return false, err
+			}
+			res.add(page)
+		}
+	}
+	return true, nil
+}
+
+func (r *Result) add(page Result) {
+	r.Records += page.Records
+	r.Tickets += page.Tickets
+	r.Contacts += page.Contacts
+	r.Alerts += page.Alerts
+	for _, p := range page.Skipped {
+		if len(r.Skipped) < 10 {
+			r.Skipped = append(r.Skipped, p)
 		}
 	}
 }
@@ -179,11 +247,12 @@ func readU64(b []byte) uint64 {
 }
 
 // Unseen is how many change-log entries the automations have not looked at
-// yet: a large number (a store that never ran them) means the next
-// Automate call takes a while.
+// yet: a large number means the next Automate call takes a while. A store
+// that never ran them has none unseen: their first pass reads only the
+// records of their horizon (firstPass).
 func Unseen(st *store.Store) (uint64, error) {
 	raw, err := st.Meta(metaCursor)
-	if err != nil {
+	if err != nil || raw == nil {
 		return 0, err
 	}
 	seq, err := st.Seq()

@@ -171,13 +171,13 @@ func (e *Engine) compute(prev *State, alerts, full bool) *State {
 			st.Err = err
 		}
 	}
-	var err error
 	var trends map[time.Duration]Trend
 	if prev != nil {
 		trends = prev.Trends
 	}
-	st.Reports, st.Trends, err = computeKPIs(r, now, e.opt.Windows, e.opt.KPIs, trends, full)
+	k, err := computeKPIs(r, now, e.opt.Windows, e.opt.KPIs, trends, full)
 	keep(err)
+	st.Reports, st.Trends, st.Own, st.OwnSeries = k.reports, k.trends, k.own, k.ownSeries
 	st.Queue, st.Open, st.Pending, err = readQueue(r)
 	keep(err)
 	if alerts || prev == nil {

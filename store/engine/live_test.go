@@ -164,10 +164,11 @@ func TestTrendsAfterACommitEqualAFullComputation(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := next(t, sub)
-	_, full, err := computeKPIs(e.Reader(), now, DefaultWindows, e.opt.KPIs, nil, true)
+	k, err := computeKPIs(e.Reader(), now, DefaultWindows, e.opt.KPIs, nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
+	full := k.trends
 	for _, span := range DefaultWindows {
 		got, want := st.Trends[span].Series, full[span].Series
 		for id := range want {

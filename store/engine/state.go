@@ -1,7 +1,7 @@
 package engine
 
 import (
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/cxtop/cxtop/model"
@@ -36,6 +36,12 @@ type State struct {
 	// every KPI's value and its trend line.
 	Reports map[time.Duration]kpi.Report
 	Trends  map[time.Duration]Trend
+	// Own is every KPI over its own default window (kpi.Def.Window), as
+	// `cxtop kpi` reads them; OwnSeries the trend lines (OwnPoints) of
+	// those whose window is none of the windows above (Trends has the
+	// others).
+	Own       kpi.Report
+	OwnSeries map[string][]*float64
 
 	// Queue is the head of the open queue in urgency order (QueueHead
 	// rows), Open the number of open tickets, Pending the triage actions
@@ -86,6 +92,8 @@ const (
 	QueueHead = 200
 	// MaxAlerts bounds the alert list.
 	MaxAlerts = 200
+	// OwnPoints is the length of a trend line in OwnSeries.
+	OwnPoints = 24
 	// TrendPoints bounds the points of a trend series (one an hour below
 	// it): a session draws at most one point a column and merges
 	// neighbours on a narrower pane.
@@ -109,11 +117,23 @@ func trendPoints(span time.Duration) int {
 // and what a commit adds lands in the last slice (records of past hours,
 // a late page of history, reach the others at the next full computation:
 // every minute, and after a commit of more tickets than a change lists).
-func computeKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.Def, prev map[time.Duration]Trend, full bool) (map[time.Duration]kpi.Report, map[time.Duration]Trend, error) {
-	reports := map[time.Duration]kpi.Report{}
-	trends := map[time.Duration]Trend{}
+func computeKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.Def, prev map[time.Duration]Trend, full bool) (kpis, error) {
+	out := kpis{reports: map[time.Duration]kpi.Report{}, trends: map[time.Duration]Trend{}, ownSeries: map[string][]*float64{}}
+	reports, trends := out.reports, out.trends
 	err := r.ViewRollups(func(ro *store.Rollups) error {
 		src := kpi.WithPrefixSums(ro)
+		own, err := kpi.ComputeDefault(src, now, defs)
+		if err != nil {
+			return err
+		}
+		out.own = own
+		for i, v := range own.KPIs {
+			if !slices.Contains(windows, v.Window.Length) {
+				for id, s := range kpi.Series(src, v.Window, OwnPoints, defs[i:i+1]) {
+					out.ownSeries[id] = s
+				}
+			}
+		}
 		for _, span := range windows {
 			w, err := kpi.NewWindow(now, span)
 			if err != nil {
@@ -134,7 +154,15 @@ func computeKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.De
 		}
 		return nil
 	})
-	return reports, trends, err
+	return out, err
+}
+
+// kpis is what computeKPIs reads.
+type kpis struct {
+	reports   map[time.Duration]kpi.Report
+	trends    map[time.Duration]Trend
+	own       kpi.Report
+	ownSeries map[string][]*float64
 }
 
 // withLast is series with each one's last point replaced by the point of
@@ -164,18 +192,8 @@ func readQueue(r Reader) (head []*model.Ticket, open int, pending map[string]int
 }
 
 // readAlerts lists active alerts newest first, then the newest resolved,
-// and counts the active ones.
+// and counts the active ones: the store's index gives the page and the
+// count without decoding every alert.
 func readAlerts(r Reader) ([]alert.Alert, int, error) {
-	all, err := r.Alerts(true)
-	if err != nil {
-		return nil, 0, err
-	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Active() && !all[j].Active() })
-	active := 0
-	for _, a := range all {
-		if a.Active() {
-			active++
-		}
-	}
-	return all[:min(len(all), MaxAlerts)], active, nil
+	return r.st.AlertFeed(MaxAlerts, true)
 }

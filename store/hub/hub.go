@@ -5,15 +5,12 @@ package hub
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/cxtop/cxtop/model"
@@ -32,8 +29,11 @@ const maxBody = 8 << 20
 // Options configure a hub.
 type Options struct {
 	// Token, when set, is required as "Authorization: Bearer <token>" on
-	// every request but /healthz.
-	Token string
+	// every request but /healthz; its client is named "client". Clients
+	// adds named clients with their own tokens. With neither, any request
+	// is let in as "anonymous".
+	Token   string
+	Clients []Client
 	// Taxonomy validates ingested records and triage actions.
 	Taxonomy model.Taxonomy
 	// Rate limits requests per second over all clients (0: no limit);
@@ -46,10 +46,12 @@ type Options struct {
 
 // Server serves one store.
 type Server struct {
-	st      *store.Store
-	opt     Options
-	id      string
-	limiter *limiter
+	st       *store.Store
+	opt      Options
+	id       string
+	limiter  *limiter
+	clients  []Client
+	failures *failures
 }
 
 // New makes a hub over st, which must be writable: the hub owns its store
@@ -68,7 +70,16 @@ func New(st *store.Store, opt Options) (*Server, error) {
 	if id == "" {
 		return nil, fmt.Errorf("hub: store %s is read-only: the hub needs to write to its own store", st.Path())
 	}
-	return &Server{st: st, opt: opt, id: id, limiter: newLimiter(opt.Rate, opt.Burst, opt.Now)}, nil
+	clients := append([]Client(nil), opt.Clients...)
+	if opt.Token != "" {
+		clients = append(clients, Client{Name: "client", Token: opt.Token})
+	}
+	for _, c := range clients {
+		if c.Token == "" || c.Name == "" || !model.Printable(c.Name) {
+			return nil, fmt.Errorf("hub: client %q: a client needs a printable name and a non-empty token", c.Name)
+		}
+	}
+	return &Server{st: st, opt: opt, id: id, limiter: newLimiter(opt.Rate, opt.Burst, opt.Now), clients: clients, failures: newFailures(opt.Now)}, nil
 }
 
 // Handler routes the API.
@@ -82,27 +93,6 @@ func (s *Server) Handler() http.Handler {
 		writeError(w, http.StatusNotFound, apiError{Error: fmt.Sprintf("no such endpoint: %s %s (see docs/sync-api.md)", r.Method, r.URL.Path)})
 	})
 	return mux
-}
-
-// guard applies authentication, then the rate limit.
-func (s *Server) guard(h http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.opt.Token != "" {
-			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.opt.Token)) != 1 {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="cxtop hub"`)
-				writeError(w, http.StatusUnauthorized, apiError{Error: "missing or wrong bearer token: pass the hub's token with --token or CXTOP_TOKEN"})
-				return
-			}
-		}
-		if ok, wait := s.limiter.take(); !ok {
-			secs := int(math.Ceil(wait.Seconds()))
-			w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
-			writeError(w, http.StatusTooManyRequests, apiError{Error: "rate limit exceeded: retry after the Retry-After delay"})
-			return
-		}
-		h(w, r)
-	})
 }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {

@@ -94,7 +94,7 @@ func TestConflictingActionIsShownNotLost(t *testing.T) {
 		t.Fatalf("the hub's version must win: local ticket priority %q status %q", got.Priority, got.Status)
 	}
 	last := got.History[len(got.History)-1]
-	if last.Field != "conflict" || last.By != "lead" || !strings.Contains(last.New, "mine-1") || !strings.Contains(last.New, "status → "+mine.Status) {
+	if last.Field != "conflict" || last.By != "anonymous/lead" || !strings.Contains(last.New, "mine-1") || !strings.Contains(last.New, "status → "+mine.Status) {
 		t.Fatalf("the refused change is not in the history: %+v", last)
 	}
 	st := c.Status()

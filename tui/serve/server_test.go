@@ -207,7 +207,7 @@ func TestSilentClientGetsAReadOnlyDashboard(t *testing.T) {
 	if !strings.Contains(c.out.String(), "\x1b]11;?") {
 		t.Fatal("the session never asked the terminal for its background; this test needs a client that ignores that question")
 	}
-	waitFor(t, "the session", c.out.String, "KPIs, last 24h")
+	waitFor(t, "the session", c.out.String, "KPIs, each over its window")
 	if err := c.sess.WindowChange(24, 80); err != nil {
 		t.Fatal(err)
 	}

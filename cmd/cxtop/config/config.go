@@ -26,8 +26,11 @@ type File struct {
 	Sync     Sync              `toml:"sync"`
 	Console  tui.ConsoleConfig `toml:"console"`
 	KPI      kpi.Config        `toml:"kpi"`
-	Alerts   alert.Config      `toml:"alerts"`
-	Serve    Serve             `toml:"serve"`
+	// Programme is what the CX programme is measured against (go-live,
+	// baselines, costs); it feeds the KPI settings.
+	Programme kpi.ProgrammeConfig `toml:"programme"`
+	Alerts    alert.Config        `toml:"alerts"`
+	Serve     Serve               `toml:"serve"`
 }
 
 // Settings are a config file resolved over the defaults and checked: what
@@ -124,7 +127,7 @@ func resolve(name string, f File) (Settings, error) {
 		return s, err
 	}
 	var err error
-	if s.KPI, err = kpi.FromConfig(f.KPI); err != nil {
+	if s.KPI, err = kpi.FromConfig(f.KPI, f.Programme); err != nil {
 		return s, err
 	}
 	if s.Alerts, err = alert.FromConfig(f.Taxonomy, f.Alerts); err != nil {
