@@ -2,12 +2,15 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
 )
 
 // lastActivity is the time of a ticket's update-time index entry: its
@@ -74,4 +77,51 @@ func (s *Store) Records(kind string, ids []string) ([]model.Record, error) {
 		return nil
 	})
 	return out, err
+}
+
+// OpenTicket is an entry of the index of open tickets by creation time.
+type OpenTicket struct {
+	ID        string
+	CreatedAt time.Time
+}
+
+// OpenCreatedBefore lists the open tickets created before t, oldest first,
+// from the index alone (no ticket is decoded): what the age rules judge.
+// ok is false on a read-only store from before the index.
+func (s *Store) OpenCreatedBefore(t time.Time) (list []OpenTicket, ok bool, err error) {
+	if s.schema < 2 {
+		return nil, false, nil
+	}
+	end := timeKey(t)
+	err = s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketIdxOpenCreated).Cursor()
+		for k, _ := c.First(); k != nil && bytes.Compare(k[:min(8, len(k))], end) < 0; k, _ = c.Next() {
+			if len(k) <= 8 {
+				return fmt.Errorf("%w: short key in %s", ErrCorrupt, bucketIdxOpenCreated)
+			}
+			list = append(list, OpenTicket{ID: string(k[8:]), CreatedAt: timeFromKey(k[:8])})
+		}
+		return nil
+	})
+	return list, true, err
+}
+
+// timeFromKey inverts timeKey (to the second).
+func timeFromKey(k []byte) time.Time {
+	v := binary.BigEndian.Uint64(k)
+	if v == math.MaxUint64 {
+		return time.Time{}
+	}
+	return time.Unix(int64(v^(1<<63)), 0).UTC()
+}
+
+// Alert reads one stored alert; nil when there is none.
+func (s *Store) Alert(key string) (*alert.Alert, error) {
+	var a *alert.Alert
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		a, err = getAlert(tx, key)
+		return err
+	})
+	return a, err
 }

@@ -53,7 +53,7 @@ var allBuckets = [][]byte{
 	bucketIdxQueue, bucketIdxUpdated, bucketIdxType, bucketIdxSource, bucketIdxCustomer, bucketIdxFbTicket,
 	bucketIdxFeedbackAt, bucketIdxOpenCreated,
 	bucketRollups, bucketOutbox, bucketOutboxKeys,
-	bucketReplies, bucketTombstones, bucketQuarantine,
+	bucketReplies, bucketTombstones, bucketQuarantine, bucketContacts,
 }
 
 var indexBuckets = [][]byte{

@@ -25,6 +25,10 @@ func syncLine(s engine.Sync, now time.Time) string {
 			lagText = fmt.Sprintf("%ds", int(lag/time.Second))
 		}
 		line = fmt.Sprintf("sync lag %s, %d pending", lagText, st.Pending)
+		if st.Quarantined > 0 {
+			// Records the sync could not map: `cxtop sync status` lists them.
+			line += fmt.Sprintf(", %d quarantined", st.Quarantined)
+		}
 		if st.LastError != "" {
 			line += ", retrying"
 		}

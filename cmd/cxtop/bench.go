@@ -184,6 +184,7 @@ func (b *bench) run() ([]benchRow, error) {
 	for _, s := range steps[2:] {
 		needStore = needStore || b.pick[s.name]
 	}
+	shown := 0
 	for _, s := range steps {
 		if !b.pick[s.name] && !(s.name == "simulate" && needStore) {
 			continue
@@ -194,6 +195,12 @@ func (b *bench) run() ([]benchRow, error) {
 			return nil, fmt.Errorf("bench %s: %w", s.name, err)
 		}
 		b.say("%s took %s", s.name, time.Since(start).Round(time.Millisecond))
+		// Each figure as soon as it is known: a long run that is stopped
+		// still leaves what it measured.
+		for _, r := range b.rows[shown:] {
+			b.say("  %s = %s %s (reference %s; %s)", r.Name, figure(r.Value), r.Unit, figure(r.ReferenceValue), r.Reference)
+		}
+		shown = len(b.rows)
 	}
 	var out []benchRow
 	for _, r := range b.rows {

@@ -15,6 +15,7 @@ import (
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/store/hub"
+	"github.com/cxtop/cxtop/store/replica"
 )
 
 func (a *app) hubCommand() *cobra.Command {
@@ -25,16 +26,22 @@ func (a *app) hubCommand() *cobra.Command {
 		burst    int
 		simulate float64
 		seed     uint64
+		source   string
+		upstream syncSettings
 	)
 	cmd := &cobra.Command{
 		Use:   "hub",
 		Short: "Serve a store as the sync API that cxtop clients pull from",
 		Long: `Serve the store at --db over HTTP as the cxtop hub (docs/sync-api.md): clients pull
 changes by cursor, push triage actions, and survey tools ingest feedback and events. The hub
-owns its store; fill it with 'cxtop simulate --db F' or --simulate. Stops cleanly on Ctrl-C or
-SIGTERM.`,
-		Example: "  cxtop hub --db hub.db --listen 127.0.0.1:7080\n  CXTOP_HUB_TOKEN=s3cret cxtop hub --db hub.db --simulate 20",
-		Args:    cobra.NoArgs,
+owns its store; fill it with 'cxtop simulate --db F' or --simulate, or replicate a Zendesk account
+with --source zendesk --remote https://SUBDOMAIN.zendesk.com: the hub then syncs Zendesk once for
+every console, serves it, and forwards the consoles' triage actions to Zendesk (its token comes
+from --remote-token, $CXTOP_ZENDESK_TOKEN, or [sync] token). The hub delivers the contact requests
+its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or SIGTERM.`,
+		Example: "  cxtop hub --db hub.db --listen 127.0.0.1:7080\n  CXTOP_HUB_TOKEN=s3cret cxtop hub --db hub.db --simulate 20\n" +
+			"  CXTOP_ZENDESK_TOKEN=me@acme.com/token:XXXX cxtop hub --db hub.db --source zendesk --remote https://acme.zendesk.com",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if rps < 0 {
 				return usagef("--rps %g is negative: use 0 for no limit", rps)
@@ -45,17 +52,53 @@ SIGTERM.`,
 			if token == "" {
 				token = a.getenv("CXTOP_HUB_TOKEN")
 			}
+			switch source {
+			case "":
+			case "zendesk":
+				if upstream.remote == "" {
+					return usagef("--source zendesk needs --remote https://SUBDOMAIN.zendesk.com")
+				}
+				if simulate > 0 {
+					return usagef("--simulate and --source zendesk exclude each other: the hub's records come from Zendesk")
+				}
+			default:
+				return usagef("--source %q is not known: use zendesk (or leave it out for a hub of its own store)", source)
+			}
 			eo := a.engineOptions()
 			hubLog := func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop hub: "+f+"\n", args...) }
+			eo.Logf = hubLog
+			if source == "zendesk" {
+				if upstream.token == "" {
+					upstream.token = a.getenv("CXTOP_ZENDESK_TOKEN")
+				}
+				upstream.source = "zendesk"
+				upstream = a.fillSync(upstream, false)
+				remote, err := a.newRemote(upstream)
+				if err != nil {
+					return err
+				}
+				// One Zendesk sync for every console of this hub, in its
+				// engine; the hub stays the origin of its contact requests.
+				eo.Remote, eo.Origin = remote, true
+				eo.Replica = replica.Options{Source: "zendesk", Taxonomy: a.cfg.Taxonomy, Interval: a.syncInterval("zendesk"), Logf: hubLog}
+			}
 			// The hub is the remote: its engine runs the automations and
 			// queues the contact requests its replicas do not.
-			eo.Logf = hubLog
 			eng, err := engine.Open(a.dbPath, a.storeOptions(store.Options{Create: true}), eo)
 			if err != nil {
 				return err
 			}
 			defer stopEngine(eng, hubLog)
-			h, err := hub.New(eng.Store(), hub.Options{Token: token, Taxonomy: a.cfg.Taxonomy, Rate: rps, Burst: burst})
+			st := eng.Store()
+			hopt := hub.Options{Token: token, Taxonomy: a.cfg.Taxonomy, Rate: rps, Burst: burst}
+			if up := eng.Client(); up != nil {
+				hopt.Forward, hopt.Forwarded = true, up.Kick
+			}
+			h, err := hub.New(st, hopt)
+			if err != nil {
+				return err
+			}
+			dl, err := a.deliverer(st)
 			if err != nil {
 				return err
 			}
@@ -74,6 +117,15 @@ SIGTERM.`,
 				}()
 			}
 			eng.Start(ctx)
+			if dl != nil {
+				// The hub is the origin of its contact requests: it alone sends them.
+				delivered := make(chan struct{})
+				defer func() { cancel(); <-delivered }()
+				go func() {
+					defer close(delivered)
+					dl.Run(ctx, 10*time.Second)
+				}()
+			}
 			auth := "no token"
 			if token != "" {
 				auth = "bearer token required"
@@ -96,5 +148,9 @@ SIGTERM.`,
 	fl.IntVar(&burst, "burst", 0, "requests allowed at once past --rps (default: --rps)")
 	fl.Float64Var(&simulate, "simulate", 0, "append this many live simulated records a second")
 	fl.Uint64Var(&seed, "seed", 1, "random seed of --simulate")
+	fl.StringVar(&source, "source", "", "zendesk: replicate the Zendesk account at --remote and forward triage to it")
+	fl.StringVar(&upstream.remote, "remote", "", "with --source zendesk: https://SUBDOMAIN.zendesk.com")
+	fl.StringVar(&upstream.token, "remote-token", "", "Zendesk token, EMAIL/token:API_TOKEN or OAuth (default $CXTOP_ZENDESK_TOKEN or [sync] token)")
+	fl.Int64Var(&upstream.since, "since", 0, "with --source zendesk: Unix time the first export starts from")
 	return cmd
 }

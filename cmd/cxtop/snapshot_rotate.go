@@ -73,7 +73,7 @@ func (f rotateFlags) start(ctx context.Context, s *store.Store, dbPath string, l
 				return
 			case now := <-t.C:
 				out := snapshotName(f.dir, dbPath, now)
-				res, err := takeSnapshot(s, out)
+				res, err := takeSnapshot(s, out, false)
 				if err != nil {
 					logf("snapshot: %v", err)
 					continue

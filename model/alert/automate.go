@@ -30,6 +30,10 @@ type Automations struct {
 	FollowUpWithin time.Duration
 }
 
+// FormReminderWithin is when a form-abandonment reminder is due after
+// the abandonment (the playbook's 24 hours).
+const FormReminderWithin = 24 * time.Hour
+
 // DefaultHorizon is how old a record may be and still trigger automations.
 const DefaultHorizon = 72 * time.Hour
 
@@ -64,6 +68,14 @@ func (a *Automations) On(r model.Record, get Lookup, now time.Time) Effects {
 			a.escalate(f, get, &e)
 		case f.Survey == model.SurveyNPS && model.NPSCategory(f.Score) == "detractor":
 			a.followUp(f, get, &e)
+		}
+	case r.Event != nil:
+		ev := r.Event
+		if ev.Type == model.EventFormAbandoned && ev.CustomerID != "" && a.recent(ev.At, now) {
+			// The playbook's form-abandonment reminder, within 24 hours.
+			e.Contacts = append(e.Contacts, Contact{Key: "contact/form/" + ev.ID, Purpose: PurposeFormReminder,
+				Channel: ContactChannel(ev.CustomerID), CustomerID: ev.CustomerID, EventID: ev.ID,
+				DueAt: ev.At.UTC().Add(FormReminderWithin), At: ev.At.UTC()})
 		}
 	case r.Ticket != nil:
 		t := r.Ticket
@@ -108,6 +120,7 @@ func (a *Automations) escalate(f *model.Feedback, get Lookup, e *Effects) {
 			New: fmt.Sprintf("chatbot conversation %s was rated %d★: escalated to a human", f.ID, f.Score)})
 		a.bump(n, f.At)
 		e.Tickets = append(e.Tickets, n)
+		a.notice(f, n.ID, e)
 		return
 	}
 	id := EscalationPrefix + f.ID
@@ -123,6 +136,17 @@ func (a *Automations) escalate(f *model.Feedback, get Lookup, e *Effects) {
 	a.route(t, t.CreatedAt)
 	t.Version = uint64(len(t.History))
 	e.Tickets = append(e.Tickets, t)
+	a.notice(f, id, e)
+}
+
+// notice tells the chatbot customer that a person took the conversation over.
+func (a *Automations) notice(f *model.Feedback, ticketID string, e *Effects) {
+	if f.CustomerID == "" {
+		return
+	}
+	e.Contacts = append(e.Contacts, Contact{Key: "contact/escalation/" + f.ID, Purpose: PurposeEscalation,
+		Channel: ContactChannel(f.CustomerID), CustomerID: f.CustomerID, TicketID: ticketID, FeedbackID: f.ID,
+		DueAt: f.At.UTC().Add(a.FollowUpWithin), At: f.At.UTC()})
 }
 
 // followUp opens fu-<answer>, due FollowUpWithin after the answer, and asks

@@ -44,12 +44,12 @@ func TestAutomations(t *testing.T) {
 		contacts int
 		check    func(t *testing.T, tk *model.Ticket)
 	}{
-		{"bot answer on a ticket escalates it", fb("F1", model.SurveyBot, 2, "T1"), "T1", 0, func(t *testing.T, tk *model.Ticket) {
+		{"bot answer on a ticket escalates it and notifies", fb("F1", model.SurveyBot, 2, "T1"), "T1", 1, func(t *testing.T, tk *model.Ticket) {
 			if !tk.Escalated || tk.Priority != model.PriorityHigh || tk.Version != 3 || tk.History[0].By != By {
 				t.Errorf("%+v", tk)
 			}
 		}},
-		{"bot answer alone opens a human ticket", fb("F2", model.SurveyBot, 1, ""), "esc-F2", 0, func(t *testing.T, tk *model.Ticket) {
+		{"bot answer alone opens a human ticket and notifies", fb("F2", model.SurveyBot, 1, ""), "esc-F2", 1, func(t *testing.T, tk *model.Ticket) {
 			if !tk.Escalated || tk.Priority != model.PriorityHigh || tk.Source != "chatbot" || tk.Department == "" || !tk.CreatedAt.Equal(at) {
 				t.Errorf("%+v", tk)
 			}
@@ -127,5 +127,27 @@ func TestContactChannel(t *testing.T) {
 	}
 	if n[ChannelZaloZNS] < 350 || n[ChannelEmail] < 200 || n[ChannelSMS] < 100 || len(n) != 3 {
 		t.Fatalf("channel mix %v", n)
+	}
+}
+
+func TestFormAbandonmentReminder(t *testing.T) {
+	a := automations()
+	ev := &model.Event{ID: "E7", Type: model.EventFormAbandoned, At: now.Add(-time.Hour), CustomerID: "C7", Variant: "B"}
+	e := a.On(model.Record{Event: ev}, state{}.get, now)
+	if len(e.Contacts) != 1 || len(e.Tickets) != 0 {
+		t.Fatalf("effects %+v", e)
+	}
+	c := e.Contacts[0]
+	if c.Purpose != PurposeFormReminder || c.Key != "contact/form/E7" || c.CustomerID != "C7" || c.EventID != "E7" || !c.DueAt.Equal(ev.At.Add(24*time.Hour)) {
+		t.Fatalf("contact %+v", c)
+	}
+	for _, other := range []*model.Event{
+		{ID: "E8", Type: model.EventFormCompleted, At: now, CustomerID: "C7", Variant: "B"},
+		{ID: "E9", Type: model.EventFormAbandoned, At: now.Add(-30 * 24 * time.Hour), CustomerID: "C7", Variant: "B"},
+		{ID: "E10", Type: model.EventFormAbandoned, At: now},
+	} {
+		if e := a.On(model.Record{Event: other}, state{}.get, now); len(e.Contacts) != 0 {
+			t.Errorf("%s %s: %+v", other.ID, other.Type, e.Contacts)
+		}
 	}
 }

@@ -7,8 +7,10 @@ import (
 
 // Contact purposes and channels of a contact request.
 const (
-	PurposeFollowUp = "follow_up" // call back a detractor
-	PurposeSurvey   = "survey"    // post-resolution CSAT survey
+	PurposeFollowUp     = "follow_up"         // call back a detractor
+	PurposeSurvey       = "survey"            // post-resolution CSAT survey
+	PurposeEscalation   = "escalation_notice" // tell a chatbot customer a person took over
+	PurposeFormReminder = "form_reminder"     // remind a customer of a form left half-filled
 
 	ChannelEmail   = "email"
 	ChannelZaloZNS = "zalo_zns"
@@ -22,7 +24,8 @@ type Contact struct {
 	Purpose    string    `json:"purpose"`
 	Channel    string    `json:"channel"`
 	CustomerID string    `json:"customer_id"`
-	TicketID   string    `json:"ticket_id"`
+	TicketID   string    `json:"ticket_id,omitempty"`
+	EventID    string    `json:"event_id,omitempty"`
 	FeedbackID string    `json:"feedback_id,omitempty"`
 	Survey     string    `json:"survey,omitempty"`
 	DueAt      time.Time `json:"due_at,omitzero"`

@@ -72,8 +72,8 @@ func Automate(st *store.Store, set alert.Settings, replica bool, now time.Time) 
 		}
 		recs := make([]model.Record, 0, len(lines))
 		for _, l := range lines {
-			if bytes.HasPrefix(l, []byte(`{"kind":"event"`)) {
-				continue // no automation reads events
+			if bytes.HasPrefix(l, []byte(`{"kind":"event"`)) && !bytes.Contains(l, []byte(`"form_abandoned"`)) {
+				continue // of the events, only form abandonments trigger an automation
 			}
 			r, err := model.ParseRecord(l)
 			if err != nil {

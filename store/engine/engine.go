@@ -29,6 +29,10 @@ type Options struct {
 	// contact requests the automations ask for).
 	Remote  replica.Remote
 	Replica replica.Options
+	// Origin: the store is where its contact requests originate even
+	// though it syncs from Remote (a hub replicating Zendesk): the
+	// automations queue them.
+	Origin bool
 	// Alerts are the rules and automations (default: those of an empty
 	// config for Taxonomy).
 	Alerts *alert.Settings
@@ -217,6 +221,9 @@ func (e *Engine) spawn(fn func()) {
 // replica reports whether the store is a replica: synced here, or by a
 // sync that left its cursor (the automations then queue no contacts).
 func (e *Engine) replica() bool {
+	if e.opt.Origin {
+		return false
+	}
 	if e.client != nil {
 		return true
 	}

@@ -72,37 +72,41 @@ func evaluate(st *store.Store, rules []alert.Rule, ids []string, now time.Time) 
 	if err != nil {
 		return 0, err
 	}
-	var tickets []*model.Ticket
-	if len(ticketRules) > 0 {
-		if tickets, err = readTickets(st, ids); err != nil {
-			return 0, err
-		}
-	}
-	stored, err := st.Alerts(true)
+	// The active alerts' keys come from the store's index; an alert is
+	// decoded only when a decision needs it (prev.get).
+	active, err := st.ActiveAlertKeys()
 	if err != nil {
 		return 0, err
 	}
-	prev := map[string]*alert.Alert{}
-	for i := range stored {
-		prev[stored[i].Key] = &stored[i]
+	prev := &storedAlerts{st: st, read: map[string]*alert.Alert{}}
+	seen := map[string]bool{}
+	var tickets []*model.Ticket
+	if len(ticketRules) > 0 {
+		if ids == nil && active != nil && aboveOnly(ticketRules) {
+			tickets, err = oldOpenTickets(st, ticketRules, active, seen, now)
+		} else {
+			tickets, err = readTickets(st, ids)
+		}
+		if err != nil {
+			return 0, err
+		}
 	}
 	// Decide first, from what was read; write only when something changed,
 	// so an idle console evaluating on a timer does not commit.
 	var changes []change
 	keep := func(next *alert.Alert, ok bool) {
 		if ok && next != nil {
-			changes = append(changes, change{next: *next, prev: prev[next.Key]})
+			changes = append(changes, change{next: *next, prev: prev.get(next.Key)})
 		}
 	}
 	for _, rule := range kpiRules {
-		keep(alert.EvaluateKPI(rule, reports[rule.Window], prev[rule.ID], now))
+		keep(alert.EvaluateKPI(rule, reports[rule.Window], prev.get(rule.ID), now))
 	}
-	seen := map[string]bool{}
 	for _, t := range tickets {
 		for _, r := range ticketRules {
 			if key := alert.TicketKey(r, t); key != "" {
 				seen[key] = true
-				keep(alert.EvaluateTicket(r, t, prev[key], now))
+				keep(alert.EvaluateTicket(r, t, prev.get(key), now))
 			}
 		}
 	}
@@ -113,6 +117,10 @@ func evaluate(st *store.Store, rules []alert.Rule, ids []string, now time.Time) 
 	for _, id := range ids {
 		named[id] = true
 	}
+	stored, err := activeToCheck(st, active, seen, byID, ids != nil, named, prev)
+	if err != nil {
+		return 0, err
+	}
 	for _, a := range stored {
 		r, ok := byID[a.Rule]
 		if a.TicketID == "" || !a.Active() || seen[a.Key] || !ok || (ids != nil && !named[a.TicketID]) {
@@ -122,7 +130,10 @@ func evaluate(st *store.Store, rules []alert.Rule, ids []string, now time.Time) 
 		if err != nil {
 			continue // gone from the store: leave the alert for a person
 		}
-		keep(alert.EvaluateTicket(r, t, prev[a.Key], now))
+		keep(alert.EvaluateTicket(r, t, prev.get(a.Key), now))
+	}
+	if prev.err != nil {
+		return 0, prev.err
 	}
 	return write(st, changes)
 }

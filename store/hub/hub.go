@@ -42,6 +42,11 @@ type Options struct {
 	Burst int
 	// Now is the clock (tests); default time.Now.
 	Now func() time.Time
+	// Forward queues every applied action in the hub's outbox too, for the
+	// sync client that forwards them to the hub's own source (Zendesk, with
+	// `cxtop hub --source zendesk`); Forwarded is called after each one.
+	Forward   bool
+	Forwarded func()
 }
 
 // Server serves one store.

@@ -89,6 +89,7 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request) {
 	digest := actionDigest(a)
 	var status int
 	var body []byte
+	forwarded := false
 	var current *model.Ticket
 	_, err := s.st.Update(func(tx *store.Writer) error {
 		key := "action/" + a.ID
@@ -132,6 +133,19 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request) {
 			if err := tx.Put(model.Record{Ticket: updated}); err != nil {
 				return err
 			}
+			if s.opt.Forward {
+				if a.BaseStamp == "" {
+					a.BaseStamp = t.SourceStamp
+				}
+				payload, err := json.Marshal(a)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.Enqueue(store.OutboxAction, a.ID, payload, a.At); err != nil {
+					return err
+				}
+				forwarded = true
+			}
 			current = updated
 			status, body = http.StatusOK, []byte(`{"applied":true}`+"\n")
 		}
@@ -143,6 +157,9 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, apiError{Error: fmt.Sprintf("action %s: %v", a.ID, err)})
 		return
+	}
+	if forwarded && s.opt.Forwarded != nil {
+		s.opt.Forwarded()
 	}
 	writeRaw(w, status, withTicket(body, current))
 }

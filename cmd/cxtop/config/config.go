@@ -31,6 +31,7 @@ type File struct {
 	Programme kpi.ProgrammeConfig `toml:"programme"`
 	Alerts    alert.Config        `toml:"alerts"`
 	Serve     Serve               `toml:"serve"`
+	Contacts  Contacts            `toml:"contacts"`
 }
 
 // Settings are a config file resolved over the defaults and checked: what
@@ -43,6 +44,7 @@ type Settings struct {
 	KPI      kpi.Settings
 	Alerts   alert.Settings
 	Serve    Serve
+	Contacts Contacts
 }
 
 // TUI is what a console session needs of the settings.
@@ -113,7 +115,7 @@ func Parse(name string, data []byte) (Settings, error) {
 
 // resolve checks each section and turns it into settings.
 func resolve(name string, f File) (Settings, error) {
-	s := Settings{Path: name, Taxonomy: f.Taxonomy, Sync: f.Sync, Console: f.Console, Serve: f.Serve}
+	s := Settings{Path: name, Taxonomy: f.Taxonomy, Sync: f.Sync, Console: f.Console, Serve: f.Serve, Contacts: f.Contacts}
 	if err := f.Taxonomy.Check(); err != nil {
 		return s, err
 	}
@@ -124,6 +126,9 @@ func resolve(name string, f File) (Settings, error) {
 		return s, err
 	}
 	if err := f.Serve.check(); err != nil {
+		return s, err
+	}
+	if err := f.Contacts.check(); err != nil {
 		return s, err
 	}
 	var err error
