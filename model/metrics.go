@@ -62,6 +62,17 @@ const (
 	MNPSCustomerSum = "nps.cust.sum"
 	// MRevenueCustomer has the customer id as suffix: purchase amounts.
 	MRevenueCustomer = "ev.purchase.cust"
+	// MPostResN and MPostResPos have the ticket id as suffix: a ticket's
+	// post-resolution CSAT answers and those scoring 4 or 5, at the answer's
+	// time, so CSAT after resolution breaks down by the ticket's type,
+	// department or assignee (looked up for the tickets of a window).
+	MPostResN   = "fb.postres.n"
+	MPostResPos = "fb.postres.pos"
+	// MLoopCloseHours has the hours a detractor's follow-up took from the
+	// answer to done (capped at LoopHoursCap) as suffix, zero-padded: +1 at
+	// the follow-up's resolution, so a window's median time to close the
+	// loop is read from its histogram.
+	MLoopCloseHours = "loop.close_h"
 )
 
 // NPSCustomerSuffix is the suffix of the per-customer NPS families.

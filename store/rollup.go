@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
 )
 
 // Rollups are hourly integer counters per metric (packed per family and
@@ -21,6 +22,7 @@ import (
 var perSuffixFamilies = []string{
 	model.MActive, model.MDigitalActive,
 	model.MResolutionFailed, model.MNPSCustomerN, model.MNPSCustomerSum, model.MRevenueCustomer,
+	model.MPostResN, model.MPostResPos, model.MLoopCloseHours,
 	// Sub-keys are the start hours of gaps (rollup_span.go).
 	spanGap(model.MActive), spanGap(model.MDigitalActive),
 	spanGap(model.MActive) + daySuffix, spanGap(model.MDigitalActive) + daySuffix,
@@ -75,6 +77,11 @@ func ticketContributions(t *model.Ticket, sign int64, kb *keyBuilder) {
 	kb.add(model.MTicketCreated, "dept", t.Department, created, "", sign)
 	kb.add(model.MTicketCreated, "priority", t.Priority, created, "", sign)
 	kb.add(model.MTicketCreated, "segment", t.Segment, created, "", sign)
+	for _, d := range [...][2]string{{"assignee", t.Assignee}, {"touchpoint", t.Touchpoint}} {
+		if d[1] != "" {
+			kb.add(model.MTicketCreated, d[0], d[1], created, "", sign)
+		}
+	}
 	if t.Open() {
 		kb.add(model.MTicketOpenCreated, "", "", created, "", sign)
 	}
@@ -89,16 +96,18 @@ func ticketContributions(t *model.Ticket, sign int64, kb *keyBuilder) {
 	if !t.Open() && !t.ResolvedAt.IsZero() {
 		h := model.HourOf(t.ResolvedAt)
 		sec := sign * seconds(t.ResolvedAt.Sub(t.CreatedAt))
-		kb.add(model.MTicketResolved, "", "", h, "", sign)
-		kb.add(model.MTicketResolvedSec, "", "", h, "", sec)
-		for _, d := range [...][2]string{{"type", t.Type}, {"source", t.Source}, {"dept", t.Department}} {
+		inSLA := !t.SLADueAt.IsZero() && !t.ResolvedAt.After(t.SLADueAt)
+		for _, d := range ticketDims(t) {
+			if d[1] == "" && d[0] != "" {
+				continue
+			}
 			kb.add(model.MTicketResolved, d[0], d[1], h, "", sign)
 			kb.add(model.MTicketResolvedSec, d[0], d[1], h, "", sec)
-		}
-		if !t.SLADueAt.IsZero() {
-			kb.add(model.MTicketResolvedSLA, "", "", h, "", sign)
-			if !t.ResolvedAt.After(t.SLADueAt) {
-				kb.add(model.MTicketResolvedInSLA, "", "", h, "", sign)
+			if !t.SLADueAt.IsZero() {
+				kb.add(model.MTicketResolvedSLA, d[0], d[1], h, "", sign)
+			}
+			if inSLA {
+				kb.add(model.MTicketResolvedInSLA, d[0], d[1], h, "", sign)
 			}
 		}
 	}
@@ -108,6 +117,37 @@ func ticketContributions(t *model.Ticket, sign int64, kb *keyBuilder) {
 	if t.CustomerID != "" {
 		kb.add(model.MActive, "", "", created, t.CustomerID, sign)
 	}
+	if _, ok := alert.FollowUpOf(t.ID); ok {
+		loopContributions(t, created, sign, kb)
+	}
+}
+
+// ticketDims are the dimensions a resolved ticket is counted by, the
+// whole (no dimension) first; the sub-type is "type/subtype".
+func ticketDims(t *model.Ticket) [8][2]string {
+	return [8][2]string{{"", ""}, {"type", t.Type}, {"subtype", t.Type + "/" + t.SubType}, {"source", t.Source},
+		{"dept", t.Department}, {"assignee", t.Assignee}, {"segment", t.Segment}, {"touchpoint", t.Touchpoint}}
+}
+
+// loopContributions count a detractor's follow-up ticket in the closed-loop
+// families (model/metrics_loop.go).
+func loopContributions(t *model.Ticket, created uint32, sign int64, kb *keyBuilder) {
+	kb.add(model.MLoopOpened, "", "", created, "", sign)
+	contact := t.FirstResponseAt
+	if contact.IsZero() && !t.Open() {
+		contact = t.ResolvedAt
+	}
+	if !contact.IsZero() && contact.Sub(t.CreatedAt) <= model.LoopContactWithin {
+		kb.add(model.MLoopContacted24, "", "", created, "", sign)
+	}
+	if t.Open() || t.ResolvedAt.IsZero() {
+		return
+	}
+	took := t.ResolvedAt.Sub(t.CreatedAt)
+	if took <= model.LoopCloseWithin {
+		kb.add(model.MLoopClosed10d, "", "", created, "", sign)
+	}
+	kb.add(model.MLoopCloseHours, "", "", model.HourOf(t.ResolvedAt), model.LoopHoursSuffix(took), sign)
 }
 
 // reopened reports whether a ticket's history shows it left done once.
@@ -151,6 +191,12 @@ func feedbackContributions(f *model.Feedback, sign int64, kb *keyBuilder) {
 	}
 	if f.Survey == model.SurveyCSAT && f.Kind == model.KindPostResolution && f.TicketID != "" && f.Score <= 2 {
 		kb.add(model.MResolutionFailed, "", "", h, f.TicketID, sign)
+	}
+	if f.Survey == model.SurveyCSAT && f.Kind == model.KindPostResolution && f.TicketID != "" {
+		kb.add(model.MPostResN, "", "", h, f.TicketID, sign)
+		if f.Score >= 4 {
+			kb.add(model.MPostResPos, "", "", h, f.TicketID, sign)
+		}
 	}
 	if f.Survey == model.SurveyNPS && f.CustomerID != "" {
 		suffix := model.NPSCustomerSuffix(f.Segment, f.CustomerID)

@@ -19,7 +19,11 @@ import (
 //	   bucket act_hours (rollup_span.go)
 //	4  day keys: every counter without a suffix also per day (rollup_pack.go)
 //	5  day keys of the activity gaps too
-const rollupVersion = 5
+//	6  resolved tickets by every ticket dimension (handling time and SLA
+//	   per type, sub-type, source, department, assignee, segment,
+//	   touchpoint), created by assignee and touchpoint, post-resolution
+//	   CSAT per ticket, the closed-loop families (model/metrics_loop.go)
+const rollupVersion = 6
 
 var metaRollupVersion = []byte("rollup_version")
 

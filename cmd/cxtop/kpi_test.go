@@ -32,6 +32,8 @@ func recomputeKPIs(recs []model.Record, start, end time.Time, yearlyCost, share 
 	var resolved, inSLA, withSLA, handleSec, frN, frSec, openCreated, created, resolvedBefore float64
 	var abandoned, started, procN, procSec, digital, digitalPrev float64
 	var postPos, postN, sentSum, sentN float64
+	var loops, contacted24, closed10 float64
+	var closeHours []int64
 	active, digitalActive, failed := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	prevStart := start.Add(-end.Sub(start))
 	for _, r := range recs {
@@ -53,6 +55,26 @@ func recomputeKPIs(recs []model.Record, start, end time.Time, yearlyCost, share 
 			}
 			if in(t.CreatedAt) && t.Open() {
 				openCreated++
+			}
+			// A detractor's follow-up: contacted at its first response (or
+			// when closed without one), closed when done.
+			if strings.HasPrefix(t.ID, "fu-") {
+				contact := t.FirstResponseAt
+				if contact.IsZero() && t.Status == model.StatusDone {
+					contact = t.ResolvedAt
+				}
+				if in(t.CreatedAt) {
+					loops++
+					if !contact.IsZero() && contact.Sub(t.CreatedAt) <= 24*time.Hour {
+						contacted24++
+					}
+					if t.Status == model.StatusDone && t.ResolvedAt.Sub(t.CreatedAt) <= 240*time.Hour {
+						closed10++
+					}
+				}
+				if t.Status == model.StatusDone && in(t.ResolvedAt) {
+					closeHours = append(closeHours, int64(t.ResolvedAt.Sub(t.CreatedAt)/time.Hour))
+				}
 			}
 			if t.Status == model.StatusDone && in(t.ResolvedAt) {
 				for _, c := range t.History {
@@ -142,6 +164,13 @@ func recomputeKPIs(recs []model.Record, start, end time.Time, yearlyCost, share 
 	}
 	set("csat", csatPos, csatN)
 	set("csat_post_resolution", postPos, postN)
+	set("detractors_contacted_24h", contacted24, loops)
+	set("loops_closed_10d", closed10, loops)
+	set("survey_response_rate", postN, resolved)
+	if len(closeHours) > 0 {
+		slices.Sort(closeHours)
+		set("loop_close_median_h", float64(closeHours[(len(closeHours)-1)/2]), 1)
+	}
 	set("successful_resolution_rate", math.Max(resolved-float64(len(failed)), 0), resolved)
 	if yearlyCost > 0 {
 		// ROI counts only the hours the store has digital revenue for: a
@@ -272,8 +301,8 @@ func TestKPIsEqualARecomputationFromExport(t *testing.T) {
 		}
 		want := recomputeKPIs(recs, wEnd.Add(-length), wEnd, propCost, propShare)
 		base := recomputeKPIs(recs, wEnd.Add(-2*length), wEnd.Add(-length), propCost, propShare)
-		if len(doc.KPIs) != 17 {
-			t.Fatalf("%d KPIs, want 17", len(doc.KPIs))
+		if len(doc.KPIs) != 21 {
+			t.Fatalf("%d KPIs, want 21", len(doc.KPIs))
 		}
 		for _, k := range doc.KPIs {
 			if k.ID == "csat" && (k.Target == nil || *k.Target != 0.9) {

@@ -66,7 +66,7 @@ const (
 
 // Defs lists the KPIs in display order with the targets of DESIGN.md.
 func Defs() []Def {
-	return []Def{
+	return append([]Def{
 		{ID: "csat", Label: "CSAT", Group: GroupExperience, Unit: "%", Target: 0.85, Margin: 0.03, Window: week, measure: csat},
 		{ID: "csat_post_resolution", Label: "CSAT (resolved)", Group: GroupExperience, Unit: "%", Target: 0.85, Margin: 0.03, Window: week, measure: csatOf(model.KindPostResolution)},
 		{ID: "nps", Label: "NPS", Group: GroupExperience, Unit: "pts", Target: 30, Margin: 5, Window: month, measure: nps},
@@ -84,7 +84,7 @@ func Defs() []Def {
 		{ID: "form_abandonment", Label: "Form abandonment", Group: GroupOperational, Unit: "%", Dir: LowerIsBetter, Target: 0.25, Margin: 0.03, Window: week, measure: ratio("ev."+model.EventFormAbandoned, "ev."+model.EventFormStarted)},
 		{ID: "digital_revenue_growth", Label: "Digital revenue growth", Group: GroupFinancial, Unit: "%", Target: 0.20, Margin: 0.05, Window: month, measure: digitalRevenueGrowth},
 		{ID: "roi", Label: "Programme ROI", Group: GroupFinancial, Unit: "%", Target: 1.5, Margin: 0.25, Window: year, measure: roi(Programme{}), note: roiNote(Programme{})},
-	}
+	}, loopDefs()...)
 }
 
 func scoreCount(survey string, score int) string { return model.FeedbackScoreMetric(survey, score) }
