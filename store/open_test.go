@@ -95,3 +95,23 @@ func TestOpenInUseFailsFast(t *testing.T) {
 		t.Fatalf("err %v, want ErrInUse", err)
 	}
 }
+
+// A process killed while creating a store leaves bbolt's file with no
+// bucket; the next writable open creates the store in it.
+func TestOpenFinishesACreationCutShort(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cx.db")
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := Open(path, Options{ReadOnly: true}); err == nil {
+		t.Fatal("a read-only open of an empty bbolt file succeeded")
+	}
+	s, err := Open(path, Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mustCheck(t, s)
+}

@@ -92,6 +92,11 @@ func Open(path string, opt Options) (s *Store, err error) {
 		return nil, openError(path, err)
 	}
 	s = &Store{db: db, path: path, readOnly: opt.ReadOnly, onUpgrade: opt.OnUpgrade, onSchemaUpgrade: opt.OnSchemaUpgrade, subs: map[*Subscription]struct{}{}}
+	if !fresh && opt.Create && !opt.ReadOnly && noBuckets(db) {
+		// A process killed while creating the store left bbolt's file
+		// without a bucket: nothing was written yet, so create it now.
+		fresh = true
+	}
 	if err := s.initOrVerify(fresh); err != nil {
 		db.Close()
 		if fresh {
@@ -101,6 +106,20 @@ func Open(path string, opt Options) (s *Store, err error) {
 	}
 	return s, nil
 }
+
+// noBuckets reports whether a bbolt file holds no bucket at all.
+func noBuckets(db *bolt.DB) bool {
+	none := true
+	db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func([]byte, *bolt.Bucket) error {
+			none = false
+			return errStopWalk
+		})
+	})
+	return none
+}
+
+var errStopWalk = errors.New("stop the walk")
 
 // precheck refuses what bbolt would mishandle: a missing file for a reader,
 // a directory, or an empty or foreign file (bbolt would format an empty file

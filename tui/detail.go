@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store/deliver"
 	"github.com/cxtop/cxtop/store/engine"
 )
 
@@ -20,6 +21,7 @@ type detailData struct {
 	feedback []*model.Feedback // about this ticket (surveys, the chatbot rating)
 	customer []*model.Feedback // the customer's other answers
 	pending  int               // triage actions waiting in the outbox
+	contacts []deliver.Request // follow-ups, surveys, notices about this ticket
 	err      error
 }
 
@@ -53,6 +55,9 @@ func fetchDetail(st engine.Reader, id string) detailData {
 		return detailData{err: err}
 	}
 	d.pending = pending[id]
+	if d.contacts, err = deliver.ForTicket(st, id); err != nil {
+		return detailData{err: err}
+	}
 	return d
 }
 
@@ -170,6 +175,25 @@ func (p *detailPane) lines(w int) []string {
 	lines = append(lines, feedbackLines(p.d.feedback, w)...)
 	lines = append(lines, "", th.Header.Render("the customer's other answers (newest first)"))
 	lines = append(lines, feedbackLines(p.d.customer, w)...)
+	if len(p.d.contacts) > 0 {
+		lines = append(lines, "", th.Header.Render("contact requests"))
+		lines = append(lines, contactLines(p.d.contacts, w)...)
+	}
+	return lines
+}
+
+// contactLines shows each contact request about the ticket with its
+// delivery status (docs/contacts.md).
+func contactLines(cs []deliver.Request, w int) []string {
+	var lines []string
+	for _, c := range cs {
+		status := c.Status
+		if c.Attempts > 1 {
+			status += fmt.Sprintf(" (%d tries)", c.Attempts)
+		}
+		lines = append(lines, fit(fmt.Sprintf("  %s  %-17s %-8s %-20s %s", c.At.UTC().Format("Jan 02 15:04"), c.Purpose, c.Channel,
+			status, model.Sanitize(c.Reason)), w))
+	}
 	return lines
 }
 

@@ -51,7 +51,7 @@ func (a *app) addConsole(root *cobra.Command) {
 				return err
 			}
 			defer s.Close()
-			return a.consoleAt(cmd, s, at, fmt.Sprintf("AT %s · %s · read-only", at.Format("2006-01-02 15:04Z"), a.dbPath), f.theme)
+			return a.consoleAt(cmd, s.Store, at, fmt.Sprintf("AT %s · %s · read-only", at.Format("2006-01-02 15:04Z"), a.dbPath), f.theme)
 		}
 		if !isTerminal(a.io.in) || !isTerminal(a.io.out) {
 			return errors.New("the console needs a terminal: run cxtop in one, or use 'cxtop tickets' and 'cxtop kpi' in scripts")
@@ -77,10 +77,17 @@ func (a *app) addConsole(root *cobra.Command) {
 		opt.Replica = replica.Options{Source: syncSet.source, Taxonomy: a.cfg.Taxonomy,
 			Interval: a.syncInterval(syncSet.source), Logf: log.Printf}
 		eng, err := engine.Open(a.dbPath, a.storeOptions(store.Options{ReadOnly: f.readOnly, Create: opt.Remote != nil}), opt)
+		if errors.Is(err, store.ErrInUse) {
+			return a.heldError(err)
+		}
 		if err != nil {
 			return err
 		}
 		defer stopEngine(eng, func(format string, args ...any) { log.Printf("console: "+format, args...) })
+		if eng.CanWrite() {
+			// Commands run beside the console reach the store through it.
+			defer a.serveControl(eng.Store(), log.Printf)()
+		}
 		role := engine.RoleLead
 		if f.readOnly {
 			role = engine.RoleViewer

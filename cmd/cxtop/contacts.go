@@ -45,7 +45,7 @@ them through the drivers of the [contacts] config (docs/contacts.md).`,
 				return err
 			}
 			defer st.Close()
-			all, err := deliver.List(st)
+			all, err := deliver.List(st.Store)
 			if err != nil {
 				return err
 			}
@@ -111,7 +111,7 @@ itself): replicas hold no requests. With --once, one round, then exit.`,
 				return err
 			}
 			defer st.Close()
-			d, err := a.deliverer(st)
+			d, err := a.deliverer(st.Store)
 			if err != nil {
 				return err
 			}

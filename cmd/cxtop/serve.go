@@ -76,6 +76,9 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			// before the store closes.
 			defer stopEngine(eng, func(format string, args ...any) { logger.Printf("serve: "+format, args...) })
 			opt.Engine, opt.Config, opt.Logf = eng, a.cfg.TUI(), logger.Printf
+			if eng.CanWrite() {
+				defer a.serveControl(eng.Store(), logger.Printf)()
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			eng.Start(ctx)
@@ -97,7 +100,8 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 	fl := cmd.Flags()
 	fl.StringVar(&opt.Listen, "listen", "127.0.0.1:2222", "address to listen on (:2222 for every interface, port 0 for any free port)")
 	fl.StringVar(&opt.HostKeyPath, "host-key", "", "host key file, made on first start (default "+filepath.Join(stateDir(a.getenv), "ssh_host_ed25519")+")")
-	fl.StringVar(&opt.AuthorizedKeysPath, "authorized-keys", "", "admit only the public keys in this file (default: any public key, read-only)")
+	fl.StringVar(&opt.AuthorizedKeysPath, "authorized-keys", "", "admit only the public keys in this file, with their from=, expiry-time and no-pty options (default: any public key, read-only)")
+	fl.BoolVar(&opt.AllowAnyKey, "allow-any-key", false, "admit any public key on a non-loopback --listen (without it, such a listen needs --authorized-keys)")
 	fl.IntVar(&opt.MaxSessions, "max-sessions", 32, fmt.Sprintf("sessions open at once, more are refused (1–%d)", serve.MaxSessionsLimit))
 	fl.DurationVar(&opt.IdleTimeout, "idle-timeout", 30*time.Minute, "close a connection with no traffic either way for this long (0: never)")
 	fl.StringVar(&opt.Theme, "theme", "", "every session's theme: dark, light or high-contrast (default: per terminal, else dark)")

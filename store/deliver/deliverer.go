@@ -90,10 +90,13 @@ func (d *Deliverer) Once(ctx context.Context) (Result, error) {
 			return res, ctx.Err()
 		}
 		if r.Status == StatusSending {
-			if err := d.interrupted(r, now, &res); err != nil {
+			var err error
+			if r, err = d.interrupted(r, now, &res); err != nil {
 				return res, err
 			}
-			continue
+			if r.Status != StatusQueued {
+				continue
+			}
 		}
 		if Final(r.Status) || (!r.NextAt.IsZero() && r.NextAt.After(now)) {
 			continue
@@ -187,18 +190,18 @@ func (d *Deliverer) outcome(r Request, out Outcome, err error, now time.Time, re
 
 // interrupted settles a request a killed process left "sending": retried
 // through an idempotent driver, failed otherwise (it may have gone out).
-func (d *Deliverer) interrupted(r Request, now time.Time, res *Result) error {
+// The request returned is queued again (to be sent in this round) or failed.
+func (d *Deliverer) interrupted(r Request, now time.Time, res *Result) (Request, error) {
 	drv := d.opt.Drivers[r.Channel]
 	if drv != nil && drv.Idempotent() {
 		r.Status, r.Reason = StatusQueued, "interrupted while sending: retried with the same idempotency key"
 		r.NextAt = time.Time{}
-		res.Retried++
-		return d.save(r, now, false)
+		return r, d.save(r, now, false)
 	}
 	r.Status = StatusFailed
 	r.Reason = "interrupted while sending: not retried, so that it is never sent twice (check the provider's log)"
 	res.Failed++
-	return d.save(r, now, true)
+	return r, d.save(r, now, true)
 }
 
 // save commits a request's state, acknowledging its outbox entry when the

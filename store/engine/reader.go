@@ -33,6 +33,16 @@ func (r Reader) CustomerRecords(id string) ([]model.Record, error) { return r.st
 // Outbox lists the entries not yet delivered (limit 0: all).
 func (r Reader) Outbox(limit int) ([]store.OutboxEntry, error) { return r.st.Outbox(limit) }
 
+// OutboxAfter lists up to limit entries after the sequence after.
+func (r Reader) OutboxAfter(after uint64, limit int) ([]store.OutboxEntry, error) {
+	return r.st.OutboxAfter(after, limit)
+}
+
+// ContactStates calls fn with every contact request's stored state.
+func (r Reader) ContactStates(fn func(key string, v []byte) error) error {
+	return r.st.ContactStates(fn)
+}
+
 // Alerts lists the stored alerts (all: resolved ones too).
 func (r Reader) Alerts(all bool) ([]alert.Alert, error) { return r.st.Alerts(all) }
 
