@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -11,6 +12,24 @@ import (
 	"github.com/cxtop/cxtop/store/engine"
 )
 
+// evaluatedText says how current the alert feed is: when the rules last
+// ran, or that nobody runs them on this store, so an empty feed is never
+// taken for "all is well" when nothing looked.
+func evaluatedText(evaluated, now time.Time) string {
+	if evaluated.IsZero() {
+		return "not evaluated"
+	}
+	return "evaluated " + ShortDuration(now.Sub(evaluated)) + " ago"
+}
+
+// emptyAlertsText is the feed's one line when it holds no alert.
+func emptyAlertsText(evaluated, now time.Time) string {
+	if evaluated.IsZero() {
+		return "alerts not evaluated: no lead console, sync loop or `cxtop alerts` has run the rules on this store"
+	}
+	return "no alerts: every rule was within its threshold when last evaluated, " + ShortDuration(now.Sub(evaluated)) + " ago"
+}
+
 // alertsPane is the alert feed: active alerts newest first, then resolved
 // ones; x acknowledges, enter opens the ticket an alert is about.
 type alertsPane struct {
@@ -18,11 +37,12 @@ type alertsPane struct {
 	w, h    int
 	focused bool
 
-	alerts []alert.Alert // the state's list: shared, never written
-	active int
-	gen    uint64 // the state's AlertsGen shown
-	list   list
-	view   string
+	alerts    []alert.Alert // the state's list: shared, never written
+	active    int
+	evaluated time.Time
+	gen       uint64 // the state's AlertsGen shown
+	list      list
+	view      string
 }
 
 func newAlertsPane(e *env) *alertsPane { return &alertsPane{env: e} }
@@ -47,6 +67,7 @@ func (p *alertsPane) selected() *alert.Alert {
 func (p *alertsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case stateMsg:
+		p.evaluated = msg.st.Evaluated
 		if msg.st.AlertsGen != p.gen {
 			p.take(msg.st)
 		}
@@ -95,13 +116,13 @@ func (p *alertsPane) render() {
 		return
 	}
 	p.list.setRows(p.h - 3)
-	title := fmt.Sprintf("4 Alerts: %d active", p.active)
+	title := fmt.Sprintf("4 Alerts: %d active · %s", p.active, evaluatedText(p.evaluated, p.env.now()))
 	p.view = p.env.frame(title, p.lines(p.w-4), p.w, p.h, p.focused)
 }
 
 func (p *alertsPane) lines(w int) []string {
 	if len(p.alerts) == 0 {
-		return []string{"no alerts: every rule is within its threshold"}
+		return []string{emptyAlertsText(p.evaluated, p.env.now())}
 	}
 	th := p.env.th
 	now := p.env.now()

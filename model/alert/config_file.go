@@ -12,7 +12,9 @@ import "github.com/cxtop/cxtop/model"
 //
 //	[[alerts.rule]]            # a default rule, by id: only the keys named change
 //	id        = "csat_drop"
-//	threshold = 0.08
+//	threshold = 0.08           # a drop of 8 percentage points
+//	baseline  = "fixed"        # or "trailing_4w" (the default), "previous"
+//	baseline_value = 0.88
 //
 //	[[alerts.rule]]            # a new rule: kpi, op and threshold are required
 //	id = "ces_high"  kpi = "ces"  op = "below"  threshold = 4.5  window = "7d"
@@ -36,4 +38,9 @@ type RuleConfig struct {
 	Severity   *string         `toml:"severity"`
 	Hysteresis *float64        `toml:"hysteresis"`
 	Enabled    *bool           `toml:"enabled"`
+	// Baseline is what a drop is measured from: "previous" (the window
+	// before), "trailing_4w" (the four weeks before) or "fixed" (with
+	// baseline_value, in the KPI's units).
+	Baseline      *string  `toml:"baseline"`
+	BaselineValue *float64 `toml:"baseline_value"`
 }

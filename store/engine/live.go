@@ -99,7 +99,7 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 		}
 	}
 	publish := func(st *State) {
-		st.Evaluated = evaluated
+		st.Evaluated = later(st.Evaluated, evaluated)
 		e.publish(st)
 	}
 	for {
@@ -188,7 +188,25 @@ func (e *Engine) compute(prev *State, alerts, full bool) *State {
 		st.Alerts, st.Active, st.AlertsGen = prev.Alerts, prev.Active, prev.AlertsGen
 	}
 	st.Sync = e.readSync()
+	st.Evaluated = e.storedEvaluated()
 	return st
+}
+
+// storedEvaluated is when the rules last ran on the store, by whichever
+// process (zero when never, or unreadable).
+func (e *Engine) storedEvaluated() time.Time {
+	at, ok, err := e.st.AlertsEvaluated()
+	if err != nil || !ok {
+		return time.Time{}
+	}
+	return at
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // refreshSync is prev with the sync state read again (and the pending
@@ -197,6 +215,7 @@ func (e *Engine) refreshSync(prev *State, pending bool) *State {
 	next := *prev
 	next.At = e.opt.Now()
 	next.Sync = e.readSync()
+	next.Evaluated = later(next.Evaluated, e.storedEvaluated())
 	if pending {
 		if p, err := PendingTickets(e.Reader()); err == nil {
 			next.Pending = p

@@ -57,8 +57,8 @@ type State struct {
 	// AlertsGen changes when the alert list was read again (sessions keep
 	// their cursor on the same alert only then).
 	AlertsGen uint64
-	// Evaluated is when the engine's rules last ran (zero: not yet, or
-	// never in this process: a read-only engine runs none).
+	// Evaluated is when the rules last ran on the store: by this engine,
+	// or as another process stored it (zero: never).
 	Evaluated time.Time
 	// Rules says this engine runs the rules and automations.
 	Rules bool
