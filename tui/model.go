@@ -88,6 +88,7 @@ type Model struct {
 	message    string
 
 	state    *engine.State // the latest the engine published; nil until the first
+	updated  time.Time     // the time of the state that last changed the frame
 	syncLine string        // the state's sync part, worded once per state
 	states   int           // states taken, for tests and benchmarks
 	loading  int           // detail reads under way
@@ -210,7 +211,15 @@ func (m *Model) takeState(st *engine.State) tea.Cmd {
 	if st.Err != nil {
 		m.message = "store: " + model.Sanitize(st.Err.Error())
 	}
+	// The status bar's stamp says when what is shown last changed: a state
+	// that changes nothing on screen (the clock's, on a quiet store)
+	// leaves the frame as it was, so an idle console writes nothing to its
+	// terminal.
+	before := m.View()
 	cmds := []tea.Cmd{m.waitState(), m.broadcast(stateMsg{st: st})}
+	if m.updated.IsZero() || m.View() != before {
+		m.updated = st.At
+	}
 	if m.showDetail && m.detail.ticket() != nil && (prev == nil || prev.DataGen != st.DataGen) {
 		cmds = append(cmds, m.openDetail(m.detail.ticket().ID))
 	}

@@ -61,7 +61,7 @@ func (m *Model) statusBar() string {
 	}
 	parts = append(parts, m.storeName(), string(m.opt.Role))
 	if m.state != nil {
-		parts = append(parts, m.syncLine, "updated "+m.state.At.UTC().Format("15:04:05"))
+		parts = append(parts, m.syncLine, "updated "+m.updated.UTC().Format("15:04:05"))
 	}
 	parts = append(parts, "? help")
 	return m.th.Status.Render(fit(strings.Join(parts, " · "), m.width))

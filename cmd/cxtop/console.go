@@ -98,7 +98,7 @@ func (a *app) addConsole(root *cobra.Command) {
 		}
 		eng.Start(cmd.Context())
 		return tui.Run(cmd.Context(), tui.Options{Engine: eng, Config: a.cfg.TUI(), Role: role, Theme: f.theme,
-			User: os.Getenv("USER"), Notice: notice}, a.io.in, a.io.out)
+			User: a.user(), Notice: notice}, a.io.in, a.io.out)
 	}
 }
 
@@ -123,5 +123,5 @@ func tuiConsole(ctx context.Context, env consoleEnv) error {
 	if !env.Interactive {
 		return plainConsole(ctx, env)
 	}
-	return tui.Run(ctx, tui.Options{Engine: env.Engine, Role: engine.RoleLead, User: "demo", Config: env.Settings.TUI()}, env.In, env.Out)
+	return tui.Run(ctx, tui.Options{Engine: env.Engine, Role: engine.RoleLead, User: env.User, Config: env.Settings.TUI()}, env.In, env.Out)
 }

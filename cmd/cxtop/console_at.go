@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -75,5 +74,5 @@ func (a *app) consoleAt(cmd *cobra.Command, s *store.Store, at time.Time, banner
 	eng.Start(cmd.Context())
 	defer stopEngine(eng, log.Printf)
 	return tui.Run(cmd.Context(), tui.Options{Engine: eng, Config: a.cfg.TUI(), Role: engine.RoleSnapshot, Theme: themeName,
-		User: os.Getenv("USER"), Now: opt.Now, Banner: banner, Notice: notice}, a.io.in, a.io.out)
+		User: a.user(), Now: opt.Now, Banner: banner, Notice: notice}, a.io.in, a.io.out)
 }

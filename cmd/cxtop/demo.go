@@ -15,7 +15,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cxtop/cxtop/cmd/cxtop/config"
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/model/sim"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
@@ -70,7 +72,9 @@ removed on exit (or in --dir, kept). Quit with q, Ctrl-C or SIGTERM.`,
 }
 
 func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64, days int) error {
+	settings := demoSettings(a.cfg, time.Now().UTC(), days)
 	opt := a.engineOptions()
+	opt.KPIs = settings.KPI.Defs
 	logFile, err := os.OpenFile(filepath.Join(dir, "demo.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -179,9 +183,29 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 		}
 	})
 	return runConsole(ctx, consoleEnv{
-		Engine: local, Settings: a.cfg, Remote: url,
+		Engine: local, Settings: settings, User: a.user(), Remote: url,
 		In: a.io.in, Out: a.io.out, Interactive: isTerminal(a.io.in) && isTerminal(a.io.out),
 	})
+}
+
+// demoSettings are the config's settings, with a CX programme when the
+// config names none, so the demo shows ROI and the "since go-live" figures
+// instead of "no cost": it went live a third of the way into the simulated
+// history, costs 3 billion đồng a year plus a 200 million set-up, and
+// started from CSAT 80%, 5-day order processing and 1.7 billion đồng of
+// digital revenue a month (the seeds' baselines).
+func demoSettings(cfg config.Settings, now time.Time, days int) config.Settings {
+	if p := cfg.KPI.Programme; p.HasCost() || !p.GoLive.IsZero() {
+		return cfg
+	}
+	p := cfg.KPI.Programme
+	p.GoLive = now.Add(-time.Duration(days) * 24 * time.Hour * 2 / 3).Truncate(24 * time.Hour)
+	p.YearlyCost = 3_000_000_000
+	p.Costs = []kpi.Entry{{At: p.GoLive, Amount: 200_000_000, Label: "set-up"}}
+	p.Baselines = map[string]float64{"csat": 0.80, "order_processing_h": 120}
+	p.BaselineDigitalRevenue = 1_700_000_000
+	cfg.KPI = cfg.KPI.WithProgramme(p)
+	return cfg
 }
 
 func isTerminal(v any) bool {

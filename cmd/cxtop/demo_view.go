@@ -19,6 +19,7 @@ import (
 type consoleEnv struct {
 	Engine      *engine.Engine
 	Settings    config.Settings // the config file's, as every entry point takes them
+	User        string          // who the console's triage is recorded as
 	Remote      string
 	In          io.Reader
 	Out         io.Writer
