@@ -8,6 +8,7 @@ import (
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 var testNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
@@ -59,4 +60,9 @@ func testStore(t testing.TB) *store.Store {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// readerOf is the read-only view of st a session gets from its engine.
+func readerOf(st *store.Store) engine.Reader {
+	return engine.New(st, engine.Options{ReadOnly: true}).Reader()
 }

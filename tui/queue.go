@@ -107,6 +107,7 @@ func (p *queuePane) load(offset, limit int) tea.Cmd {
 	rd, gen := p.env.rd, p.gen
 	query, filter := strings.ToLower(p.query), p.filter
 	windowed := p.windowed()
+	filter.Now = p.env.now() // breached=yes is as of the console's clock
 	return func() tea.Msg {
 		d := queueData{gen: gen, offset: offset}
 		if windowed {
@@ -253,8 +254,12 @@ func (p *queuePane) render() {
 
 func (p *queuePane) lines(w int) []string {
 	now := p.env.now()
-	cols := queueColumnsFor(w)
 	th := p.env.th
+	// The rows on screen, of those held (a page may be on its way).
+	from, to := p.list.visible()
+	lo, hi := min(max(from-p.offset, 0), len(p.tickets)), min(max(to-p.offset, 0), len(p.tickets))
+	start, visible := p.offset+lo, p.tickets[lo:max(lo, hi)]
+	cols := queueColumnsFor(w, visible)
 	lines := []string{th.Header.Render(queueRow(cols, w, queueHeader(cols)))}
 	if (p.state != nil || p.shown > 0) && p.shown == p.gen && p.total == 0 {
 		if p.windowed() {
@@ -268,16 +273,10 @@ func (p *queuePane) lines(w int) []string {
 			"  Fill this store with 'cxtop sync --remote URL' (a cxtop hub or Zendesk),",
 			"  or try everything at once with 'cxtop demo'.")
 	}
-	from, to := p.list.visible()
-	for i := from; i < to; i++ {
-		j := i - p.offset
-		if j < 0 || j >= len(p.tickets) {
-			break // the page is on its way
-		}
-		t := p.tickets[j]
-		line := queueRow(cols, w, queueCells(cols, t, now, p.pending[t.ID] > 0, i == p.list.cursor))
+	for i, t := range visible {
+		line := queueRow(cols, w, queueCells(cols, t, now, p.pending[t.ID] > 0, start+i == p.list.cursor))
 		switch {
-		case i == p.list.cursor:
+		case start+i == p.list.cursor:
 			line = th.Selected.Render(line)
 		case !t.SLADueAt.IsZero() && now.After(t.SLADueAt):
 			line = th.Breach.Render(line)

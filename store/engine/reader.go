@@ -43,6 +43,14 @@ func (r Reader) ContactStates(fn func(key string, v []byte) error) error {
 	return r.st.ContactStates(fn)
 }
 
+// Records reads the records of a kind by id (those gone are skipped).
+func (r Reader) Records(kind string, ids []string) ([]model.Record, error) {
+	return r.st.Records(kind, ids)
+}
+
+// EverSynced reports whether the store has pulled from a remote.
+func (r Reader) EverSynced() (bool, error) { return r.st.EverSynced() }
+
 // Alerts lists the stored alerts (all: resolved ones too).
 func (r Reader) Alerts(all bool) ([]alert.Alert, error) { return r.st.Alerts(all) }
 
