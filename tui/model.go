@@ -132,7 +132,8 @@ func New(opt Options) (*Model, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	m.views = views
-	m.env = &env{rd: opt.Engine.Reader(), cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys}
+	m.env = &env{rd: opt.Engine.Reader(), cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys,
+		profile: fmt.Sprint(opt.Renderer.ColorProfile())}
 	m.queue = newQueuePane(m.env)
 	m.gauges = newGaugesPane(m.env, opt.Window)
 	m.trends = newTrendsPane(m.env)

@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -33,6 +35,9 @@ type env struct {
 	now  func() time.Time
 	th   *theme.Theme
 	keys *KeyMap
+	// profile is the renderer's colour profile: the styles' output
+	// depends on it, so shared drawings are told apart by it.
+	profile string
 	// syncing: a sync loop fills the store while the console runs.
 	syncing bool
 }
@@ -42,7 +47,10 @@ type env struct {
 type themeMsg struct{}
 
 // frame draws lines in a w×h box with a title; a focused pane's title is
-// marked so focus shows without colour.
+// marked so focus shows without colour. Sessions that show the same pane
+// the same way (the SSH viewers of one engine, mostly) share one drawing:
+// the box is most of a pane's cost, and it is a pure function of what the
+// key holds.
 func (e *env) frame(title string, lines []string, w, h int, focused bool) string {
 	if w <= 0 || h <= 0 {
 		return ""
@@ -51,6 +59,17 @@ func (e *env) frame(title string, lines []string, w, h int, focused bool) string
 	if len(lines) > inner {
 		lines = lines[:inner]
 	}
+	var key strings.Builder
+	fmt.Fprintf(&key, "%s\x00%s\x00%d\x00%d\x00%t\x00%s", e.th.Name, e.profile, w, h, focused, title)
+	for _, l := range lines {
+		key.WriteByte(0)
+		key.WriteString(l)
+	}
+	return frames.get(key.String(), func() string { return e.draw(title, lines, w, h, inner, focused) })
+}
+
+// draw is frame without the sharing.
+func (e *env) draw(title string, lines []string, w, h, inner int, focused bool) string {
 	body := make([]string, 0, inner+1)
 	mark := "  "
 	style := e.th.Title
@@ -71,4 +90,33 @@ func (e *env) frame(title string, lines []string, w, h int, focused bool) string
 		border = e.th.FocusBorder
 	}
 	return border.Width(w-2).Padding(0, 1).Render(strings.Join(body, "\n"))
+}
+
+// frameCache holds drawn panes by everything their drawing depends on.
+type frameCache struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// maxFrames bounds the drawings kept: a few per pane and terminal size in
+// use; past it the cache starts again empty.
+const maxFrames = 512
+
+var frames = &frameCache{m: map[string]string{}}
+
+func (c *frameCache) get(key string, draw func() string) string {
+	c.mu.Lock()
+	v, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = draw()
+	c.mu.Lock()
+	if len(c.m) >= maxFrames {
+		c.m = map[string]string{}
+	}
+	c.m[key] = v
+	c.mu.Unlock()
+	return v
 }

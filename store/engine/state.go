@@ -65,6 +65,11 @@ type State struct {
 
 	// Sync is the sync state.
 	Sync Sync
+
+	// outboxNewest is the outbox's newest entry when Pending was read: a
+	// later computation reads the outbox again only when it moved (or a
+	// commit may have delivered entries).
+	outboxNewest uint64
 }
 
 // Trend is every KPI as a series over one window.
@@ -89,7 +94,7 @@ type Sync struct {
 const (
 	// QueueHead is how many queue rows the state holds: the first pages
 	// of any terminal; rows past it are read by the session that scrolls.
-	QueueHead = 200
+	QueueHead = 100
 	// MaxAlerts bounds the alert list.
 	MaxAlerts = 200
 	// OwnPoints is the length of a trend line in OwnSeries.
@@ -179,16 +184,23 @@ func withLast(series, last map[string][]*float64) map[string][]*float64 {
 	return out
 }
 
-// readQueue reads the head of the queue and the pending actions.
-func readQueue(r Reader) (head []*model.Ticket, open int, pending map[string]int, err error) {
-	if pending, err = PendingTickets(r); err != nil {
-		return nil, 0, nil, err
+// readQueue reads the head of the queue and the pending actions; the
+// pending marks of prev are kept when the outbox did not move (reading it
+// decodes every entry, contact requests too).
+func readQueue(r Reader, prev *State, delivered bool) (head []*model.Ticket, open int, pending map[string]int, newest uint64, err error) {
+	if newest, err = r.st.OutboxNewest(); err != nil {
+		return nil, 0, nil, 0, err
+	}
+	if prev != nil && !delivered && prev.Pending != nil && prev.outboxNewest == newest {
+		pending = prev.Pending
+	} else if pending, err = PendingTickets(r); err != nil {
+		return nil, 0, nil, 0, err
 	}
 	if open, err = r.OpenTickets(); err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, 0, err
 	}
 	head, err = r.Tickets(store.TicketQuery{Limit: QueueHead})
-	return head, open, pending, err
+	return head, open, pending, newest, err
 }
 
 // readAlerts lists active alerts newest first, then the newest resolved,
