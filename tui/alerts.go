@@ -145,13 +145,13 @@ func (p *alertsPane) lines(w int) []string {
 		line := fit(fmt.Sprintf("%s%s %-8s %4s  %s", mark, sev, state, ShortDuration(now.Sub(a.FiredAt)), model.Sanitize(a.Message)), w)
 		switch {
 		case i == p.list.cursor && p.focused:
-			line = th.Selected.Render(line)
+			line = p.env.paint("Selected", th.Selected, line)
 		case a.State == alert.Firing && a.Severity == alert.Critical:
-			line = th.Breach.Render(line)
+			line = p.env.paint("Breach", th.Breach, line)
 		case a.State == alert.Firing:
-			line = th.Warn.Render(line)
+			line = p.env.paint("Warn", th.Warn, line)
 		case a.State == alert.Resolved:
-			line = th.Muted.Render(line)
+			line = p.env.paint("Muted", th.Muted, line)
 		}
 		lines = append(lines, line)
 	}

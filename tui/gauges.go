@@ -135,7 +135,7 @@ func (p *gaugesPane) text(w int) ([]string, int) {
 			if len(lines) > 0 {
 				lines = append(lines, "")
 			}
-			lines = append(lines, th.Header.Render(strings.ToUpper(group)))
+			lines = append(lines, p.env.paint("Header", th.Header, strings.ToUpper(group)))
 		}
 		mark := "  "
 		if i == p.list.cursor && p.focused {
@@ -233,11 +233,11 @@ func gaugeWindow(v kpi.Value) string {
 func statusSymbol(e *env, status string) string {
 	switch status {
 	case kpi.StatusOK:
-		return e.th.OK.Render("✓ ok")
+		return e.paint("OK", e.th.OK, "✓ ok")
 	case kpi.StatusWarn:
-		return e.th.Warn.Render("▲ warn")
+		return e.paint("Warn", e.th.Warn, "▲ warn")
 	case kpi.StatusBreach:
-		return e.th.Breach.Render("✗ breach")
+		return e.paint("Breach", e.th.Breach, "✗ breach")
 	}
 	return ""
 }

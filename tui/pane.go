@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cxtop/cxtop/store/engine"
@@ -98,9 +99,9 @@ type frameCache struct {
 	m  map[string]string
 }
 
-// maxFrames bounds the drawings kept: a few per pane and terminal size in
-// use; past it the cache starts again empty.
-const maxFrames = 512
+// maxFrames bounds the drawings (or lines) kept: a few per pane and
+// terminal size in use; past it the cache starts again empty.
+const maxFrames = 4096
 
 var frames = &frameCache{m: map[string]string{}}
 
@@ -120,3 +121,13 @@ func (c *frameCache) get(key string, draw func() string) string {
 	c.mu.Unlock()
 	return v
 }
+
+// paint renders s in one of the theme's styles, named by kind: the rows
+// of a queue or an alert feed are the same for every session of one
+// engine that shows them, so the styled text is shared like frames.
+func (e *env) paint(kind string, st lipgloss.Style, s string) string {
+	return painted.get(e.th.Name+"\x00"+e.profile+"\x00"+kind+"\x00"+s, func() string { return st.Render(s) })
+}
+
+// painted holds styled lines (paint), frames the drawn panes.
+var painted = &frameCache{m: map[string]string{}}

@@ -260,7 +260,7 @@ func (p *queuePane) lines(w int) []string {
 	lo, hi := min(max(from-p.offset, 0), len(p.tickets)), min(max(to-p.offset, 0), len(p.tickets))
 	start, visible := p.offset+lo, p.tickets[lo:max(lo, hi)]
 	cols := queueColumnsFor(w, visible)
-	lines := []string{th.Header.Render(queueRow(cols, w, queueHeader(cols)))}
+	lines := []string{p.env.paint("Header", th.Header, queueRow(cols, w, queueHeader(cols)))}
 	if (p.state != nil || p.shown > 0) && p.shown == p.gen && p.total == 0 {
 		if p.windowed() {
 			return append(lines, "", "  no open ticket matches; esc clears the search and filter")
@@ -277,11 +277,11 @@ func (p *queuePane) lines(w int) []string {
 		line := queueRow(cols, w, queueCells(cols, t, now, p.pending[t.ID] > 0, start+i == p.list.cursor))
 		switch {
 		case start+i == p.list.cursor:
-			line = th.Selected.Render(line)
+			line = p.env.paint("Selected", th.Selected, line)
 		case !t.SLADueAt.IsZero() && now.After(t.SLADueAt):
-			line = th.Breach.Render(line)
+			line = p.env.paint("Breach", th.Breach, line)
 		case !t.SLADueAt.IsZero() && t.SLADueAt.Sub(now) < slaSoon:
-			line = th.Warn.Render(line)
+			line = p.env.paint("Warn", th.Warn, line)
 		}
 		lines = append(lines, line)
 	}

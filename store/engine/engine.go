@@ -182,7 +182,7 @@ func (e *Engine) Start(ctx context.Context) {
 	ctx, e.cancel = context.WithCancel(ctx)
 	// Subscribe before the first computation: a commit in between is seen.
 	sub := e.st.Subscribe()
-	e.publish(e.compute(nil, true, true, true))
+	e.publish(e.compute(nil, true, true))
 	e.spawn(func() { e.loop(ctx, sub) })
 	if e.client != nil {
 		e.spawn(func() {

@@ -84,7 +84,6 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 		dueC         <-chan time.Time
 		data, alerts bool // what the commits since the last computation touched
 		more         bool // a commit changed more tickets than it listed: trends in full
-		meta         bool // a commit wrote meta entries (an outbox entry delivered, say)
 		last         = time.Now()
 		evaluated    time.Time // the last round of the rules
 	)
@@ -94,7 +93,6 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 		alerts = alerts || ch.Alerts
 		data = data || ch.More || len(ch.Tickets) > 0 || ch.Feedback > 0 || ch.Events > 0 || ch.Alerts
 		more = more || ch.More
-		meta = meta || ch.Meta
 		if dueC == nil {
 			due = time.NewTimer(max(e.opt.Coalesce-time.Since(last), 0))
 			dueC = due.C
@@ -120,15 +118,15 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 			dueC = nil
 			prev := e.State()
 			if data {
-				publish(e.compute(prev, alerts, more, meta))
+				publish(e.compute(prev, alerts, more))
 			} else {
 				// Meta only (a sync round's status, the outbox drained):
 				// the sync line and the pending marks, nothing else.
 				publish(e.refreshSync(prev, true))
 			}
-			data, alerts, more, meta, last = false, false, false, false, time.Now()
+			data, alerts, more, last = false, false, false, time.Now()
 		case <-clock.C:
-			publish(e.compute(e.State(), false, true, true))
+			publish(e.compute(e.State(), false, true))
 			last = time.Now()
 		case at := <-e.rounds:
 			first := evaluated.IsZero()
@@ -164,7 +162,7 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 // alerts says a commit wrote one (reading thousands of alerts is costly)
 // or there is no previous state, the trends in full only when full or the
 // window moved (see computeKPIs).
-func (e *Engine) compute(prev *State, alerts, full, meta bool) *State {
+func (e *Engine) compute(prev *State, alerts, full bool) *State {
 	r := e.Reader()
 	now := e.opt.Now()
 	st := &State{At: now, KPIs: e.opt.KPIs, Rules: e.runsRules(), DataGen: e.gen + 1}
@@ -180,7 +178,7 @@ func (e *Engine) compute(prev *State, alerts, full, meta bool) *State {
 	k, err := computeKPIs(r, now, e.opt.Windows, e.opt.KPIs, trends, full)
 	keep(err)
 	st.Reports, st.Trends, st.Own, st.OwnSeries = k.reports, k.trends, k.own, k.ownSeries
-	st.Queue, st.Open, st.Pending, st.outboxNewest, err = readQueue(r, prev, meta)
+	st.Queue, st.Open, st.Pending, st.outbox, err = readQueue(r, prev)
 	keep(err)
 	if alerts || prev == nil {
 		st.Alerts, st.Active, err = readAlerts(r)

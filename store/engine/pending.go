@@ -7,7 +7,7 @@ import (
 )
 
 // PendingTickets counts, per ticket, the triage actions the remote has not
-// acknowledged yet: the outbox is short (it drains on every sync round), and the engine reads it again only when its newest entry moved or a commit may have delivered some.
+// acknowledged yet: the outbox is short (it drains on every sync round), and the engine reads it again only when its newest entry or its length moved.
 func PendingTickets(r Reader) (map[string]int, error) {
 	entries, err := r.Outbox(0)
 	if err != nil {

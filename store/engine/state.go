@@ -66,10 +66,10 @@ type State struct {
 	// Sync is the sync state.
 	Sync Sync
 
-	// outboxNewest is the outbox's newest entry when Pending was read: a
-	// later computation reads the outbox again only when it moved (or a
-	// commit may have delivered entries).
-	outboxNewest uint64
+	// outbox is the outbox's newest entry and length when Pending was
+	// read: a later computation reads the outbox again only when either
+	// moved (an entry queued, or one delivered).
+	outbox [2]uint64
 }
 
 // Trend is every KPI as a series over one window.
@@ -187,20 +187,26 @@ func withLast(series, last map[string][]*float64) map[string][]*float64 {
 // readQueue reads the head of the queue and the pending actions; the
 // pending marks of prev are kept when the outbox did not move (reading it
 // decodes every entry, contact requests too).
-func readQueue(r Reader, prev *State, delivered bool) (head []*model.Ticket, open int, pending map[string]int, newest uint64, err error) {
-	if newest, err = r.st.OutboxNewest(); err != nil {
-		return nil, 0, nil, 0, err
+func readQueue(r Reader, prev *State) (head []*model.Ticket, open int, pending map[string]int, outbox [2]uint64, err error) {
+	newest, err := r.st.OutboxNewest()
+	if err != nil {
+		return nil, 0, nil, outbox, err
 	}
-	if prev != nil && !delivered && prev.Pending != nil && prev.outboxNewest == newest {
+	n, err := r.st.OutboxLen()
+	if err != nil {
+		return nil, 0, nil, outbox, err
+	}
+	outbox = [2]uint64{newest, uint64(n)}
+	if prev != nil && prev.Pending != nil && prev.outbox == outbox {
 		pending = prev.Pending
 	} else if pending, err = PendingTickets(r); err != nil {
-		return nil, 0, nil, 0, err
+		return nil, 0, nil, outbox, err
 	}
 	if open, err = r.OpenTickets(); err != nil {
-		return nil, 0, nil, 0, err
+		return nil, 0, nil, outbox, err
 	}
 	head, err = r.Tickets(store.TicketQuery{Limit: QueueHead})
-	return head, open, pending, newest, err
+	return head, open, pending, outbox, err
 }
 
 // readAlerts lists active alerts newest first, then the newest resolved,
