@@ -142,7 +142,7 @@ func (p *alertsPane) lines(w int) []string {
 		if i == p.list.cursor && p.focused {
 			mark = "▸ "
 		}
-		line := fit(fmt.Sprintf("%s%s %-8s %4s  %s", mark, sev, state, ShortDuration(now.Sub(a.FiredAt)), model.Sanitize(a.Message)), w)
+		line := fit(fmt.Sprintf("%s%s %-8s %4s  %s", mark, sev, state, ShortDuration(now.Sub(a.FiredAt)), model.Sanitize(p.env.maskText(a.Message))), w)
 		switch {
 		case i == p.list.cursor && p.focused:
 			line = p.env.paint("Selected", th.Selected, line)

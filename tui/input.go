@@ -69,9 +69,9 @@ func (m *Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	case key.Matches(msg, k.Range):
-		m.trends.nextRange()
+		cmd := m.trends.nextRange()
 		m.message = "trends over " + ShortDuration(m.trends.span())
-		return m, nil
+		return m, cmd
 	case key.Matches(msg, k.Window):
 		return m, m.switchWindow()
 	case key.Matches(msg, k.Ack):

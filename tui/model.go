@@ -11,6 +11,7 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/alert"
+	"github.com/cxtop/cxtop/model/privacy"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/theme"
@@ -47,6 +48,10 @@ type Options struct {
 	// Notice is shown in the status bar until the first action's message
 	// replaces it (a warning about the store, say).
 	Notice string
+	// Mask, when set, hides customers' and staff's personal data (names,
+	// emails, phone numbers, free text holding them) in everything the
+	// session shows. Viewer sessions are masked unless configured not to.
+	Mask *privacy.Masker
 }
 
 // savedView is a config view with its filter read.
@@ -103,6 +108,9 @@ func New(opt Options) (*Model, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	if opt.Window == 0 {
+		opt.Window = opt.Config.Console.StartWindow()
+	}
 	if opt.Renderer == nil {
 		opt.Renderer = lipgloss.DefaultRenderer()
 	}
@@ -133,7 +141,7 @@ func New(opt Options) (*Model, error) {
 	}
 	m.views = views
 	m.env = &env{rd: opt.Engine.Reader(), cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys,
-		profile: fmt.Sprint(opt.Renderer.ColorProfile())}
+		profile: fmt.Sprint(opt.Renderer.ColorProfile()), mask: opt.Mask}
 	m.queue = newQueuePane(m.env)
 	m.gauges = newGaugesPane(m.env, opt.Window)
 	m.trends = newTrendsPane(m.env)
@@ -247,7 +255,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case stateMsg:
 		return m, m.takeState(msg.st)
-	case queueData, selectKPIMsg:
+	case queueData, breakdownData, selectKPIMsg:
 		if sel, ok := msg.(selectKPIMsg); ok && sel.focus {
 			m.setFocus(PaneTrends)
 		}
@@ -304,7 +312,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // holds (tests wait for it before comparing frames).
 func (m *Model) settled() bool {
 	st := m.state
-	return st != nil && (!st.Rules || !st.Evaluated.IsZero()) && m.loading == 0 && m.queue.shown == m.queue.gen
+	return st != nil && (!st.Rules || !st.Evaluated.IsZero()) && m.loading == 0 && m.queue.shown == m.queue.gen && m.trends.loaded == m.trends.gen
 }
 
 // broadcast hands a data message to every pane.

@@ -7,9 +7,10 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/lipgloss"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
+	"github.com/cxtop/cxtop/model/privacy"
 	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/theme"
 )
@@ -41,6 +42,8 @@ type env struct {
 	profile string
 	// syncing: a sync loop fills the store while the console runs.
 	syncing bool
+	// mask, when set, hides personal data in everything shown (privacy.go).
+	mask *privacy.Masker
 }
 
 // themeMsg tells the panes the theme changed: prepared text must be

@@ -89,7 +89,7 @@ func (p *queuePane) showRows(reread bool) tea.Cmd {
 	from, _ := p.list.visible()
 	to := from + p.rows()
 	if to <= len(st.Queue) || len(st.Queue) >= st.Open {
-		p.tickets, p.fromHead, p.offset, p.total = st.Queue, true, 0, st.Open
+		p.tickets, p.fromHead, p.offset, p.total = p.env.maskHead(st), true, 0, st.Open
 		p.shown = p.gen // a page read under way is not needed any more
 		p.list.setLen(p.total)
 		return nil
@@ -104,7 +104,7 @@ func (p *queuePane) showRows(reread bool) tea.Cmd {
 // when windowed.
 func (p *queuePane) load(offset, limit int) tea.Cmd {
 	p.gen++
-	rd, gen := p.env.rd, p.gen
+	rd, gen, env := p.env.rd, p.gen, p.env
 	query, filter := strings.ToLower(p.query), p.filter
 	windowed := p.windowed()
 	filter.Now = p.env.now() // breached=yes is as of the console's clock
@@ -112,6 +112,8 @@ func (p *queuePane) load(offset, limit int) tea.Cmd {
 		d := queueData{gen: gen, offset: offset}
 		if windowed {
 			all, err := rd.Tickets(store.TicketQuery{Filter: filter, Limit: searchLimit})
+			// A masked session searches what it sees, not the hidden values.
+			all = env.maskTickets(all)
 			for _, t := range all {
 				if query == "" || strings.Contains(strings.ToLower(t.ID+" "+t.Subject+" "+t.CustomerID), query) {
 					d.tickets = append(d.tickets, t)
@@ -124,6 +126,7 @@ func (p *queuePane) load(offset, limit int) tea.Cmd {
 			return d
 		}
 		d.tickets, d.err = rd.Tickets(store.TicketQuery{Offset: offset, Limit: limit})
+		d.tickets = env.maskTickets(d.tickets)
 		return d
 	}
 }

@@ -10,7 +10,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/guptarohit/asciigraph"
 
+	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/kpi"
+	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
 )
 
@@ -38,7 +40,61 @@ type trendsPane struct {
 	defs     []kpi.Def // with the configured targets, from the state
 	state    *engine.State
 	rangeIdx int
-	view     string
+	// byIdx picks the breakdown shown instead of the chart (0: none): the
+	// session reads it itself, from the rollups, in a command.
+	byIdx  int
+	rows   []kpi.TicketRow
+	gen    int // the breakdown read last asked for
+	loaded int // the gen of the rows shown
+	view   string
+}
+
+// breakdownData is one read of a breakdown.
+type breakdownData struct {
+	gen  int
+	rows []kpi.TicketRow
+	err  error
+}
+
+// trendBreakdowns are what the breakdown key steps through: off, then the
+// ticket KPIs by these dimensions.
+var trendBreakdowns = []string{"", "type", "subtype", "department", "source", "segment"}
+
+func (p *trendsPane) by() string { return trendBreakdowns[p.byIdx] }
+
+// loadBreakdown reads the breakdown shown, over the range shown, through
+// the read-only view (counts from the rollups only: the per-answer
+// figures would read records).
+func (p *trendsPane) loadBreakdown() tea.Cmd {
+	by := p.by()
+	if by == "" {
+		return nil
+	}
+	p.gen++
+	gen, rd, now, span := p.gen, p.env.rd, p.env.now(), p.span()
+	return func() tea.Msg {
+		d := breakdownData{gen: gen}
+		w, err := kpi.NewWindow(now, span)
+		if err != nil {
+			d.err = err
+			return d
+		}
+		d.err = rd.ViewRollups(func(ro *store.Rollups) (err error) {
+			d.rows, err = kpi.TicketBreakdown(kpi.WithPrefixSums(ro), w, by, kpi.TicketValues(ro.Metrics(model.MTicketCreated), by), nil)
+			return err
+		})
+		return d
+	}
+}
+
+// nextBreakdown switches to the next breakdown (or back to the chart) and
+// loads it.
+func (p *trendsPane) nextBreakdown() tea.Cmd {
+	p.byIdx = (p.byIdx + 1) % len(trendBreakdowns)
+	p.rows = nil
+	cmd := p.loadBreakdown() // first: the title says it is loading
+	p.render()
+	return cmd
 }
 
 func newTrendsPane(e *env) *trendsPane { return &trendsPane{env: e} }
@@ -48,7 +104,7 @@ func (p *trendsPane) SetFocus(f bool)  { p.focused = f; p.render() }
 
 func (p *trendsPane) KeyMap() []key.Binding {
 	k := p.env.keys
-	return []key.Binding{k.Up, k.Down, k.Range}
+	return []key.Binding{k.Up, k.Down, k.Range, k.Breakdown}
 }
 
 func (p *trendsPane) span() time.Duration { return trendRanges[p.rangeIdx] }
@@ -76,11 +132,26 @@ func (p *trendsPane) trend() (map[string][]*float64, time.Duration, bool) {
 func (p *trendsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case stateMsg:
+		moved := p.state == nil || p.state.DataGen != msg.st.DataGen
 		p.state = msg.st
 		if len(p.defs) == 0 {
 			p.defs = msg.st.KPIs
 			p.list.setLen(len(p.defs))
 		}
+		if moved && p.by() != "" {
+			cmd := p.loadBreakdown()
+			p.render()
+			return p, cmd
+		}
+	case breakdownData:
+		if msg.gen != p.gen {
+			return p, nil
+		}
+		p.loaded = msg.gen
+		if msg.err != nil {
+			return p, reportErr("breakdown", msg.err)
+		}
+		p.rows = msg.rows
 	case selectKPIMsg:
 		for i, d := range p.defs {
 			if d.ID == msg.id {
@@ -88,6 +159,9 @@ func (p *trendsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			}
 		}
 	case tea.KeyMsg:
+		if key.Matches(msg, p.env.keys.Breakdown) {
+			return p, p.nextBreakdown()
+		}
 		if !p.list.key(msg, p.env.keys, false) {
 			return p, nil
 		}
@@ -99,10 +173,13 @@ func (p *trendsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
-// nextRange switches to the next range: its series are in the state.
-func (p *trendsPane) nextRange() {
+// nextRange switches to the next range: its series are in the state (a
+// breakdown shown is read again over it).
+func (p *trendsPane) nextRange() tea.Cmd {
 	p.rangeIdx = (p.rangeIdx + 1) % len(trendRanges)
+	cmd := p.loadBreakdown()
 	p.render()
+	return cmd
 }
 
 func (p *trendsPane) render() {
@@ -112,6 +189,11 @@ func (p *trendsPane) render() {
 	}
 	if len(p.defs) == 0 {
 		p.view = p.env.frame("3 Trend", []string{"computing…"}, p.w, p.h, p.focused)
+		return
+	}
+	if by := p.by(); by != "" {
+		title := fmt.Sprintf("3 Tickets by %s, last %s (b: next)", by, ShortDuration(p.span()))
+		p.view = p.env.frame(title, breakdownLines(p.rows, by, p.loaded == p.gen, p.w-4), p.w, p.h, p.focused)
 		return
 	}
 	d := p.defs[p.list.cursor]
@@ -144,6 +226,27 @@ func (p *trendsPane) lines(d kpi.Def, w, rows int) []string {
 			mark = "▸ "
 		}
 		lines = append(lines, mark+fit(sd.Label, 18)+" "+sparkline(lastN(series[sd.ID], max(w-22, 1))))
+	}
+	return lines
+}
+
+// breakdownLines is the ticket KPIs per value as a table, w wide.
+func breakdownLines(rows []kpi.TicketRow, by string, loaded bool, w int) []string {
+	if !loaded {
+		return []string{"loading…"}
+	}
+	if len(rows) == 0 {
+		return []string{"no tickets in this range"}
+	}
+	label := max(min(w-38, 30), 8)
+	lines := []string{fit(fmt.Sprintf("%-*s %6s %7s %8s %6s", label, strings.ToUpper(by), "NEW", "BACKLOG", "HANDLING", "SLA"), w)}
+	for _, r := range rows {
+		v := r.Value
+		if by == "subtype" {
+			_, v, _ = strings.Cut(v, "/")
+		}
+		lines = append(lines, fit(fmt.Sprintf("%-*s %6d %7d %8s %6s", label, fit(model.Sanitize(v), label), r.Created, r.Backlog,
+			kpi.Format("h", r.HandlingH, false), kpi.Format("%", r.SLA, false)), w))
 	}
 	return lines
 }

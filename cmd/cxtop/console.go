@@ -24,6 +24,7 @@ import (
 type consoleFlags struct {
 	readOnly bool
 	offline  bool
+	unmask   bool
 	theme    string
 	at       string
 }
@@ -32,6 +33,7 @@ func (a *app) addConsole(root *cobra.Command) {
 	var f consoleFlags
 	root.Flags().BoolVar(&f.readOnly, "read-only", false, "open the store read-only: every triage key says read-only")
 	root.Flags().StringVar(&f.theme, "theme", "", "colour theme: dark, light or high-contrast (default: from the terminal)")
+	root.Flags().BoolVar(&f.unmask, "unmask", false, "a lead session shows personal data even when [privacy] leads = \"masked\" (logged)")
 	root.Flags().BoolVar(&f.offline, "offline", false, "do not sync, even when [sync] remote or $CXTOP_REMOTE names a remote")
 	root.Flags().StringVar(&f.at, "at", "", "the console as of this past time (RFC 3339), read-only: KPIs, trends, ages and SLA countdowns as of then")
 	root.Args = cobra.NoArgs
@@ -92,13 +94,17 @@ func (a *app) addConsole(root *cobra.Command) {
 		if f.readOnly {
 			role = engine.RoleViewer
 		}
+		mask, err := a.sessionMask(role == engine.RoleLead, f.unmask)
+		if err != nil {
+			return err
+		}
 		notice := ""
 		if st := eng.Store(); st.ReadOnly() && st.RollupsOutdated() != nil {
 			notice = "KPIs incomplete: this store's rollups are from an older cxtop (open it once without --read-only)"
 		}
 		eng.Start(cmd.Context())
 		return tui.Run(cmd.Context(), tui.Options{Engine: eng, Config: a.cfg.TUI(), Role: role, Theme: f.theme,
-			User: a.user(), Notice: notice}, a.io.in, a.io.out)
+			User: a.user(), Notice: notice, Mask: mask}, a.io.in, a.io.out)
 	}
 }
 
@@ -106,6 +112,9 @@ func (a *app) addConsole(root *cobra.Command) {
 // console's lifetime: nothing may write onto the TUI.
 func (a *app) consoleLog() (func(), error) {
 	dir := stateDir(a.getenv)
+	if dir == "" {
+		return nil, fmt.Errorf("no home directory (HOME is not set): the console cannot place its log: set HOME or XDG_STATE_HOME")
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("state dir %s: %w", dir, err)
 	}

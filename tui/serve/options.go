@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cxtop/cxtop/model/privacy"
 	"github.com/cxtop/cxtop/theme"
 	"github.com/cxtop/cxtop/tui"
 )
@@ -44,6 +45,9 @@ type Options struct {
 	Theme string
 	// Window is the span of the gauges (default 24h, as the console).
 	Window time.Duration
+	// Mask, when set, hides personal data in every session (the default
+	// for viewers; [privacy] viewers = "unmasked" leaves it nil).
+	Mask *privacy.Masker
 	// Logf receives one line per session start and end (default: none).
 	Logf func(format string, args ...any)
 	// Now is the clock (default time.Now).
