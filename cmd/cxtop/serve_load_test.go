@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -130,6 +131,12 @@ func TestServeUnderHostileClients(t *testing.T) {
 	key := sshKey(t, dir, "watcher")
 	s := sshInTmux(t, srv.port, key)
 	s.waitFor("Queue: ")
+	// and sees customers masked (viewers are, by default)
+	s.keys("Enter")
+	if scr := s.waitFor("cust-"); regexp.MustCompile(`\bC\d{6}\b`).MatchString(scr) {
+		t.Fatalf("an SSH viewer sees a real customer id:\n%s", scr)
+	}
+	s.keys("Escape")
 	s.keys("q")
 	s.waitFor("ssh exited 0")
 	if mib := rssMiB(t, srv.cmd.Process.Pid); mib > 400 {
