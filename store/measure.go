@@ -117,7 +117,7 @@ func (s *Store) MeasureRebuild() (rebuild, decodeAll time.Duration, err error) {
 	}
 	start = time.Now()
 	err = s.db.Update(func(tx *bolt.Tx) error {
-		if err := rebuildRollups(tx); err != nil {
+		if err := rebuildRollups(tx, nil); err != nil {
 			return err
 		}
 		return rebuildSpans(tx)

@@ -63,7 +63,7 @@ func (s *Store) upgradeRollups() error {
 			_, err := tx.CreateBucket(bucketActHours)
 			return err
 		}
-		if err := rebuildRollups(tx); err != nil {
+		if err := rebuildRollups(tx, s.onRebuild); err != nil {
 			return err
 		}
 		if err := rebuildSpans(tx); err != nil {
@@ -78,8 +78,9 @@ func (s *Store) upgradeRollups() error {
 }
 
 // rebuildRollups replaces the rollups bucket by the sum of every record's
-// contributions: what cxtop check compares it with.
-func rebuildRollups(tx *bolt.Tx) error {
+// contributions: what cxtop check compares it with. progress, when set,
+// hears how far it is.
+func rebuildRollups(tx *bolt.Tx, progress func(records, total int)) error {
 	if err := tx.DeleteBucket(bucketRollups); err != nil {
 		return err
 	}
@@ -89,7 +90,12 @@ func rebuildRollups(tx *bolt.Tx) error {
 	w := &Writer{tx: tx, meta: tx.Bucket(bucketMeta), deltas: rollupDeltas{}}
 	w.keys.sink = w.deltas.add
 	w.seq = readU64(w.meta.Get(metaSeq))
-	n := 0
+	n, total := 0, 0
+	if progress != nil {
+		for _, name := range [][]byte{bucketTickets, bucketFeedback, bucketEvents} {
+			total += tx.Bucket(name).Stats().KeyN
+		}
+	}
 	for _, name := range [][]byte{bucketTickets, bucketFeedback, bucketEvents} {
 		err := tx.Bucket(name).ForEach(func(k, v []byte) error {
 			r, err := decodeStored(v)
@@ -98,6 +104,9 @@ func rebuildRollups(tx *bolt.Tx) error {
 			}
 			contributions(r, 1, &w.keys)
 			if n++; n%rebuildEvery == 0 {
+				if progress != nil {
+					progress(n, total)
+				}
 				if err := w.mergeDeltas(); err != nil {
 					return err
 				}
@@ -109,6 +118,9 @@ func rebuildRollups(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
+	}
+	if progress != nil {
+		progress(n, n) // the last call says it is done
 	}
 	return w.mergeDeltas()
 }
