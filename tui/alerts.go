@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -44,9 +45,51 @@ type alertsPane struct {
 	cursor int
 	top    int
 	view   string
+
+	// The bell: an alert that fires after the session started rings it
+	// once (seen: key → fired at); quiet names the rules whose actions
+	// leave "bell" out.
+	seen       map[string]time.Time
+	start      time.Time
+	quiet      map[string]bool
+	flashUntil time.Time
 }
 
-func newAlertsPane(e *env) *alertsPane { return &alertsPane{env: e} }
+// flashFor is how long the alert pane stays highlighted after a firing.
+const flashFor = 2 * time.Second
+
+type (
+	// bellMsg asks the root to ring the terminal bell once.
+	bellMsg struct{}
+	// flashEndMsg ends the alert pane's flash.
+	flashEndMsg struct{}
+)
+
+func newAlertsPane(e *env, rules []alert.Rule) *alertsPane {
+	p := &alertsPane{env: e, seen: map[string]time.Time{}, quiet: map[string]bool{}, start: e.now()}
+	for _, r := range rules {
+		if r.Actions != nil && !r.Has(alert.ActionBell) {
+			p.quiet[r.ID] = true
+		}
+	}
+	return p
+}
+
+// fired notes the list's firings and reports whether one is new to this
+// session and rings.
+func (p *alertsPane) fired(list []alert.Alert) bool {
+	ring := false
+	for _, a := range list {
+		if a.State != alert.Firing {
+			continue
+		}
+		if prev, ok := p.seen[a.Key]; (!ok || !prev.Equal(a.FiredAt)) && a.FiredAt.After(p.start) && !p.quiet[a.Rule] {
+			ring = true
+		}
+		p.seen[a.Key] = a.FiredAt
+	}
+	return ring
+}
 
 func (p *alertsPane) SetSize(w, h int) { p.w, p.h = w, h; p.render() }
 func (p *alertsPane) SetFocus(f bool)  { p.focused = f; p.render() }
@@ -84,6 +127,13 @@ func (p *alertsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			}
 		}
 		p.cursor = min(p.cursor, max(len(p.alerts)-1, 0))
+		if p.fired(msg.alerts) {
+			p.flashUntil = p.env.now().Add(flashFor)
+			p.render()
+			return p, tea.Batch(func() tea.Msg { return bellMsg{} },
+				tea.Tick(flashFor, func(time.Time) tea.Msg { return flashEndMsg{} }))
+		}
+	case flashEndMsg:
 	case tea.KeyMsg:
 		k := p.env.keys
 		switch {
@@ -116,7 +166,13 @@ func (p *alertsPane) render() {
 	rows := max(p.h-3, 1)
 	p.top = scrollTo(p.top, p.cursor, rows)
 	title := fmt.Sprintf("4 Alerts: %d active", p.active)
-	p.view = p.env.frame(title, p.lines(p.w-4, rows), p.w, p.h, p.focused)
+	flash := p.env.now().Before(p.flashUntil)
+	if flash {
+		// The flash: the pane drawn as focused, with a marker that shows
+		// without colour too.
+		title += "   ▶▶ ALERT FIRED ◀◀"
+	}
+	p.view = p.env.frame(title, p.lines(p.w-4, rows), p.w, p.h, p.focused || flash)
 }
 
 func (p *alertsPane) lines(w, rows int) []string {

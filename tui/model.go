@@ -64,6 +64,8 @@ type savedView struct {
 // Model is the root of the console: it owns the panes, routes messages to
 // them, lays them out and keeps the status bar.
 type Model struct {
+	// bell rings the terminal bell with the next frame (an alert fired).
+	bell   bool
 	opt    Options
 	env    *env
 	th     theme.Theme
@@ -148,7 +150,7 @@ func New(opt Options) (*Model, error) {
 	m.queue = newQueuePane(m.env)
 	m.gauges = newGaugesPane(m.env, opt.Window)
 	m.trends = newTrendsPane(m.env, opt.KPIs)
-	m.alerts = newAlertsPane(m.env)
+	m.alerts = newAlertsPane(m.env, m.opt.Rules)
 	m.detail = newDetailPane(m.env)
 	m.panes = [numPanes]Pane{m.queue, m.gauges, m.trends, m.alerts}
 	m.queue.SetFocus(true)
@@ -177,6 +179,7 @@ type (
 	evaluatedMsg struct{ err error }
 	changeMsg    struct{ alerts bool }
 	tickMsg      struct{}
+	bellDoneMsg  struct{}
 	errMsg       struct {
 		what string
 		err  error
@@ -358,6 +361,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, tea.Batch(tick(), m.evaluate()) // the refresh under way is as good
 		}
 		return m, tea.Batch(tick(), m.evaluate(), m.refresh())
+	case bellMsg:
+		m.bell = true
+		return m, tea.Tick(100*time.Millisecond, func(time.Time) tea.Msg { return bellDoneMsg{} })
+	case bellDoneMsg:
+		m.bell = false
+		return m, nil
+	case flashEndMsg:
+		return m, m.broadcast(msg)
 	case evaluatedMsg:
 		m.evaluating = false
 		if msg.err != nil {

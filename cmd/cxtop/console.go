@@ -95,7 +95,7 @@ func (a *app) addConsole(root *cobra.Command) {
 		syncState := storedSyncLine(s)
 		if remote != nil {
 			loop := startSync(cmd.Context(), s, remote, replica.Options{Source: syncSet.source, Taxonomy: a.cfg.Taxonomy,
-				Interval: a.syncInterval(syncSet.source), Logf: log.Printf}, set)
+				Interval: a.syncInterval(syncSet.source), Logf: log.Printf}, set, a.alertActions(s, set, log.Printf))
 			defer func() {
 				if err := loop.Stop(); err != nil {
 					log.Printf("console: sync stopped: %v", err)

@@ -128,6 +128,14 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 					up.Run(ctx)
 				}()
 			}
+			if acts := a.alertActions(st, alerts, func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop hub: "+f+"\n", args...) }); acts != nil {
+				acted := make(chan struct{})
+				defer func() { cancel(); <-acted }()
+				go func() {
+					defer close(acted)
+					acts.Run(ctx)
+				}()
+			}
 			if dl != nil {
 				// The hub is the origin of its contact requests: it alone sends them.
 				delivered := make(chan struct{})

@@ -78,7 +78,7 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 					return err
 				}
 				loop := startSync(ctx, st, remote, replica.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy,
-					Interval: a.syncInterval(set.source), Logf: logger.Printf}, alerts)
+					Interval: a.syncInterval(set.source), Logf: logger.Printf}, alerts, a.alertActions(st, alerts, logger.Printf))
 				opt.Sync = syncLine(loop.client)
 				// However serve ends, the sync loop stops before the store closes.
 				defer func() {

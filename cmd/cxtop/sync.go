@@ -112,7 +112,7 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			defer stop()
 			if !once {
 				logf("sync: syncing %s with %s every %s (Ctrl-C stops)", a.dbPath, remote.Name(), interval)
-				loop := startSync(ctx, st, remote, opt, alerts)
+				loop := startSync(ctx, st, remote, opt, alerts, a.alertActions(st, alerts, logf))
 				stopRotate := rotate.start(ctx, st, a.dbPath, logf)
 				defer stopRotate()
 				select {

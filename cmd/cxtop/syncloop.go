@@ -7,6 +7,7 @@ import (
 
 	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/deliver"
 	"github.com/cxtop/cxtop/store/replica"
 	"github.com/cxtop/cxtop/tui"
 )
@@ -65,7 +66,7 @@ type syncLoop struct {
 }
 
 // startSync starts a sync loop on st until ctx ends or Stop is called.
-func startSync(ctx context.Context, st *store.Store, remote replica.Remote, opt replica.Options, alerts alert.Settings) *syncLoop {
+func startSync(ctx context.Context, st *store.Store, remote replica.Remote, opt replica.Options, alerts alert.Settings, actions *deliver.AlertActions) *syncLoop {
 	ctx, cancel := context.WithCancel(ctx)
 	l := &syncLoop{client: replica.New(st, remote, opt), cancel: cancel,
 		ended: make(chan struct{}), done: make(chan struct{})}
@@ -76,6 +77,13 @@ func startSync(ctx context.Context, st *store.Store, remote replica.Remote, opt 
 	runner := make(chan struct{})
 	go func() {
 		defer close(runner)
+		if actions != nil {
+			// The rules' webhook and hook actions, once per firing, here
+			// and not in each console session.
+			acted := make(chan struct{})
+			go func() { defer close(acted); actions.Run(ctx) }()
+			defer func() { <-acted }()
+		}
 		alertRunner(st, alerts, true, logf).Run(ctx)
 	}()
 	go func() {
