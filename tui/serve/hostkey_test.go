@@ -52,7 +52,7 @@ func TestHostKeyErrors(t *testing.T) {
 	}
 }
 
-func TestCountAuthorizedKeys(t *testing.T) {
+func TestLoadAuthorizedKeys(t *testing.T) {
 	dir := t.TempDir()
 	signer, err := loadHostKey(filepath.Join(dir, "k"))
 	if err != nil {
@@ -65,16 +65,16 @@ func TestCountAuthorizedKeys(t *testing.T) {
 		return p
 	}
 	good := write("good", "# ops\n\n"+line+"\n"+line)
-	if n, err := countAuthorizedKeys(good); err != nil || n != 2 {
-		t.Fatalf("countAuthorizedKeys = %d, %v; want 2 keys", n, err)
+	if keys, err := loadAuthorizedKeys(good); err != nil || len(keys) != 2 {
+		t.Fatalf("loadAuthorizedKeys = %d, %v; want 2 keys", len(keys), err)
 	}
 	for path, want := range map[string]string{
 		filepath.Join(dir, "missing"):         "no such file",
 		write("empty", "# nobody yet\n"):      "lists no public keys",
-		write("bad", line+"\nssh-rsa nope\n"): "line 2 is not a public key",
+		write("bad", line+"\nssh-rsa nope\n"): "line 2: not a public key",
 	} {
-		if _, err := countAuthorizedKeys(path); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("countAuthorizedKeys(%s) = %v, want %q", filepath.Base(path), err, want)
+		if _, err := loadAuthorizedKeys(path); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("loadAuthorizedKeys(%s) = %v, want %q", filepath.Base(path), err, want)
 		}
 	}
 }

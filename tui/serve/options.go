@@ -29,9 +29,16 @@ type Options struct {
 	// there (re-read at every login, so removing a line locks a key out
 	// at once). Empty admits any public key: sessions are read-only.
 	AuthorizedKeysPath string
+	// AllowAnyKey must be set to admit any public key on an address other
+	// than the loopback: without it such a listen needs AuthorizedKeysPath.
+	AllowAnyKey bool
 	// MaxSessions bounds the sessions open at once; more are refused with
 	// a message.
 	MaxSessions int
+	// LoginTimeout closes a connection that has no session open that long
+	// after it connected or closed its last session (default
+	// DefaultLoginTimeout): a silent client costs seconds, not IdleTimeout.
+	LoginTimeout time.Duration
 	// IdleTimeout closes a connection on which nothing has passed, either
 	// way, for that long (a dead network path); 0 means never.
 	IdleTimeout time.Duration
@@ -60,6 +67,9 @@ const (
 func (o Options) Validate() error {
 	if err := checkListen(o.Listen); err != nil {
 		return err
+	}
+	if o.AuthorizedKeysPath == "" && !o.AllowAnyKey && !loopback(o.Listen) {
+		return fmt.Errorf("--listen %s is reachable from other machines and any public key could watch: name the keys that may with --authorized-keys FILE, or pass --allow-any-key", o.Listen)
 	}
 	if o.MaxSessions < 1 || o.MaxSessions > MaxSessionsLimit {
 		return fmt.Errorf("--max-sessions %d is out of range: use 1 to %d", o.MaxSessions, MaxSessionsLimit)
@@ -91,6 +101,19 @@ func checkListen(addr string) error {
 		return fmt.Errorf("--listen %q: host %q is not an IP address or host name", addr, host)
 	}
 	return nil
+}
+
+// loopback reports whether addr listens on the loopback interface only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func validHostname(h string) bool {

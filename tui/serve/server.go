@@ -27,6 +27,7 @@ type Server struct {
 	keys   int // keys in AuthorizedKeysPath at start; 0: any key
 	ssh    *ssh.Server
 	ln     net.Listener
+	guard  *guard
 
 	mu       sync.Mutex
 	closing  bool
@@ -50,21 +51,34 @@ func New(opt Options) (*Server, error) {
 	if opt.Logf == nil {
 		opt.Logf = func(string, ...any) {}
 	}
-	s := &Server{opt: opt, programs: map[*tea.Program]*running{}}
+	if opt.LoginTimeout == 0 {
+		opt.LoginTimeout = DefaultLoginTimeout
+	}
+	s := &Server{opt: opt, programs: map[*tea.Program]*running{}, guard: newGuard(opt.Now, opt.Logf, opt.LoginTimeout)}
 	var err error
 	if s.signer, err = loadHostKey(opt.HostKeyPath); err != nil {
 		return nil, err
 	}
-	auth := wish.WithPublicKeyAuth(anyPublicKey)
 	if opt.AuthorizedKeysPath != "" {
-		if s.keys, err = countAuthorizedKeys(opt.AuthorizedKeysPath); err != nil {
+		keys, err := loadAuthorizedKeys(opt.AuthorizedKeysPath)
+		if err != nil {
 			return nil, err
 		}
-		auth = wish.WithAuthorizedKeys(opt.AuthorizedKeysPath)
+		s.keys = len(keys)
 	}
 	s.ssh, err = wish.NewServer(
-		func(srv *ssh.Server) error { srv.AddHostKey(s.signer); return nil },
-		auth,
+		func(srv *ssh.Server) error {
+			srv.AddHostKey(s.signer)
+			// Limits before login: every connection is counted and timed
+			// from accept; every session channel (and so every pty) is
+			// counted before the library accepts it; a pty request for a
+			// key that may not have one, or for an absurd window, fails.
+			srv.ConnCallback = s.guard.accept
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
+			srv.PtyCallback = s.ptyAllowed
+			return nil
+		},
+		wish.WithPublicKeyAuth(s.publicKey),
 		// A real pty: the background-colour query then reads a file it
 		// can cancel, where an emulated one blocks until the client types.
 		ssh.AllocatePty(),

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish/bubbletea"
 	"github.com/charmbracelet/x/term"
+	"golang.org/x/sys/unix"
 )
 
 // sizeEvery is how often a session's pty size is looked at.
@@ -38,6 +39,7 @@ func terminal(sess ssh.Session) ([]tea.ProgramOption, *sessionTerminal) {
 	if err != nil {
 		return bubbletea.MakeOptions(sess), nil
 	}
+	clampWindow(f)
 	return []tea.ProgramOption{tea.WithInput(f), tea.WithOutput(f)}, &sessionTerminal{f: f, stop: make(chan struct{})}
 }
 
@@ -67,8 +69,9 @@ func (t *sessionTerminal) follow(p *tea.Program) {
 			}
 			w, h = nw, nh
 			// Send returns once the program has ended, so this never
-			// outlives it for long.
-			p.Send(tea.WindowSizeMsg{Width: w, Height: h})
+			// outlives it for long. A window past the bounds is cut down:
+			// a session's frame grows with its window.
+			p.Send(tea.WindowSizeMsg{Width: min(w, MaxWindowWidth), Height: min(h, MaxWindowHeight)})
 		}
 	}()
 }
@@ -104,4 +107,15 @@ func dup(f *os.File) (*os.File, error) {
 		return nil, derr
 	}
 	return os.NewFile(uintptr(fd), f.Name()), nil
+}
+
+// clampWindow cuts the pty's window down to the bounds before the program
+// reads it at start: a resize may have come after the (checked) pty request.
+func clampWindow(f *os.File) {
+	ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
+	if err != nil || int(ws.Col) <= MaxWindowWidth && int(ws.Row) <= MaxWindowHeight {
+		return
+	}
+	ws.Col, ws.Row = uint16(min(int(ws.Col), MaxWindowWidth)), uint16(min(int(ws.Row), MaxWindowHeight))
+	unix.IoctlSetWinsize(int(f.Fd()), unix.TIOCSWINSZ, ws)
 }
