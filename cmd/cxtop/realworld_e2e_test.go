@@ -300,6 +300,11 @@ templates = { follow_up = "101", survey = "102", escalation_notice = "103", form
 	if r := cxtop(t, nil, "check", "--db", db); r.code != 0 {
 		t.Fatalf("check: %s", r.out)
 	}
+	// The outbox holds nothing more: every request reached a final state.
+	var ss struct{ Pending int }
+	if err := json.Unmarshal([]byte(mustRun(t, env, "sync", "status", "--db", db, "--json")), &ss); err != nil || ss.Pending != 0 {
+		t.Fatalf("outbox after delivery: %d pending (%v)", ss.Pending, err)
+	}
 }
 
 // forget erases a customer's personal data and keeps every KPI.
