@@ -19,7 +19,10 @@ const maxAlertRows = 200
 type alertsData struct {
 	alerts []alert.Alert
 	active int // of all stored, not only those kept
-	err    error
+	// evaluated is when the rules last ran on the store (by this console,
+	// another one, a sync loop or `cxtop alerts`); zero when they never did.
+	evaluated time.Time
+	err       error
 }
 
 // fetchAlerts lists active alerts newest first, then the newest resolved.
@@ -30,7 +33,29 @@ func fetchAlerts(st *store.Store) alertsData {
 	if err != nil {
 		return alertsData{err: err}
 	}
-	return alertsData{alerts: list, active: active}
+	d := alertsData{alerts: list, active: active}
+	if at, ok, err := st.AlertsEvaluated(); err == nil && ok {
+		d.evaluated = at
+	}
+	return d
+}
+
+// evaluatedText says how current the alert feed is: when the rules last
+// ran, or that nobody runs them on this store, so an empty feed is never
+// taken for "all is well" when nothing looked.
+func evaluatedText(evaluated, now time.Time) string {
+	if evaluated.IsZero() {
+		return "not evaluated"
+	}
+	return "evaluated " + ShortDuration(now.Sub(evaluated)) + " ago"
+}
+
+// emptyAlertsText is the feed's one line when it holds no alert.
+func emptyAlertsText(evaluated, now time.Time) string {
+	if evaluated.IsZero() {
+		return "alerts not evaluated: no lead console, sync loop or `cxtop alerts` has run the rules on this store"
+	}
+	return "no alerts: every rule was within its threshold when last evaluated, " + ShortDuration(now.Sub(evaluated)) + " ago"
 }
 
 // alertsPane is the alert feed: active alerts newest first, then resolved
@@ -40,11 +65,12 @@ type alertsPane struct {
 	w, h    int
 	focused bool
 
-	alerts []alert.Alert
-	active int
-	cursor int
-	top    int
-	view   string
+	alerts    []alert.Alert
+	active    int
+	evaluated time.Time
+	cursor    int
+	top       int
+	view      string
 
 	// The bell: an alert that fires after the session started rings it
 	// once (seen: key → fired at); quiet names the rules whose actions
@@ -120,7 +146,7 @@ func (p *alertsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			key = a.Key
 		}
 		p.cursor = 0
-		p.alerts, p.active = msg.alerts, msg.active
+		p.alerts, p.active, p.evaluated = msg.alerts, msg.active, msg.evaluated
 		for i, a := range p.alerts {
 			if a.Key == key {
 				p.cursor = i
@@ -165,19 +191,19 @@ func (p *alertsPane) render() {
 	}
 	rows := max(p.h-3, 1)
 	p.top = scrollTo(p.top, p.cursor, rows)
-	title := fmt.Sprintf("4 Alerts: %d active", p.active)
+	title := fmt.Sprintf("4 Alerts: %d active · %s", p.active, evaluatedText(p.evaluated, p.env.now()))
 	flash := p.env.now().Before(p.flashUntil)
 	if flash {
 		// The flash: the pane drawn as focused, with a marker that shows
 		// without colour too.
-		title += "   ▶▶ ALERT FIRED ◀◀"
+		title = "▶▶ ALERT FIRED ◀◀  " + title
 	}
 	p.view = p.env.frame(title, p.lines(p.w-4, rows), p.w, p.h, p.focused || flash)
 }
 
 func (p *alertsPane) lines(w, rows int) []string {
 	if len(p.alerts) == 0 {
-		return []string{"no alerts: every rule is within its threshold"}
+		return []string{emptyAlertsText(p.evaluated, p.env.now())}
 	}
 	th := p.env.th
 	now := p.env.now()

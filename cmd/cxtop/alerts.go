@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -34,8 +33,9 @@ new tickets), evaluate the alert rules of the config's [alerts] section (default
 > 5% vs the previous day, form abandonment > 25%, SLA compliance < 95%, NPS below target,
 tickets open longer than 10 days, detractors without a follow-up contact within 24h, chatbot
 conversations rated below 3 stars) as of --at, store what fired or resolved, and list the
-active alerts, newest first (--all adds resolved ones). When another cxtop holds the store,
-the stored alerts are listed without evaluating (see docs/alerts.md).`,
+active alerts, newest first (--all adds resolved ones). When another cxtop holds the store
+for writing, it runs this command (docs/control-socket.md); when one holds it read-only, the
+stored alerts are listed without evaluating (see docs/alerts.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			now, err := timeFlag("--at", atFlag, time.Now().UTC())
@@ -46,8 +46,9 @@ the stored alerts are listed without evaluating (see docs/alerts.md).`,
 			if err != nil {
 				return err
 			}
-			s, err := store.Open(a.dbPath, a.storeOptions(store.Options{}))
+			s, err := a.open(store.Options{})
 			if errors.Is(err, store.ErrInUse) {
+				// Held read-only (a viewer, serve without --remote): list.
 				s, err = a.openStore(false)
 				if err == nil {
 					fmt.Fprintln(a.io.err, "cxtop: the store is in use by another cxtop: listing the alerts it stored, without evaluating")
@@ -58,7 +59,7 @@ the stored alerts are listed without evaluating (see docs/alerts.md).`,
 			}
 			defer s.Close()
 			if !s.ReadOnly() {
-				if err := evaluateOnce(s, set, now, cmd.ErrOrStderr()); err != nil {
+				if err := evaluateOnce(s.Store, set, now, cmd.ErrOrStderr()); err != nil {
 					return err
 				}
 			}
@@ -90,16 +91,12 @@ func (a *app) alertsAckCommand() *cobra.Command {
 		Short: "Acknowledge an alert",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.openStore(true)
+			s, err := a.open(store.Options{})
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			by := os.Getenv("USER")
-			if by == "" {
-				by = "cli"
-			}
-			acked, err := s.AckAlert(args[0], by, time.Now().UTC())
+			acked, err := a.gate(s).Ack(args[0])
 			if err != nil {
 				return err
 			}

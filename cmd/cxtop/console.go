@@ -50,7 +50,7 @@ func (a *app) addConsole(root *cobra.Command) {
 				return err
 			}
 			defer s.Close()
-			return a.consoleAt(cmd, s, at, fmt.Sprintf("AT %s · %s · read-only", at.Format("2006-01-02 15:04Z"), a.dbPath), f.theme)
+			return a.consoleAt(cmd, s.Store, at, fmt.Sprintf("AT %s · %s · read-only", at.Format("2006-01-02 15:04Z"), a.dbPath), f.theme)
 		}
 		if !isTerminal(a.io.in) || !isTerminal(a.io.out) {
 			return errors.New("the console needs a terminal: run cxtop in one, or use 'cxtop tickets' and 'cxtop kpi' in scripts")
@@ -75,6 +75,9 @@ func (a *app) addConsole(root *cobra.Command) {
 			}
 		}
 		s, err := store.Open(a.dbPath, a.storeOptions(store.Options{ReadOnly: f.readOnly, Create: remote != nil}))
+		if errors.Is(err, store.ErrInUse) {
+			return a.heldError(err)
+		}
 		if err != nil {
 			return err
 		}
@@ -88,6 +91,9 @@ func (a *app) addConsole(root *cobra.Command) {
 			return err
 		}
 		defer closeLog()
+		if !s.ReadOnly() {
+			defer a.serveControl(s, log.Printf)()
+		}
 		notice := ""
 		if s.ReadOnly() && s.RollupsOutdated() != nil {
 			notice = "KPIs incomplete: this store's rollups are from an older cxtop (open it once without --read-only)"

@@ -46,7 +46,7 @@ them through the drivers of the [contacts] config (docs/contacts.md).`,
 				return err
 			}
 			defer st.Close()
-			all, err := deliver.List(st)
+			all, err := deliver.List(st.Store)
 			if err != nil {
 				return err
 			}
@@ -112,7 +112,7 @@ itself): replicas hold no requests. With --once, one round, then exit.`,
 				return err
 			}
 			defer st.Close()
-			d, err := a.deliverer(st)
+			d, err := a.deliverer(st.Store)
 			if err != nil {
 				return err
 			}

@@ -90,6 +90,9 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 	}
 	defer logFile.Close()
 	logger := log.New(logFile, "", log.LstdFlags)
+	// Commands run beside the demo reach both stores through their sockets.
+	defer a.serveControl(hubSt, logger.Printf)()
+	defer a.serveControl(local, logger.Printf)()
 
 	h, err := hub.New(hubSt, hub.Options{Taxonomy: a.cfg.Taxonomy})
 	if err != nil {

@@ -47,7 +47,7 @@ the helpdesk (Zendesk) too, or its next export brings the data back.`,
 			if n == 0 {
 				return fmt.Errorf("forget: customer %s has no records in %s", model.Sanitize(customer), a.dbPath)
 			}
-			cancelled, err := cancelContacts(st, customer, anon)
+			cancelled, err := cancelContacts(st.Store, customer, anon)
 			if err != nil {
 				return err
 			}

@@ -66,11 +66,13 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 			if err != nil {
 				return err
 			}
-			st, err := a.openStore(true)
+			opened, err := a.openStore(true)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer opened.Close()
+			st := opened.Store
+			defer a.serveControl(st, func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop hub: "+f+"\n", args...) })()
 			var up *replica.Client
 			if source == "zendesk" {
 				if upstream.token == "" {

@@ -40,7 +40,7 @@ version, which is kept (the rule sync follows).`,
 			if err != nil {
 				return err
 			}
-			n, kept, res, err := importRecords(s, in, &a.cfg.Taxonomy)
+			n, kept, res, err := importRecords(s.Store, in, &a.cfg.Taxonomy)
 			s.Close()
 			if err != nil {
 				if created {

@@ -42,8 +42,15 @@ type result struct {
 // XDG dirs, so no test reads the developer's config or store.
 func cxtop(t *testing.T, stdin []byte, args ...string) result {
 	t.Helper()
+	return cxtopIn(t, "", stdin, args...)
+}
+
+// cxtopIn is cxtop run in the working directory wd ("" for the test's).
+func cxtopIn(t *testing.T, wd string, stdin []byte, args ...string) result {
+	t.Helper()
 	home := t.TempDir()
 	cmd := exec.Command(binary, args...)
+	cmd.Dir = wd
 	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "XDG_DATA_HOME=" + filepath.Join(home, "data"),
 		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "XDG_STATE_HOME=" + filepath.Join(home, "state")}
 	cmd.Stdin = bytes.NewReader(stdin)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -31,25 +32,43 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // app is what every command shares: where things are and how they are
 // configured, resolved once from flags, CXTOP_* variables and defaults.
 type app struct {
-	io      stdio
-	getenv  func(string) string
-	dbPath  string
-	cfgPath string
-	cfg     config.Settings
+	io       stdio
+	getenv   func(string) string
+	dbPath   string
+	cfgPath  string
+	cfgNamed bool // --config or $CXTOP_CONFIG named the file
+	cfg      config.Settings
+
+	// cmd and args are the command line being run, kept by resolve so a
+	// command that finds its store held can forward it (forward.go).
+	cmd  *cobra.Command
+	args []string
+	// held is set while this app runs a command for a control-socket
+	// client inside the process that holds the store (control.go).
+	held *holding
 }
 
 // run executes one command line and returns the exit status. Errors are
 // printed as one line; nothing panics on bad input.
 func run(args []string, std stdio, getenv func(string) string) int {
-	a := &app{io: std, getenv: getenv}
+	return (&app{io: std, getenv: getenv}).execute(context.Background(), args)
+}
+
+// execute runs one command line with a's stdio and environment.
+func (a *app) execute(ctx context.Context, args []string) int {
+	std := a.io
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(std.in)
 	root.SetOut(std.out)
 	root.SetErr(std.err)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
+	}
+	var fw forwarded
+	if errors.As(err, &fw) {
+		return fw.code // the process holding the store ran it and printed what it had to
 	}
 	fmt.Fprintf(std.err, "cxtop: %s\n", model.Sanitize(oneLine(withHint(err, a.dbPath).Error())))
 	var ue usageError
@@ -94,7 +113,7 @@ against their targets and shows it all in the terminal.`,
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.resolve(cmd) },
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return a.resolve(cmd, args) },
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "store file (default $CXTOP_DB or "+defaultDataPath(a.getenv)+")")
@@ -112,6 +131,7 @@ against their targets and shows it all in the terminal.`,
 		a.abCommand(),
 		a.npsRevenueCommand(),
 		a.alertsCommand(),
+		a.triageCommand(),
 		a.hubCommand(),
 		a.syncCommand(),
 		a.contactsCommand(),
@@ -127,7 +147,13 @@ against their targets and shows it all in the terminal.`,
 // resolve applies flags over CXTOP_* variables over defaults, and loads the
 // config file. A missing default config file means defaults; a missing file
 // the user named is an error.
-func (a *app) resolve(cmd *cobra.Command) error {
+func (a *app) resolve(cmd *cobra.Command, args []string) error {
+	a.cmd, a.args = cmd, args
+	if a.held != nil {
+		if err := a.held.admit(cmd); err != nil {
+			return err
+		}
+	}
 	if a.dbPath == "" {
 		a.dbPath = a.getenv("CXTOP_DB")
 	}
@@ -135,6 +161,7 @@ func (a *app) resolve(cmd *cobra.Command) error {
 		a.dbPath = defaultDataPath(a.getenv)
 	}
 	named := a.cfgPath != "" || a.getenv("CXTOP_CONFIG") != ""
+	a.cfgNamed = named
 	if a.cfgPath == "" {
 		a.cfgPath = a.getenv("CXTOP_CONFIG")
 	}
@@ -152,12 +179,6 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// openStore opens the store at --db. Commands that only read open it
-// read-only, so they work beside a running cxtop that holds it shared.
-func (a *app) openStore(write bool) (*store.Store, error) {
-	return store.Open(a.dbPath, a.storeOptions(store.Options{Create: write, ReadOnly: !write}))
 }
 
 // storeOptions adds what every command's open shares: a line on stderr

@@ -68,6 +68,9 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			}
 			defer st.Close()
 			logger := log.New(a.io.err, "", log.LstdFlags)
+			if !st.ReadOnly() {
+				defer a.serveControl(st, logger.Printf)()
+			}
 			opt.Store, opt.Config, opt.KPIs, opt.Logf = st, a.cfg.TUI(), a.cfg.KPI.Defs, logger.Printf
 			opt.Sync = storedSyncLine(st)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)

@@ -43,11 +43,11 @@ It rewrites every record of the copy (a million-ticket store takes minutes).`,
 			defer s.Close()
 			if out == "" {
 				out = snapshotName(filepath.Join(filepath.Dir(a.dbPath), "snapshots"), a.dbPath, time.Now())
-				if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
+				if err := os.MkdirAll(filepath.Dir(a.file(out)), 0o700); err != nil {
 					return fmt.Errorf("snapshot directory: %w", err)
 				}
 			}
-			res, err := takeSnapshot(s, out, mask)
+			res, err := takeSnapshot(s.Store, a.file(out), mask)
 			if err != nil {
 				return err
 			}

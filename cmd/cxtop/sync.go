@@ -93,14 +93,16 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			if err != nil {
 				return err
 			}
-			st, err := a.openStore(true)
+			opened, err := a.openStore(true)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer opened.Close()
+			st := opened.Store
 			logf := func(format string, args ...any) {
 				fmt.Fprintln(a.io.err, "cxtop "+model.Sanitize(fmt.Sprintf(format, args...)))
 			}
+			defer a.serveControl(st, func(f string, args ...any) { logf("sync: "+f, args...) })()
 			opt := replica.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy, PageSize: pageSize, Interval: interval, Attempts: retries + 1}
 			if verbose || !once {
 				opt.Logf = logf

@@ -36,7 +36,7 @@ after an upgrade with 'cxtop sync retry-quarantine').`,
 				return err
 			}
 			defer st.Close()
-			s, err := replica.ReadStatus(st)
+			s, err := replica.ReadStatus(st.Store)
 			if err != nil {
 				return err
 			}
@@ -113,7 +113,7 @@ reason. It needs no network: the raw records are kept in the store.`,
 				return err
 			}
 			defer st.Close()
-			c := replica.New(st, remote, replica.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy})
+			c := replica.New(st.Store, remote, replica.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy})
 			res, err := c.RetryQuarantine()
 			if err != nil {
 				return err

@@ -7,6 +7,7 @@ package alert
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cxtop/cxtop/model/kpi"
@@ -49,8 +50,28 @@ func (a *Alert) Active() bool { return a.State != Resolved }
 const (
 	Below = "below" // fires when the value is below Threshold
 	Above = "above" // fires when the value is above Threshold
-	Drop  = "drop"  // fires when the value fell by more than Threshold (a share) from its baseline
+	// Drop fires when the value fell by more than Threshold below its
+	// baseline, in the KPI's delta unit (0.05 is 5 percentage points for a
+	// share, 5 points for NPS): the same change the KPI pane shows.
+	Drop = "drop"
 )
+
+// Baselines a drop rule measures against.
+const (
+	// BaselinePrevious is the window before the rule's window: a sudden
+	// fall.
+	BaselinePrevious = "previous"
+	// BaselineTrailing4w is the four weeks before the rule's window: a
+	// slow decline still fires, where against the previous window each
+	// day looks like the one before.
+	BaselineTrailing4w = "trailing_4w"
+	// BaselineFixed is a value from the config (baseline_value), like the
+	// CSAT before the programme.
+	BaselineFixed = "fixed"
+)
+
+// trailingBaseline is the span of BaselineTrailing4w.
+const trailingBaseline = 28 * 24 * time.Hour
 
 // Rule is one alert rule on a KPI.
 type Rule struct {
@@ -66,6 +87,48 @@ type Rule struct {
 	Hysteresis float64
 	// Actions run when it fires (ActionBell, ActionWebhook, ActionHook).
 	Actions []string
+	// Baseline is what a drop is measured from: BaselinePrevious,
+	// BaselineTrailing4w or BaselineFixed (with BaselineValue, in the
+	// KPI's units). "" is BaselinePrevious.
+	Baseline      string
+	BaselineValue float64
+}
+
+// BaselineWindow is the span a drop rule reads its baseline over, for a
+// rule window w.
+func (r Rule) BaselineWindow(w kpi.Window) kpi.Window {
+	if r.Baseline == BaselineTrailing4w {
+		return kpi.Window{At: w.At.Add(-w.Length), Length: trailingBaseline}
+	}
+	return w.Previous()
+}
+
+// ReportKey names the KPI report a rule reads: rules with the same window
+// and baseline span share one.
+func (r Rule) ReportKey() string {
+	b := BaselinePrevious
+	if r.Baseline == BaselineTrailing4w {
+		b = r.Baseline
+	}
+	return r.Window.String() + "/" + b
+}
+
+// Reports computes the KPI report of each rule's ReportKey at now.
+func Reports(src kpi.Source, rules []Rule, defs []kpi.Def, now time.Time) (map[string]kpi.Report, error) {
+	reports := map[string]kpi.Report{}
+	src = kpi.WithPrefixSums(src)
+	for _, rule := range rules {
+		key := rule.ReportKey()
+		if _, ok := reports[key]; ok || rule.IsRecordRule() {
+			continue
+		}
+		w, err := kpi.NewWindow(now, rule.Window)
+		if err != nil {
+			return nil, fmt.Errorf("alert rule %s: %w", rule.ID, err)
+		}
+		reports[key] = kpi.ComputeAgainst(src, w, rule.BaselineWindow(w), defs, nil)
+	}
+	return reports, nil
 }
 
 // Alert actions a rule may name.
@@ -92,7 +155,7 @@ const (
 // DefaultRules are the rules of DESIGN.md: four on KPIs, three on records.
 func DefaultRules() []Rule {
 	return []Rule{
-		{ID: "csat_drop", KPI: "csat", Op: Drop, Threshold: 0.05, Window: 24 * time.Hour, Severity: Critical, Hysteresis: 0.01},
+		{ID: "csat_drop", KPI: "csat", Op: Drop, Threshold: 0.05, Window: 24 * time.Hour, Severity: Critical, Hysteresis: 0.01, Baseline: BaselineTrailing4w},
 		{ID: "form_abandonment_high", KPI: "form_abandonment", Op: Above, Threshold: 0.25, Window: 24 * time.Hour, Severity: Warning, Hysteresis: 0.01},
 		{ID: "sla_compliance_low", KPI: "sla_compliance", Op: Below, Threshold: 0.95, Window: 24 * time.Hour, Severity: Critical, Hysteresis: 0.005},
 		{ID: "nps_below_target", KPI: "nps", Op: Below, Threshold: 30, Window: 7 * 24 * time.Hour, Severity: Warning, Hysteresis: 2},
@@ -113,8 +176,9 @@ func (r Rule) IsRecordRule() bool {
 	return false
 }
 
-// measure is what a rule compares: the value, or for a drop the relative
-// fall from the baseline.
+// measure is what a rule compares: the value, or for a drop the fall
+// from the baseline in the KPI's delta unit (baseline − value: 0.052 is a
+// fall of 5.2 pp for a share), the change the KPI pane shows.
 func measure(r Rule, v kpi.Value) (float64, bool) {
 	if v.Value == nil {
 		return 0, false
@@ -122,10 +186,22 @@ func measure(r Rule, v kpi.Value) (float64, bool) {
 	if r.Op != Drop {
 		return *v.Value, true
 	}
-	if v.Baseline == nil || *v.Baseline == 0 {
+	b, ok := baseline(r, v)
+	if !ok {
 		return 0, false
 	}
-	return (*v.Baseline - *v.Value) / *v.Baseline, true
+	return b - *v.Value, true
+}
+
+// baseline is the value a drop is measured from.
+func baseline(r Rule, v kpi.Value) (float64, bool) {
+	if r.Baseline == BaselineFixed {
+		return r.BaselineValue, true
+	}
+	if v.Baseline == nil {
+		return 0, false
+	}
+	return *v.Baseline, true
 }
 
 // breached reports whether x is on the alerting side of the line, the line
@@ -154,30 +230,50 @@ func EvaluateKPI(r Rule, rep kpi.Report, prev *Alert, now time.Time) (next *Aler
 		return prev, false // no data: neither fire nor resolve
 	case !active && breached(r, x, 0):
 		return &Alert{Key: r.ID, Rule: r.ID, Severity: r.Severity, State: Firing, Value: x,
-			Message: message(r, v.Label, x), FiredAt: now, UpdatedAt: now}, true
+			Message: message(r, v, x), FiredAt: now, UpdatedAt: now}, true
 	case active && !breached(r, x, r.Hysteresis):
 		n := *prev
 		n.State, n.ResolvedAt, n.UpdatedAt, n.Value = Resolved, now, now, x
+		return &n, true
+	case active:
+		// Still firing: keep its value and message current, so the feed
+		// never shows the figure of the hour it fired.
+		msg := message(r, v, x)
+		if prev.Value == x && prev.Message == msg {
+			return prev, false
+		}
+		n := *prev
+		n.Value, n.Message, n.UpdatedAt = x, msg, now
 		return &n, true
 	}
 	return prev, false
 }
 
-func message(r Rule, label string, x float64) string {
+// message says what is wrong in the KPI's own units, a drop in its delta
+// unit (pp, pts, h, ★) as the KPI pane shows changes.
+func message(r Rule, v kpi.Value, x float64) string {
 	switch r.Op {
 	case Drop:
-		return fmt.Sprintf("%s dropped %.1f%% vs the previous %s (limit %.0f%%)", label, x*100, shortWindow(r.Window), r.Threshold*100)
+		b, _ := baseline(r, v)
+		limit := r.Threshold
+		return fmt.Sprintf("%s %s is %s below %s, %s (limit %s)", v.Label, kpi.Format(v.Unit, v.Value, false),
+			strings.TrimPrefix(kpi.FormatDelta(v.DeltaUnit(), &x), "+"), kpi.Format(v.Unit, &b, false),
+			baselineName(r), strings.TrimPrefix(kpi.FormatDelta(v.DeltaUnit(), &limit), "+"))
 	case Above:
-		return fmt.Sprintf("%s is %s, above %s", label, pct(r, x), pct(r, r.Threshold))
+		return fmt.Sprintf("%s is %s, above %s", v.Label, kpi.Format(v.Unit, &x, false), kpi.Format(v.Unit, &r.Threshold, false))
 	}
-	return fmt.Sprintf("%s is %s, below %s", label, pct(r, x), pct(r, r.Threshold))
+	return fmt.Sprintf("%s is %s, below %s", v.Label, kpi.Format(v.Unit, &x, false), kpi.Format(v.Unit, &r.Threshold, false))
 }
 
-func pct(r Rule, x float64) string {
-	if r.KPI == "nps" {
-		return fmt.Sprintf("%+.1f", x)
+// baselineName says in a message what a drop was measured from.
+func baselineName(r Rule) string {
+	switch r.Baseline {
+	case BaselineTrailing4w:
+		return "its value over the 4 weeks before the last " + shortWindow(r.Window)
+	case BaselineFixed:
+		return "its fixed baseline"
 	}
-	return fmt.Sprintf("%.1f%%", x*100)
+	return "its value over the previous " + shortWindow(r.Window)
 }
 
 func shortWindow(d time.Duration) string {

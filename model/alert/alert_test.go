@@ -11,7 +11,13 @@ var now = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 
 func report(id string, value, baseline float64) kpi.Report {
 	v, b := value, baseline
-	return kpi.Report{KPIs: []kpi.Value{{Def: kpi.Def{ID: id, Label: id}, Value: &v, Baseline: &b}}}
+	d := kpi.Def{ID: id, Label: id}
+	for _, def := range kpi.Defs() {
+		if def.ID == id {
+			d = def
+		}
+	}
+	return kpi.Report{KPIs: []kpi.Value{{Def: d, Value: &v, Baseline: &b}}}
 }
 
 // TestKPIRules walks each default rule through its lifecycle: quiet, fires,
@@ -47,8 +53,13 @@ func TestKPIRules(t *testing.T) {
 				t.Fatalf("a second breach made another alert: %+v", again)
 			}
 			held, changed := EvaluateKPI(r, rep(tc.band), a, now.Add(2*time.Hour))
-			if changed || held.State != Firing {
+			if held.State != Firing || held.FiredAt != a.FiredAt {
 				t.Fatalf("inside the hysteresis band the alert should keep firing: %+v", held)
+			}
+			// A firing alert stays current: its value and message follow
+			// the KPI while it fires.
+			if !changed || held.Value == a.Value || held.Message == a.Message || !held.UpdatedAt.Equal(now.Add(2*time.Hour)) {
+				t.Fatalf("a firing alert was not refreshed: %+v (was %+v)", held, a)
 			}
 			done, changed := EvaluateKPI(r, rep(tc.end), a, now.Add(3*time.Hour))
 			if !changed || done.State != Resolved || done.ResolvedAt.IsZero() {

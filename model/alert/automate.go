@@ -37,6 +37,21 @@ const FormReminderWithin = 24 * time.Hour
 // DefaultHorizon is how old a record may be and still trigger automations.
 const DefaultHorizon = 72 * time.Hour
 
+// lateAfter is how long after its record an automation counts as late. A
+// prompt one acts at the record's own time, so the hub and its replicas
+// make byte-identical tickets; a late one (the automations did not run
+// while the store was written, and run now) acts now: an escalation made
+// today is not backdated to the rating and born past its SLA.
+const lateAfter = 6 * time.Hour
+
+// actedAt is when an automation on a record of time at acts, run at now.
+func actedAt(at, now time.Time) (acted time.Time, late bool) {
+	if now.Sub(at) > lateAfter {
+		return now.UTC(), true
+	}
+	return at.UTC(), false
+}
+
 // Lookup reads a ticket as the store holds it now (inside the write
 // transaction, seeing that transaction's own writes).
 type Lookup func(id string) (*model.Ticket, bool)
@@ -65,7 +80,7 @@ func (a *Automations) On(r model.Record, get Lookup, now time.Time) Effects {
 		}
 		switch {
 		case f.Survey == model.SurveyBot && float64(f.Score) < a.BotBelow:
-			a.escalate(f, get, &e)
+			a.escalate(f, get, &e, now)
 		case f.Survey == model.SurveyNPS && model.NPSCategory(f.Score) == "detractor":
 			a.followUp(f, get, &e)
 		}
@@ -101,24 +116,29 @@ func (a *Automations) recent(at, now time.Time) bool {
 }
 
 // escalate hands a chatbot conversation to a human: the linked ticket is
-// escalated (priority high), or a new ticket esc-<answer> is made.
-func (a *Automations) escalate(f *model.Feedback, get Lookup, e *Effects) {
+// escalated (priority high), or a new ticket esc-<answer> is made. It acts
+// at the answer's time, or now when it runs late (actedAt).
+func (a *Automations) escalate(f *model.Feedback, get Lookup, e *Effects, now time.Time) {
+	at, late := actedAt(f.At, now)
+	why := fmt.Sprintf("chatbot conversation %s was rated %d★", f.ID, f.Score)
+	if late {
+		why += " at " + f.At.UTC().Format("2006-01-02 15:04Z")
+	}
 	if f.TicketID != "" {
 		t, ok := get(f.TicketID)
 		if !ok {
 			return // not here (yet): the ticket's own sync brings its state
 		}
 		e.Escalated = t.ID
-		if t.Escalated {
-			return // a person or an earlier run already did
+		if t.Escalated || everEscalated(t) {
+			return // a person or an earlier run already did: never raise twice
 		}
 		n := t.Clone()
 		n.Escalated = true
-		n.History = append(n.History, model.Change{At: f.At.UTC(), By: By, Field: "escalated", Old: "false", New: "true"})
-		a.raise(n, f.At)
-		n.History = append(n.History, model.Change{At: f.At.UTC(), By: By, Field: "note",
-			New: fmt.Sprintf("chatbot conversation %s was rated %d★: escalated to a human", f.ID, f.Score)})
-		a.bump(n, f.At)
+		n.History = append(n.History, model.Change{At: at, By: By, Field: "escalated", Old: "false", New: "true"})
+		a.raise(n, at)
+		n.History = append(n.History, model.Change{At: at, By: By, Field: "note", New: why + ": escalated to a human"})
+		a.bump(n, at)
 		e.Tickets = append(e.Tickets, n)
 		a.notice(f, n.ID, e)
 		return
@@ -128,11 +148,14 @@ func (a *Automations) escalate(f *model.Feedback, get Lookup, e *Effects) {
 	if _, ok := get(id); ok {
 		return
 	}
-	t := a.newTicket(id, f, a.source(model.SurveyBot, f.Channel), fmt.Sprintf("Chatbot conversation rated %d★", f.Score))
+	t := a.newTicket(id, f, a.source(model.SurveyBot, f.Channel), fmt.Sprintf("Chatbot conversation rated %d★", f.Score), at)
 	t.SLADueAt = a.Taxonomy.SLADue(t.Priority, t.CreatedAt)
 	t.Escalated = true
 	t.Tags = []string{"bot_escalation"}
 	t.History = append(t.History, model.Change{At: t.CreatedAt, By: By, Field: "escalated", Old: "false", New: "true"})
+	if late {
+		t.History = append(t.History, model.Change{At: t.CreatedAt, By: By, Field: "note", New: why + ": escalated late, when the automations ran"})
+	}
 	a.route(t, t.CreatedAt)
 	t.Version = uint64(len(t.History))
 	e.Tickets = append(e.Tickets, t)
@@ -149,6 +172,17 @@ func (a *Automations) notice(f *model.Feedback, ticketID string, e *Effects) {
 		DueAt: f.At.UTC().Add(a.FollowUpWithin), At: f.At.UTC()})
 }
 
+// everEscalated reports whether t's history holds an escalation: one that
+// was later undone is not the automation's to redo.
+func everEscalated(t *model.Ticket) bool {
+	for _, h := range t.History {
+		if h.Field == "escalated" && h.New == "true" {
+			return true
+		}
+	}
+	return false
+}
+
 // followUp opens fu-<answer>, due FollowUpWithin after the answer, and asks
 // the remote to contact the detractor.
 func (a *Automations) followUp(f *model.Feedback, get Lookup, e *Effects) {
@@ -156,7 +190,7 @@ func (a *Automations) followUp(f *model.Feedback, get Lookup, e *Effects) {
 	if _, ok := get(id); ok {
 		return
 	}
-	t := a.newTicket(id, f, a.source(model.SurveyNPS, f.Channel), fmt.Sprintf("Follow up: NPS %d", f.Score))
+	t := a.newTicket(id, f, a.source(model.SurveyNPS, f.Channel), fmt.Sprintf("Follow up: NPS %d", f.Score), f.At)
 	t.SLADueAt = t.CreatedAt.Add(a.FollowUpWithin)
 	t.Tags = []string{"follow_up"}
 	a.route(t, t.CreatedAt)
@@ -191,9 +225,9 @@ func (a *Automations) survey(t *model.Ticket, e *Effects) {
 }
 
 // newTicket is the common part of a ticket made for a customer's answer,
-// created at the answer's time.
-func (a *Automations) newTicket(id string, f *model.Feedback, source, subject string) *model.Ticket {
-	at := f.At.UTC()
+// created at at (the answer's time, unless the automation ran late).
+func (a *Automations) newTicket(id string, f *model.Feedback, source, subject string, at time.Time) *model.Ticket {
+	at = at.UTC()
 	t := &model.Ticket{ID: id, System: "cxtop", ExternalID: f.ID, Subject: subject, Description: f.Comment,
 		Status: model.StatusNew, Type: a.ticketType(), Source: source, Priority: a.high(),
 		CustomerID: f.CustomerID, Segment: f.Segment, Touchpoint: f.Touchpoint,
@@ -209,7 +243,10 @@ func (a *Automations) route(t *model.Ticket, at time.Time) {
 	t.Department = d
 }
 
-// raise sets priority high when the ticket is less urgent; the SLA follows.
+// raise sets priority high when the ticket is less urgent. The SLA
+// tightens to the high priority's, counted from the ticket's creation but
+// never to before the escalation: raising a day-old ticket's priority
+// must not make it overdue on the spot.
 func (a *Automations) raise(t *model.Ticket, at time.Time) {
 	high := a.high()
 	if a.Taxonomy.PriorityRank(t.Priority) <= a.Taxonomy.PriorityRank(high) {
@@ -217,8 +254,15 @@ func (a *Automations) raise(t *model.Ticket, at time.Time) {
 	}
 	t.History = append(t.History, model.Change{At: at.UTC(), By: By, Field: "priority", Old: t.Priority, New: high})
 	t.Priority = high
-	if due := a.Taxonomy.SLADue(high, t.CreatedAt); !due.IsZero() {
-		t.SLADueAt = due
+	due := a.Taxonomy.SLADue(high, t.CreatedAt)
+	if due.IsZero() {
+		return
+	}
+	if due.Before(at) {
+		due = a.Taxonomy.SLADue(high, at)
+	}
+	if t.SLADueAt.IsZero() || due.Before(t.SLADueAt) {
+		t.SLADueAt = due.UTC()
 	}
 }
 

@@ -2,6 +2,7 @@ package alert
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,6 +128,51 @@ func TestContactChannel(t *testing.T) {
 	}
 	if n[ChannelZaloZNS] < 350 || n[ChannelEmail] < 200 || n[ChannelSMS] < 100 || len(n) != 3 {
 		t.Fatalf("channel mix %v", n)
+	}
+}
+
+// An escalation never raises a priority twice: a ticket a person (or an
+// earlier run) escalated keeps its priority and its SLA.
+func TestEscalationDoesNotRaiseTwice(t *testing.T) {
+	at := now.Add(-time.Hour)
+	tk := &model.Ticket{ID: "T1", Status: model.StatusInProgress, Type: "complaint", Source: "chatbot", Priority: model.PriorityLow,
+		Department: "customer_care", CustomerID: "C1", CreatedAt: at.Add(-time.Hour), UpdatedAt: at, Version: 3, Escalated: false,
+		History: []model.Change{{At: at.Add(-time.Hour), By: "lan", Field: "escalated", Old: "false", New: "true"},
+			{At: at.Add(-30 * time.Minute), By: "lan", Field: "escalated", Old: "true", New: "false"}}}
+	bot := model.Record{Feedback: &model.Feedback{ID: "F1", Survey: model.SurveyBot, Score: 1, At: at, CustomerID: "C1", TicketID: "T1", Kind: model.KindChatbot}}
+	for _, cur := range []*model.Ticket{tk, func() *model.Ticket { c := tk.Clone(); c.Escalated = true; c.History = c.History[:1]; return c }()} {
+		if e := automations().On(bot, state{"T1": cur}.get, now); len(e.Tickets) != 0 {
+			t.Errorf("escalated %+v again: %+v", cur.History, e.Tickets[0].History)
+		}
+	}
+}
+
+// An automation that runs late (the store was written with nobody running
+// them) escalates now, not backdated to the rating: the new ticket is not
+// born past its SLA, and a raised priority never makes a ticket overdue on
+// the spot.
+func TestLateEscalationIsNotBackdated(t *testing.T) {
+	rated := now.Add(-3 * 24 * time.Hour).Add(time.Hour) // inside the horizon, days late
+	alone := model.Record{Feedback: &model.Feedback{ID: "F2", Survey: model.SurveyBot, Score: 1, At: rated, CustomerID: "C2", Channel: "chatbot", Kind: model.KindChatbot}}
+	e := automations().On(alone, state{}.get, now)
+	if len(e.Tickets) != 1 {
+		t.Fatalf("no escalation: %+v", e)
+	}
+	esc := e.Tickets[0]
+	if !esc.CreatedAt.Equal(now) || !esc.SLADueAt.After(now) {
+		t.Errorf("late escalation created %v, due %v: want now and a due time ahead", esc.CreatedAt, esc.SLADueAt)
+	}
+	if note := esc.History[len(esc.History)-2]; note.Field != "note" || !strings.Contains(note.New, "escalated late") || !strings.Contains(note.New, rated.Format("2006-01-02 15:04Z")) {
+		t.Errorf("the late escalation does not say so: %+v", esc.History)
+	}
+	old := &model.Ticket{ID: "T3", Status: model.StatusNew, Type: "complaint", Source: "chatbot", Priority: model.PriorityLow,
+		Department: "customer_care", CustomerID: "C3", CreatedAt: now.Add(-5 * 24 * time.Hour), UpdatedAt: now.Add(-5 * 24 * time.Hour), Version: 1,
+		History: []model.Change{{At: now.Add(-5 * 24 * time.Hour), By: "system", Field: "status", New: model.StatusNew}}}
+	old.SLADueAt = now.Add(2 * 24 * time.Hour)
+	linked := model.Record{Feedback: &model.Feedback{ID: "F3", Survey: model.SurveyBot, Score: 1, At: now.Add(-time.Minute), CustomerID: "C3", TicketID: "T3", Kind: model.KindChatbot}}
+	e = automations().On(linked, state{"T3": old}.get, now)
+	if len(e.Tickets) != 1 || e.Tickets[0].Priority != model.PriorityHigh || !e.Tickets[0].SLADueAt.After(now) {
+		t.Fatalf("raising a 5-day-old ticket's priority made it due %v (now %v)", e.Tickets[0].SLADueAt, now)
 	}
 }
 

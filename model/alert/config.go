@@ -58,6 +58,11 @@ func FromConfig(tax model.Taxonomy, cfg Config) (Settings, error) {
 		if rc.Window != nil {
 			r.Window = rc.Window.Duration
 		}
+		set(&r.Baseline, rc.Baseline)
+		set(&r.BaselineValue, rc.BaselineValue)
+		if r.Baseline == BaselineFixed && rc.BaselineValue == nil && (at < 0 || rules[at].Baseline != BaselineFixed) {
+			return Settings{}, fmt.Errorf("%s: baseline fixed needs baseline_value (in the KPI's units, like 0.88 for CSAT)", name)
+		}
 		if rc.Actions != nil {
 			r.Actions = slices.Clone(*rc.Actions)
 			for _, act := range r.Actions {
@@ -121,6 +126,16 @@ func FromConfig(tax model.Taxonomy, cfg Config) (Settings, error) {
 	return Settings{Rules: rules, Automations: auto, Webhook: cfg.Webhook, Hook: cfg.Hook}, nil
 }
 
+// isShare reports whether the KPI with id is a share (unit "%").
+func isShare(id string) bool {
+	for _, d := range kpi.Defs() {
+		if d.ID == id {
+			return d.Unit == "%"
+		}
+	}
+	return false
+}
+
 func set[T any](dst *T, v *T) {
 	if v != nil {
 		*dst = *v
@@ -142,8 +157,14 @@ func checkRule(r Rule) error {
 		return fmt.Errorf("op drop needs a KPI with a baseline; %s is a record rule: use below or above", r.KPI)
 	case math.IsNaN(r.Threshold) || math.IsInf(r.Threshold, 0):
 		return fmt.Errorf("threshold must be a number")
-	case r.Op == Drop && (r.Threshold <= 0 || r.Threshold >= 1):
-		return fmt.Errorf("threshold %g: a drop is a share, use more than 0 and less than 1 (0.05 = 5%%)", r.Threshold)
+	case r.Op == Drop && isShare(r.KPI) && (r.Threshold <= 0 || r.Threshold >= 1):
+		return fmt.Errorf("threshold %g: a drop of a share is in percentage points as a fraction, use more than 0 and less than 1 (0.05 = 5 pp)", r.Threshold)
+	case r.Op == Drop && r.Threshold <= 0:
+		return fmt.Errorf("threshold %g: a drop must be more than 0", r.Threshold)
+	case r.Baseline != "" && r.Baseline != BaselinePrevious && r.Baseline != BaselineTrailing4w && r.Baseline != BaselineFixed:
+		return fmt.Errorf("baseline %q is not known: use previous, trailing_4w or fixed", r.Baseline)
+	case r.Baseline != "" && r.Op != Drop:
+		return fmt.Errorf("baseline applies to op drop only: remove it or use op drop")
 	case r.IsRecordRule() && r.Threshold <= 0:
 		return fmt.Errorf("threshold %g must be positive", r.Threshold)
 	case r.Severity != Critical && r.Severity != Warning:

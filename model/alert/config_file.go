@@ -12,7 +12,9 @@ import "github.com/cxtop/cxtop/model"
 //
 //	[[alerts.rule]]            # a default rule, by id: only the keys named change
 //	id        = "csat_drop"
-//	threshold = 0.08
+//	threshold = 0.08           # a drop of 8 percentage points
+//	baseline  = "fixed"        # or "trailing_4w" (the default), "previous"
+//	baseline_value = 0.88
 //
 //	[[alerts.rule]]            # a new rule: kpi, op and threshold are required
 //	id = "ces_high"  kpi = "ces"  op = "below"  threshold = 4.5  window = "7d"
@@ -44,4 +46,9 @@ type RuleConfig struct {
 	// Actions run when the rule fires: "bell" (a terminal bell and a flash
 	// of the alert pane in every console that sees it), "webhook", "hook".
 	Actions *[]string `toml:"actions"`
+	// Baseline is what a drop is measured from: "previous" (the window
+	// before), "trailing_4w" (the four weeks before) or "fixed" (with
+	// baseline_value, in the KPI's units).
+	Baseline      *string  `toml:"baseline"`
+	BaselineValue *float64 `toml:"baseline_value"`
 }

@@ -103,7 +103,7 @@ func TestConfigErrors(t *testing.T) {
 		{"[alerts]\ncolour = 1", "unknown key alerts.colour"},
 		{"[[alerts.rule]]\nthreshold = 1", "alerts rule 1: id is required"},
 		{"[[alerts.rule]]\nid = \"csat_drop\"\nop = \"bigger\"", `alerts rule "csat_drop": op "bigger" is not known`},
-		{"[[alerts.rule]]\nid = \"csat_drop\"\nthreshold = 5", `alerts rule "csat_drop": threshold 5: a drop is a share`},
+		{"[[alerts.rule]]\nid = \"csat_drop\"\nthreshold = 5", `alerts rule "csat_drop": threshold 5: a drop of a share is in percentage points`},
 		{"[[alerts.rule]]\nid = \"csat_drop\"\nseverity = \"meh\"", `alerts rule "csat_drop": severity "meh"`},
 		{"[[alerts.rule]]\nid = \"csat_drop\"\nhysteresis = -1", `alerts rule "csat_drop": hysteresis -1`},
 		{"[[alerts.rule]]\nid = \"csat_drop\"\nwindow = \"90m\"", `alerts rule "csat_drop": window 1h30m0s`},

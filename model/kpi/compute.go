@@ -51,10 +51,16 @@ type Report struct {
 // Compute reads every KPI of defs over w, with its baseline (the previous
 // window) and status. targets overrides Def.Target by id.
 func Compute(src Source, w Window, defs []Def, targets map[string]float64) Report {
+	return ComputeAgainst(src, w, w.Previous(), defs, targets)
+}
+
+// ComputeAgainst is Compute with the baseline read over bw instead of the
+// previous window (an alert rule's trailing four weeks).
+func ComputeAgainst(src Source, w, bw Window, defs []Def, targets map[string]float64) Report {
 	rep := Report{Window: w}
 	src = WithPrefixSums(src)
 	from, to := w.Hours()
-	pfrom, pto := w.Previous().Hours()
+	pfrom, pto := bw.Hours()
 	for _, d := range defs {
 		if t, ok := targets[d.ID]; ok {
 			d.Target = t

@@ -5,7 +5,6 @@
 package engine
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/cxtop/cxtop/model"
@@ -104,7 +103,7 @@ func evaluate(st *store.Store, rules []alert.Rule, ids []string, now time.Time) 
 		}
 	}
 	for _, rule := range kpiRules {
-		keep(alert.EvaluateKPI(rule, reports[rule.Window], prev.get(rule.ID), now))
+		keep(alert.EvaluateKPI(rule, reports[rule.ReportKey()], prev.get(rule.ID), now))
 	}
 	for _, t := range tickets {
 		for _, r := range ticketRules {
@@ -139,26 +138,17 @@ func evaluate(st *store.Store, rules []alert.Rule, ids []string, now time.Time) 
 	if prev.err != nil {
 		return 0, prev.err
 	}
-	return write(st, changes)
+	return write(st, changes, now)
 }
 
-func kpiReports(st *store.Store, rules []alert.Rule, now time.Time) (map[time.Duration]kpi.Report, error) {
-	reports := map[time.Duration]kpi.Report{}
+func kpiReports(st *store.Store, rules []alert.Rule, now time.Time) (map[string]kpi.Report, error) {
+	reports := map[string]kpi.Report{}
 	if len(rules) == 0 {
 		return reports, nil
 	}
-	err := st.ViewRollups(func(r *store.Rollups) error {
-		for _, rule := range rules {
-			if _, ok := reports[rule.Window]; ok {
-				continue
-			}
-			w, err := kpi.NewWindow(now, rule.Window)
-			if err != nil {
-				return fmt.Errorf("alert rule %s: %w", rule.ID, err)
-			}
-			reports[rule.Window] = kpi.Compute(r, w, kpi.Defs(), nil)
-		}
-		return nil
+	err := st.ViewRollups(func(r *store.Rollups) (err error) {
+		reports, err = alert.Reports(r, rules, kpi.Defs(), now)
+		return err
 	})
 	return reports, err
 }
@@ -188,12 +178,19 @@ type change struct {
 	prev *alert.Alert
 }
 
-// write stores the decided alerts in one transaction. An alert that
-// changed in the store since it was read (another evaluator — the
-// console's, a runner's — got there first) is left as the other wrote it,
-// so two evaluators never fire the same alert twice.
-func write(st *store.Store, changes []change) (int, error) {
-	if len(changes) == 0 {
+// evaluatedEvery is how stale the stored "alerts last evaluated" time may
+// grow before an evaluation that changed nothing commits it anyway: a
+// viewer sees how current its feed is, and an idle console does not commit
+// on every tick.
+const evaluatedEvery = 5 * time.Minute
+
+// write stores the decided alerts, and when the rules ran, in one
+// transaction. An alert that changed in the store since it was read
+// (another evaluator — the console's, a runner's — got there first) is
+// left as the other wrote it, so two evaluators never fire the same alert
+// twice.
+func write(st *store.Store, changes []change, now time.Time) (int, error) {
+	if last, ok, err := st.AlertsEvaluated(); err == nil && ok && len(changes) == 0 && now.Sub(last) < evaluatedEvery {
 		return 0, nil
 	}
 	n := 0
@@ -211,6 +208,11 @@ func write(st *store.Store, changes []change) (int, error) {
 				return err
 			}
 			n++
+		}
+		// Only forward: an evaluation as of an earlier time (a test, a
+		// late runner) does not make the feed look older than it is.
+		if last, ok := w.AlertsEvaluatedIn(); !ok || now.After(last) {
+			return w.SetAlertsEvaluated(now)
 		}
 		return nil
 	})

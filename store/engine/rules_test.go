@@ -102,7 +102,7 @@ func TestRuleLifecycle(t *testing.T) {
 		band      []model.Record // still firing after these (nil: the rule has no band)
 		resolve   []model.Record
 	}{
-		{"csat_drop", "csat_drop", append(csat(90, 10, prev), csat(80, 20, in)...), csat(43, 0, in), csat(24, 0, in)},
+		{"csat_drop", "csat_drop", append(csat(90, 10, prev), csat(80, 20, in)...), csat(38, 0, in), csat(24, 0, in)}, // 90% → 80% (10 pp), 85.5% (4.5 pp: in the band), 87.7%
 		{"form_abandonment_high", "form_abandonment_high", forms(100, 30, in), forms(23, 0, in), forms(5, 0, in)},
 		{"sla_compliance_low", "sla_compliance_low", resolved(7, 3, in), resolved(53, 0, in), resolved(4, 0, in)},
 		{"nps_below_target", "nps_below_target", nps(40, 40, 20, in), nps(16, 0, 0, in), nps(2, 0, 0, in)},

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/control"
+	"github.com/cxtop/cxtop/tui"
+)
+
+// socketCommands are the commands a process holding a store runs for a
+// control-socket client (docs/control-socket.md): the reads, and the
+// writes that go through the gate. snapshot joins when it exists.
+var socketCommands = map[string]bool{
+	"tickets": true, "kpi": true, "ab": true, "nps-revenue": true, "alerts": true, "export": true, "check": true,
+	"snapshot": true, "sync status": true,
+	"triage": true, "alerts ack": true,
+}
+
+// holding is what a command run for a control-socket client borrows from
+// the process that holds the store.
+type holding struct {
+	store *store.Store
+	user  string // the client's user name, from its uid: writes are recorded as theirs
+	dir   string // the client's working directory
+}
+
+// file is the path the command's file argument p names: relative paths
+// are the client's, relative to its working directory, not this
+// process's. Messages keep p as the user wrote it.
+func (a *app) file(p string) string {
+	if a.held == nil || p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(a.held.dir, p)
+}
+
+// admit refuses a command the holder does not run for clients.
+func (h *holding) admit(cmd *cobra.Command) error {
+	name := commandName(cmd)
+	if socketCommands[name] {
+		return nil
+	}
+	if name == "" {
+		name = "the console"
+	} else {
+		name = "'cxtop " + name + "'"
+	}
+	return fmt.Errorf("%s does not run through the control socket of the cxtop holding %s: stop that cxtop to run it", name, h.store.Path())
+}
+
+// borrow lends the held store to a command, which must name that store.
+func (h *holding) borrow(db string) (*openedStore, error) {
+	want, err1 := os.Stat(h.store.Path())
+	got, err2 := os.Stat(db)
+	if err1 != nil || err2 != nil || !os.SameFile(want, got) {
+		return nil, fmt.Errorf("this control socket serves %s, not %s", h.store.Path(), db)
+	}
+	return &openedStore{Store: h.store, borrowed: true}, nil
+}
+
+// user is who a write is recorded as: the control-socket client's user,
+// else the user this process runs as.
+func (a *app) user() string {
+	if a.held != nil {
+		return a.held.user
+	}
+	return control.UserName(uint32(os.Getuid()))
+}
+
+// gate is the door a command's writes go through, as the console's do:
+// one action per change, written with its outbox entry.
+func (a *app) gate(s *openedStore) *tui.Gate {
+	return &tui.Gate{Role: tui.RoleLead, Store: s.Store, Taxonomy: a.cfg.Taxonomy, User: a.user(), Now: time.Now}
+}
+
+// serveControl opens the control socket of st, which this process holds
+// for writing, and returns what closes it (before the store closes). A
+// socket that cannot be opened is reported with logf and is not fatal:
+// the holder works, other commands say the store is in use.
+func (a *app) serveControl(st *store.Store, logf func(string, ...any)) (stop func()) {
+	path, err := a.socketPath(st.Path())
+	var srv *control.Server
+	if err == nil {
+		srv, err = control.Listen(path, control.Options{Store: absPath(st.Path()), Version: version, Handler: a.controlHandler(st), Logf: logf})
+	}
+	if err != nil {
+		logf("control socket: %v: other cxtop commands on this store will say it is in use", err)
+		return func() {}
+	}
+	return func() { srv.Close() }
+}
+
+// controlHandler runs a client's command line in this process, against
+// the held store, with the same command code as an unheld run.
+func (a *app) controlHandler(st *store.Store) control.Handler {
+	return func(ctx context.Context, peer control.Peer, req control.Request, stdout, stderr io.Writer) (code int) {
+		// A command's bug must not take the holder (a console, a sync)
+		// down with it.
+		defer func() {
+			if r := recover(); r != nil {
+				fmt.Fprintf(stderr, "cxtop: internal error in the cxtop holding the store: %v\n", r)
+				code = 1
+			}
+		}()
+		c := &app{io: stdio{in: strings.NewReader(""), out: stdout, err: stderr},
+			getenv: func(k string) string { return req.Env[k] }, held: &holding{store: st, user: peer.User, dir: req.Dir}}
+		return c.execute(ctx, req.Args)
+	}
+}
