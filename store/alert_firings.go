@@ -42,8 +42,18 @@ func (w *Writer) recordFiring(prev *alert.Alert, a alert.Alert) error {
 	if err := b.Put(u64(seq), v); err != nil {
 		return err
 	}
+	// Bounded when nothing handles them (no rule has a webhook or hook
+	// action): the oldest beyond maxFirings go.
+	if seq > maxFirings {
+		if err := b.Delete(u64(seq - maxFirings)); err != nil {
+			return err
+		}
+	}
 	return w.meta.Put(metaFiringSeq, u64(seq))
 }
+
+// maxFirings bounds the firings kept unhandled.
+const maxFirings = 1000
 
 // Firings lists up to limit firings with a sequence above after.
 func (s *Store) Firings(after uint64, limit int) ([]Firing, error) {

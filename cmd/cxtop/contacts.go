@@ -237,10 +237,15 @@ func cancelContacts(st *store.Store, customer, anon string) (int, error) {
 }
 
 // alertActions is what runs the rules' webhook and hook actions in this
-// process, or nil when the store is read-only. The webhook is signed with
-// $CXTOP_ALERT_WEBHOOK_SECRET (else $CXTOP_WEBHOOK_SECRET).
+// process, or nil when no rule has one or the store is read-only. The
+// webhook is signed with $CXTOP_ALERT_WEBHOOK_SECRET (else
+// $CXTOP_WEBHOOK_SECRET).
 func (a *app) alertActions(st *store.Store, set alert.Settings, logf func(string, ...any)) *deliver.AlertActions {
-	if st == nil || st.ReadOnly() {
+	acts := false
+	for _, r := range set.Rules {
+		acts = acts || r.Has(alert.ActionWebhook) || r.Has(alert.ActionHook)
+	}
+	if st == nil || st.ReadOnly() || !acts {
 		return nil
 	}
 	x := &deliver.AlertActions{Store: st, Rules: set.Rules, Hook: set.Hook, Logf: logf}
