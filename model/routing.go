@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Route sends tickets to a department. Empty match fields match anything;
 // SubType is the sub-type's name within Type (Type is then required). The
@@ -100,4 +103,22 @@ func (tx *Taxonomy) CheckRoute(i int, r Route) error {
 		}
 	}
 	return nil
+}
+
+// Departments are the departments tickets can go to: those the routes
+// (configured ones, then the defaults) name, and the fallback, sorted. A
+// lead assigning a ticket picks one of them.
+func Departments(routes []Route) []string {
+	seen := map[string]bool{FallbackDepartment: true}
+	for _, r := range append(slices.Clone(routes), DefaultRoutes()...) {
+		if r.Department != "" {
+			seen[r.Department] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for d := range seen {
+		out = append(out, d)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -143,6 +143,20 @@ func (s *Store) ScanOpenTickets() (int, error) {
 // FileSize is the size of the store's file in bytes.
 func (s *Store) FileSize() int64 { return fileSize(s.path) }
 
+// UsedBytes is the size of the pages that hold data: the file up to its
+// last page, less the free pages. bbolt grows a file 16 MiB at a time and
+// keeps freed pages for reuse, which on a small store can be a third of
+// the file.
+func (s *Store) UsedBytes() (int64, error) {
+	var used int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		st := s.db.Stats()
+		used = tx.Size() - int64(st.FreePageN+st.PendingPageN)*int64(s.db.Info().PageSize)
+		return nil
+	})
+	return used, err
+}
+
 func fileSize(path string) int64 {
 	fi, err := os.Stat(path)
 	if err != nil {

@@ -85,3 +85,13 @@ const (
 	fillAppend = 0.9
 	fillRandom = 0.5
 )
+
+// indexFill is the fill percent of an index bucket: the ones keyed by a
+// time first take keys in near-ascending order, the others anywhere.
+func indexFill(bucket []byte) float64 {
+	switch string(bucket) {
+	case string(bucketIdxUpdated), string(bucketIdxFeedbackAt), string(bucketIdxOpenCreated):
+		return fillAppend
+	}
+	return fillRandom
+}

@@ -184,7 +184,9 @@ func (w *Writer) moveIndexEntries(old, new []indexEntry) error {
 		if v == nil {
 			v = []byte{}
 		}
-		if err := w.tx.Bucket(e.bucket).Put(e.key, v); err != nil {
+		b := w.tx.Bucket(e.bucket)
+		b.FillPercent = indexFill(e.bucket)
+		if err := b.Put(e.key, v); err != nil {
 			return fmt.Errorf("index %s: %w", e.bucket, err)
 		}
 	}
@@ -231,6 +233,10 @@ func (w *Writer) flush() error {
 // mergeDeltas adds the batch's rollup deltas to the rollups bucket.
 func (w *Writer) mergeDeltas() error {
 	rb := w.tx.Bucket(bucketRollups)
+	// A family's keys grow with the hour, and history arrives roughly in
+	// time order: pages split near full, then fill from the right. At the
+	// default half fill the bucket was half empty (issue 14, size row).
+	rb.FillPercent = fillAppend
 	keys := make([]string, 0, len(w.deltas))
 	for k := range w.deltas {
 		keys = append(keys, k)

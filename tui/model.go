@@ -313,7 +313,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	case refreshMsg:
 		m.refreshing = false
-		m.updated = m.opt.Now()
+		// The status bar's stamp says when what is shown last changed: a
+		// reload that changes nothing leaves the frame as it was, so an idle
+		// console writes nothing to its terminal (it wrote the status line
+		// every 5 s: 54 bytes a second, cxtop bench's idle row).
+		before := m.View()
 		var cmds []tea.Cmd
 		// clockMsg: the alerts' ages move on without a reload.
 		for _, part := range []tea.Msg{msg.queue, msg.kpi, msg.trends, clockMsg{}} {
@@ -322,6 +326,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.detail != nil {
 			_, cmd := m.detail.Update(*msg.detail)
 			cmds = append(cmds, cmd)
+		}
+		if m.updated.IsZero() || m.View() != before {
+			m.updated = m.opt.Now()
 		}
 		m.refreshes++
 		if m.dirty {

@@ -43,6 +43,19 @@ func TestBenchJudge(t *testing.T) {
 	}
 }
 
+func TestBenchLoadedMachineJudgesRatiosOnly(t *testing.T) {
+	slow := newRow("ingest", 20_000, "tickets/s", "raw", 50_000, atLeast(100_000, "≥ 100,000/s"), ratioAtLeast(0.4))
+	slow.judgeOn(true)
+	if slow.OK || slow.far {
+		t.Fatalf("a slow absolute figure on a loaded machine: ok %v far %v; want a miss that does not fail", slow.OK, slow.far)
+	}
+	bad := newRow("ingest", 20_000, "tickets/s", "raw", 200_000, atLeast(100_000, "≥ 100,000/s"), ratioAtLeast(0.4))
+	bad.judgeOn(true)
+	if !bad.far {
+		t.Fatal("a ratio 4× off its target must fail even on a loaded machine")
+	}
+}
+
 func TestBenchFigures(t *testing.T) {
 	for v, want := range map[float64]string{0: "0", 0.00123: "0.00123", 1.5: "1.50", 12.34: "12.3", 123.4: "123", 1234567: "1,234,567", -2500: "-2,500"} {
 		if got := figure(&v); got != want {

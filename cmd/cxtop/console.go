@@ -115,7 +115,7 @@ func (a *app) addConsole(root *cobra.Command) {
 			evaluateEvery = -1 // the sync loop's alert runner evaluates after every page
 		}
 		return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg.TUI(), Role: role, Theme: f.theme,
-			User: os.Getenv("USER"), Sync: syncState, Syncing: syncing, EvaluateEvery: evaluateEvery, Rules: set.Rules, KPIs: kpis.Defs, Notice: notice}, a.io.in, a.io.out)
+			User: a.user(), Sync: syncState, Syncing: syncing, EvaluateEvery: evaluateEvery, Rules: set.Rules, KPIs: kpis.Defs, Notice: notice}, a.io.in, a.io.out)
 	}
 }
 
@@ -152,7 +152,7 @@ func tuiConsole(ctx context.Context, env consoleEnv) error {
 	if !env.Interactive {
 		return plainConsole(ctx, env)
 	}
-	return tui.Run(ctx, tui.Options{Store: env.Store, Role: tui.RoleLead, User: "demo",
+	return tui.Run(ctx, tui.Options{Store: env.Store, Role: tui.RoleLead, User: env.User,
 		Config: env.Settings.TUI(), KPIs: env.Settings.KPI.Defs, Rules: env.Settings.Alerts.Rules, Sync: demoSyncLine(env), Syncing: true, EvaluateEvery: -1}, env.In, env.Out)
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -68,6 +67,6 @@ func (a *app) consoleAt(cmd *cobra.Command, s *store.Store, at time.Time, banner
 		notice = "KPIs incomplete: this store's rollups are from an older cxtop"
 	}
 	return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg.TUI(), Role: tui.RoleSnapshot, Theme: themeName,
-		User: os.Getenv("USER"), Now: func() time.Time { return at }, Banner: banner, KPIs: kpis.Defs, Notice: notice,
+		User: a.user(), Now: func() time.Time { return at }, Banner: banner, KPIs: kpis.Defs, Notice: notice,
 		Sync: func() string { return "as of " + at.Format("2006-01-02 15:04Z") }}, a.io.in, a.io.out)
 }

@@ -73,7 +73,20 @@ func (a *app) user() string {
 	if a.held != nil {
 		return a.held.user
 	}
-	return control.UserName(uint32(os.Getuid()))
+	return actor(a.cfg.User, a.getenv("USER"), os.Getuid())
+}
+
+// actor is the person an action is recorded as: the config's user, else
+// the login name ($USER), else the name of the process's user id — never
+// a role such as "lead" or "cli".
+func actor(configured, login string, uid int) string {
+	switch {
+	case configured != "":
+		return configured
+	case login != "":
+		return login
+	}
+	return control.UserName(uint32(uid))
 }
 
 // gate is the door a command's writes go through, as the console's do:

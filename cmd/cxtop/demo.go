@@ -15,7 +15,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cxtop/cxtop/cmd/cxtop/config"
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/model/sim"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/hub"
@@ -174,12 +176,32 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 		return ""
 	}
 	err = runConsole(ctx, consoleEnv{
-		Store: local, Sync: client, History: history, Settings: a.cfg, Remote: url,
+		Store: local, Sync: client, History: history, Settings: demoSettings(a.cfg, time.Now().UTC(), days), User: a.user(), Remote: url,
 		In: a.io.in, Out: a.io.out, Interactive: isTerminal(a.io.in) && isTerminal(a.io.out),
 	})
 	cancel()
 	wg.Wait()
 	return err
+}
+
+// demoSettings are the config's settings, with a CX programme when the
+// config names none, so the demo shows ROI and the "since go-live" figures
+// instead of "no cost": it went live a third of the way into the simulated
+// history, costs 3 billion đồng a year plus a 200 million set-up, and
+// started from CSAT 80%, 5-day order processing and 1.7 billion đồng of
+// digital revenue a month (the seeds' baselines).
+func demoSettings(cfg config.Settings, now time.Time, days int) config.Settings {
+	if p := cfg.KPI.Programme; p.HasCost() || !p.GoLive.IsZero() {
+		return cfg
+	}
+	p := cfg.KPI.Programme
+	p.GoLive = now.Add(-time.Duration(days) * 24 * time.Hour * 2 / 3).Truncate(24 * time.Hour)
+	p.YearlyCost = 3_000_000_000
+	p.Costs = []kpi.Entry{{At: p.GoLive, Amount: 200_000_000, Label: "set-up"}}
+	p.Baselines = map[string]float64{"csat": 0.80, "order_processing_h": 120}
+	p.BaselineDigitalRevenue = 1_700_000_000
+	cfg.KPI = cfg.KPI.WithProgramme(p)
+	return cfg
 }
 
 func isTerminal(v any) bool {

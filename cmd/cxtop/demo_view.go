@@ -22,6 +22,7 @@ type consoleEnv struct {
 	Sync        *replica.Client
 	History     func() string   // the history's progress while it is simulated, then ""
 	Settings    config.Settings // the config file's, as every entry point takes them
+	User        string          // who the console's triage is recorded as
 	Remote      string
 	In          io.Reader
 	Out         io.Writer

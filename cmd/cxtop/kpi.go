@@ -32,7 +32,10 @@ of the same length as baseline. --window reads every KPI over one window instead
 --since go-live reads them from the [programme] go-live to --at, against the programme's
 baselines. Targets, margins and the programme cost come from the [kpi] and [programme]
 sections of the config.
---by segment|touchpoint|source shows CSAT and NPS per value of that dimension instead.`,
+--by type|subtype|department|assignee|source|segment|touchpoint shows the ticket KPIs per
+value of that dimension instead (tickets created, backlog, mean handling time, SLA compliance,
+CSAT after resolution, resolution success), and for segment, touchpoint and source CSAT and
+NPS per value too.`,
 		Example: "  cxtop kpi --db cx.db\n  cxtop kpi --db cx.db --at 2026-11-01 --window 30d --json\n  cxtop kpi --db cx.db --since go-live\n  cxtop kpi --db cx.db --by segment",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -43,8 +46,8 @@ sections of the config.
 			if err != nil {
 				return err
 			}
-			if _, ok := kpi.BreakdownDims[by]; by != "" && !ok {
-				return usagef("--by %q: use segment, touchpoint or source", by)
+			if _, ok := kpi.TicketDims[by]; by != "" && !ok {
+				return usagef("--by %q: use %s", by, strings.Join(kpi.TicketDimNames, ", "))
 			}
 			switch {
 			case since != "" && since != "go-live":
@@ -60,7 +63,7 @@ sections of the config.
 				return fmt.Errorf("--since go-live: %w", kpi.ErrNoGoLive)
 			}
 			out := cmd.OutOrStdout()
-			return a.viewRollups(func(r *store.Rollups) error {
+			return a.viewStore(func(s *store.Store, r *store.Rollups) error {
 				if since != "" {
 					rep, err := kpi.SinceGoLive(r, settings.Programme, w.At, settings.Defs)
 					if err != nil {
@@ -72,14 +75,7 @@ sections of the config.
 					return writeSinceGoLiveTable(out, rep, settings.Programme)
 				}
 				if by != "" {
-					rows, err := kpi.Breakdown(r, w, by, kpi.BreakdownValues(r.Metrics("fb."), by))
-					if err != nil {
-						return err
-					}
-					if asJSON {
-						return writeBreakdownJSON(out, w, by, rows)
-					}
-					return writeBreakdownTable(out, w, by, rows)
+					return writeBreakdowns(out, s, r, w, by, asJSON)
 				}
 				var rep kpi.Report
 				if wf.length == "" {
@@ -147,6 +143,12 @@ func (a *app) kpiSettings() (kpi.Settings, error) {
 // viewRollups opens the store read-only and runs fn on one consistent view
 // of its rollups, refusing rollups older than the KPIs read.
 func (a *app) viewRollups(fn func(r *store.Rollups) error) error {
+	return a.viewStore(func(_ *store.Store, r *store.Rollups) error { return fn(r) })
+}
+
+// viewStore is viewRollups for readers that also read records (a join of
+// per-ticket counters with the tickets).
+func (a *app) viewStore(fn func(s *store.Store, r *store.Rollups) error) error {
 	s, err := a.openStore(false)
 	if err != nil {
 		return err
@@ -155,7 +157,7 @@ func (a *app) viewRollups(fn func(r *store.Rollups) error) error {
 	if err := s.RollupsOutdated(); err != nil {
 		return err
 	}
-	return s.ViewRollups(fn)
+	return s.ViewRollups(func(r *store.Rollups) error { return fn(s.Store, r) })
 }
 
 type kpiJSON struct {
@@ -306,20 +308,6 @@ type breakdownJSON struct {
 	CSATN int64    `json:"csat_n"`
 	NPS   *float64 `json:"nps"`
 	NPSN  int64    `json:"nps_n"`
-}
-
-func writeBreakdownJSON(out io.Writer, w kpi.Window, by string, rows []kpi.BreakdownRow) error {
-	doc := struct {
-		At          string          `json:"at"`
-		WindowHours int             `json:"window_hours"`
-		By          string          `json:"by"`
-		Rows        []breakdownJSON `json:"rows"`
-	}{By: by, Rows: []breakdownJSON{}}
-	doc.At, doc.WindowHours = windowJSON(w)
-	for _, r := range rows {
-		doc.Rows = append(doc.Rows, breakdownJSON{r.Value, r.CSAT, r.CSATN, r.NPS, r.NPSN})
-	}
-	return writeJSON(out, doc)
 }
 
 func writeBreakdownTable(out io.Writer, w kpi.Window, by string, rows []kpi.BreakdownRow) error {

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/kpi"
 )
 
 // recomputeKPIs derives every KPI over [start, end) from exported records,
@@ -313,6 +314,9 @@ func TestKPIsEqualARecomputationFromExport(t *testing.T) {
 		}
 		for _, by := range []string{"segment", "touchpoint", "source"} {
 			checkBreakdown(t, name, by, run("kpi", "--by", by), recs, wEnd.Add(-length), wEnd)
+		}
+		for _, by := range kpi.TicketDimNames {
+			checkTicketBreakdown(t, name, by, run("kpi", "--by", by), recs, wEnd.Add(-length), wEnd)
 		}
 		checkAB(t, name, run("ab"), recs, wEnd.Add(-length), wEnd)
 		checkNPSRevenue(t, name, run("nps-revenue"), recs, wEnd.Add(-length), wEnd)
@@ -614,7 +618,7 @@ func TestKPIFlagErrors(t *testing.T) {
 		{"--window 400d", `--window "400d"`},
 		{"--window soon", `--window "soon"`},
 		{"--at yesterday", `--at "yesterday" is not a date (2026-11-01) or an RFC 3339 time`},
-		{"--by nonsense", `--by "nonsense": use segment, touchpoint or source`},
+		{"--by nonsense", `--by "nonsense": use type, subtype, department, assignee, source, segment, touchpoint`},
 		{"--by", `flag needs an argument`},
 	} {
 		r := runIn(t, append([]string{"kpi", "--db", "/nonexistent/cx.db"}, strings.Fields(tc.args)...)...)
@@ -658,7 +662,7 @@ func TestKPIConfigErrors(t *testing.T) {
 func TestKPITablesFit80Columns(t *testing.T) {
 	db := simulated(t, t.TempDir())
 	for _, args := range [][]string{
-		{"kpi"}, {"kpi", "--by", "segment"}, {"kpi", "--by", "touchpoint"}, {"kpi", "--by", "source"}, {"ab"}, {"nps-revenue"},
+		{"kpi"}, {"kpi", "--by", "segment"}, {"kpi", "--by", "touchpoint"}, {"kpi", "--by", "source"}, {"kpi", "--by", "subtype"}, {"kpi", "--by", "assignee"}, {"kpi", "--by", "department"}, {"ab"}, {"nps-revenue"},
 	} {
 		r := runIn(t, append(args, "--db", db, "--at", simEnd, "--window", "7d")...)
 		lines := strings.Split(strings.TrimRight(r.out, "\n"), "\n")

@@ -6,8 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/cxtop/cxtop/cmd/cxtop/config"
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/kpi"
+	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/control"
 )
 
 // nps-revenue writes money in the configured currency (VND: no decimals,
@@ -128,4 +133,106 @@ func TestKPIWindowsUnitsAndGoLive(t *testing.T) {
 	if strings.Contains(g.out, "no cost") {
 		t.Errorf("ROI with a cost still says no cost:\n%s", g.out)
 	}
+}
+
+// cxtop completion writes cobra's scripts, and flag values complete.
+func TestShellCompletion(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		if r := runIn(t, "completion", shell); r.code != 0 || !strings.Contains(r.out, "cxtop") || len(r.out) < 1000 {
+			t.Errorf("completion %s: %+v", shell, r.code)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"kpi", "--window", ""}, []string{"24h", "7d", "30d", "90d", "365d"}},
+		{[]string{"kpi", "--by", ""}, []string{"segment", "source", "touchpoint"}},
+		{[]string{"kpi", "--since", ""}, []string{"go-live"}},
+		{[]string{"sync", "--source", ""}, []string{"hub", "zendesk"}},
+		{[]string{"tickets", "--source", "z"}, []string{"zalo_oa"}},
+		{[]string{"tickets", "--status", ""}, []string{"new", "in_progress", "done"}},
+	} {
+		r := runIn(t, append([]string{"__complete"}, tc.args...)...)
+		var got []string
+		for _, l := range strings.Split(r.out, "\n") {
+			if l != "" && !strings.HasPrefix(l, ":") {
+				got = append(got, l)
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%v completes %v, want %v", tc.args, got, tc.want)
+		}
+	}
+}
+
+// The demo configures a programme when the config has none, so ROI and
+// "since go-live" show figures rather than "no cost".
+func TestDemoConfiguresTheProgramme(t *testing.T) {
+	db := simulated(t, t.TempDir())
+	end, _ := time.Parse(time.RFC3339, simEnd)
+	set := demoSettings(config.Default(), end, 10)
+	if !set.KPI.Programme.HasCost() || set.KPI.Programme.GoLive.IsZero() || !set.KPI.Programme.GoLive.Before(end) {
+		t.Fatalf("demo programme %+v", set.KPI.Programme)
+	}
+	s, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.ViewRollups(func(r *store.Rollups) error {
+		rep, err := kpi.ComputeDefault(r, end, set.KPI.Defs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := rep.Find("roi"); v.Value == nil || v.Missing != "" {
+			t.Errorf("demo ROI: %q (%s)", v.Text(), v.Note)
+		}
+		g, err := kpi.SinceGoLive(r, set.KPI.Programme, end, set.KPI.Defs)
+		if v, _ := g.Find("order_processing_h"); err != nil || v.Baseline == nil || *v.Baseline != 120 {
+			t.Errorf("demo since go-live: %v %+v", err, v)
+		}
+		return nil
+	})
+	configured := config.Default()
+	configured.KPI.Programme.YearlyCost = 1
+	if got := demoSettings(configured, end, 10); got.KPI.Programme.GoLive != configured.KPI.Programme.GoLive {
+		t.Error("the demo replaced a configured programme")
+	}
+}
+
+// An action is recorded as a person: the config's user, else $USER, else
+// the login of the process's uid; never a role.
+func TestActionsAreRecordedAsAPerson(t *testing.T) {
+	if got := actor("Nguyen Thi Lan", "lan", 0); got != "Nguyen Thi Lan" {
+		t.Errorf("config user: %q", got)
+	}
+	if got := actor("", "lan", 0); got != "lan" {
+		t.Errorf("$USER: %q", got)
+	}
+	if got, want := actor("", "", os.Getuid()), control.UserName(uint32(os.Getuid())); got != want || got == "" {
+		t.Errorf("no config user nor $USER: %q, want the uid's login %q", got, want)
+	}
+	dir := t.TempDir()
+	db := simulated(t, dir)
+	cfg := filepath.Join(dir, "user.toml")
+	os.WriteFile(cfg, []byte("user = \"Nguyen Thi Lan\"\n"), 0o600)
+	list := runIn(t, "tickets", "--db", db, "--status", "new", "--limit", "1", "--json")
+	var tickets []struct{ ID string }
+	if err := json.Unmarshal([]byte(list.out), &tickets); err != nil || len(tickets) == 0 {
+		t.Fatalf("no new ticket: %v %+v", err, list)
+	}
+	if r := runIn(t, "triage", tickets[0].ID, "--db", db, "--config", cfg, "--note", "called the customer"); r.code != 0 {
+		t.Fatalf("triage: %+v", r)
+	}
+	for _, rec := range exportedRecords(t, db) {
+		if tk := rec.Ticket; tk != nil && tk.ID == tickets[0].ID {
+			if by := tk.History[len(tk.History)-1].By; by != "Nguyen Thi Lan" {
+				t.Errorf("the note is recorded as %q, want the config's user", by)
+			}
+		}
+	}
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("user = \"lan\\u001b[31m\"\n"), 0o600)
+	wantOneLineError(t, runIn(t, "kpi", "--db", db, "--config", bad), 1, `user "lan\x1b[31m": use printable characters`)
 }

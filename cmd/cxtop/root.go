@@ -112,7 +112,6 @@ events in an embedded store, syncs it with a remote API, computes the CX KPIs
 against their targets and shows it all in the terminal.`,
 		SilenceUsage:      true,
 		SilenceErrors:     true,
-		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return a.resolve(cmd, args) },
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
@@ -141,6 +140,10 @@ against their targets and shows it all in the terminal.`,
 		a.snapshotCommand(),
 		a.openCommand(),
 	)
+	// cobra's `completion bash|zsh|fish|powershell`, with the values of
+	// --window, --by, --source, --status... completed too.
+	root.CompletionOptions.HiddenDefaultCmd = false
+	a.addFlagCompletions(root)
 	return root
 }
 

@@ -129,3 +129,17 @@ func programmeFromConfig(pc ProgrammeConfig, ids []string) (Programme, error) {
 	}
 	return p, nil
 }
+
+// WithProgramme is s measured against p instead of the configured
+// programme (the demo's, when the config names none): ROI reads p's costs
+// and benefits; targets and windows stay as configured.
+func (s Settings) WithProgramme(p Programme) Settings {
+	s.Programme = p
+	s.Defs = slices.Clone(s.Defs)
+	for i := range s.Defs {
+		if s.Defs[i].ID == "roi" {
+			s.Defs[i].measure, s.Defs[i].note = roi(p), roiNote(p)
+		}
+	}
+	return s
+}

@@ -22,6 +22,10 @@ import (
 // File is the content of the config file as written. Every section starts
 // from its defaults and the file overrides only what it names.
 type File struct {
+	// User is who this person is in ticket histories and acknowledgements
+	// (a top-level key, before any [section]): user = "Nguyen Thi Lan".
+	// Unset, the login name ($USER) is used.
+	User     string            `toml:"user"`
 	Taxonomy model.Taxonomy    `toml:"taxonomy"`
 	Sync     Sync              `toml:"sync"`
 	Console  tui.ConsoleConfig `toml:"console"`
@@ -38,6 +42,7 @@ type File struct {
 // every entry point takes.
 type Settings struct {
 	Path     string // the file read ("" when none was)
+	User     string // the config's user ("" when unset)
 	Taxonomy model.Taxonomy
 	Sync     Sync
 	Console  tui.ConsoleConfig
@@ -115,7 +120,10 @@ func Parse(name string, data []byte) (Settings, error) {
 
 // resolve checks each section and turns it into settings.
 func resolve(name string, f File) (Settings, error) {
-	s := Settings{Path: name, Taxonomy: f.Taxonomy, Sync: f.Sync, Console: f.Console, Serve: f.Serve, Contacts: f.Contacts}
+	if err := checkUser(f.User); err != nil {
+		return Settings{}, err
+	}
+	s := Settings{Path: name, User: f.User, Taxonomy: f.Taxonomy, Sync: f.Sync, Console: f.Console, Serve: f.Serve, Contacts: f.Contacts}
 	if err := f.Taxonomy.Check(); err != nil {
 		return s, err
 	}
@@ -147,4 +155,19 @@ func decodeError(name string, err error) error {
 		return fmt.Errorf("config %s: line %d: %s", name, perr.Position.Line, perr.Message)
 	}
 	return fmt.Errorf("config %s: %v", name, err)
+}
+
+// maxUserLen bounds the user name written into every history entry.
+const maxUserLen = 64
+
+// checkUser refuses a user name that cannot stand in a history: too long,
+// or with characters a terminal would act on.
+func checkUser(u string) error {
+	if len(u) > maxUserLen {
+		return fmt.Errorf("user %q: use at most %d bytes", u, maxUserLen)
+	}
+	if u != "" && (strings.TrimSpace(u) != u || model.Sanitize(u) != u) {
+		return fmt.Errorf("user %q: use printable characters without leading or trailing spaces", u)
+	}
+	return nil
 }
