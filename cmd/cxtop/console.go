@@ -108,6 +108,13 @@ func (a *app) addConsole(root *cobra.Command) {
 				}
 			}()
 			syncState = syncLine(loop.client)
+		} else if acts := a.alertActions(s, set, log.Printf); acts != nil && role == tui.RoleLead {
+			// This console evaluates the rules itself: it runs their
+			// webhook and hook actions too, once per firing.
+			ctx, cancel := context.WithCancel(cmd.Context())
+			acted := make(chan struct{})
+			go func() { defer close(acted); acts.Run(ctx) }()
+			defer func() { cancel(); <-acted }()
 		}
 		syncing := remote != nil
 		evaluateEvery := time.Duration(0) // the default
