@@ -36,6 +36,9 @@ type File struct {
 	Alerts    alert.Config        `toml:"alerts"`
 	Serve     Serve               `toml:"serve"`
 	Contacts  Contacts            `toml:"contacts"`
+	Privacy   Privacy             `toml:"privacy"`
+	// Snapshot is the rotation of sync and serve (snapshot.go).
+	Snapshot Snapshot `toml:"snapshot"`
 }
 
 // Settings are a config file resolved over the defaults and checked: what
@@ -50,6 +53,8 @@ type Settings struct {
 	Alerts   alert.Settings
 	Serve    Serve
 	Contacts Contacts
+	Privacy  Privacy
+	Snapshot Snapshot
 }
 
 // TUI is what a console session needs of the settings.
@@ -123,7 +128,10 @@ func resolve(name string, f File) (Settings, error) {
 	if err := checkUser(f.User); err != nil {
 		return Settings{}, err
 	}
-	s := Settings{Path: name, User: f.User, Taxonomy: f.Taxonomy, Sync: f.Sync, Console: f.Console, Serve: f.Serve, Contacts: f.Contacts}
+	s := Settings{Path: name, User: f.User, Taxonomy: f.Taxonomy, Sync: f.Sync, Console: f.Console, Serve: f.Serve, Contacts: f.Contacts, Privacy: f.Privacy, Snapshot: f.Snapshot}
+	if err := f.Privacy.check(); err != nil {
+		return s, err
+	}
 	if err := f.Taxonomy.Check(); err != nil {
 		return s, err
 	}
@@ -131,6 +139,9 @@ func resolve(name string, f File) (Settings, error) {
 		return s, err
 	}
 	if err := f.Console.Check(); err != nil {
+		return s, err
+	}
+	if err := f.Snapshot.check(); err != nil {
 		return s, err
 	}
 	if err := f.Serve.check(); err != nil {
