@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os/signal"
@@ -261,4 +262,22 @@ func (a *app) alertActions(st *store.Store, set alert.Settings, logf func(string
 		}
 	}
 	return x
+}
+
+// runAlertActions runs the rules' webhook and hook actions beside an
+// engine that evaluates the rules, until ctx ends or the returned stop is
+// called (before the store closes).
+func (a *app) runAlertActions(ctx context.Context, st *store.Store, logf func(string, ...any)) (stop func()) {
+	set, err := a.alertSettings()
+	if err != nil {
+		return func() {}
+	}
+	acts := a.alertActions(st, set, logf)
+	if acts == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); acts.Run(ctx) }()
+	return func() { cancel(); <-done }
 }
