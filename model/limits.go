@@ -1,5 +1,7 @@
 package model
 
+import "math"
+
 // Bounds on what a record may hold. Everything from outside is bounded, so
 // one record can neither grow a store without limit nor become a line
 // that import refuses: the largest ticket these allow (MaxRecordBytes)
@@ -13,4 +15,22 @@ const (
 	// MaxRecordBytes bounds one exported line. A ticket at every limit
 	// above, with every character escaped, stays under it.
 	MaxRecordBytes = 64 << 20
+	// MaxAmount bounds one purchase, in minor units: 10 billion in a
+	// currency with cents, a trillion đồng. Sums of millions of purchases
+	// then stay far inside int64 (an amount near its end once turned
+	// revenue growth into -8798408887591.1%).
+	MaxAmount = 1_000_000_000_000
 )
+
+// AddSat adds without wrapping around: past the ends of int64 the sum
+// stays at the end, so a sum read from rollups never changes sign.
+func AddSat(a, b int64) int64 {
+	s := a + b
+	switch {
+	case a > 0 && b > 0 && s < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && s >= 0:
+		return math.MinInt64
+	}
+	return s
+}

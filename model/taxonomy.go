@@ -148,9 +148,14 @@ func (t *Taxonomy) Check() error {
 	if len(t.Priorities) == 0 {
 		return fmt.Errorf("taxonomy: at least one priority is needed")
 	}
-	for p := range t.SLA {
+	for p, d := range t.SLA {
 		if !slices.Contains(t.Priorities, p) {
 			return fmt.Errorf("taxonomy: sla names priority %q, which is not in priorities (%s)", p, strings.Join(t.Priorities, ", "))
+		}
+		// A due time before creation would breach every ticket at once
+		// and make every stored one invalid (sla_due_at before created_at).
+		if d.Duration <= 0 || d.Duration > 365*24*time.Hour {
+			return fmt.Errorf("taxonomy: sla.%s = %s: use a duration from 1m to 365d", p, d.Duration)
 		}
 	}
 	return nil

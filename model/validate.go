@@ -196,6 +196,9 @@ func CheckEvent(e *Event) error {
 		if e.Amount < 0 {
 			return invalid(k, e.ID, "amount", "%d is negative", e.Amount)
 		}
+		if e.Amount > MaxAmount {
+			return invalid(k, e.ID, "amount", "%d is over the largest purchase (%d minor units)", e.Amount, int64(MaxAmount))
+		}
 	}
 	return nil
 }
@@ -239,11 +242,15 @@ func (tx *Taxonomy) ValidateTicket(t *Ticket) error {
 	return CheckTicket(t)
 }
 
-// Validate checks any record: tickets against the taxonomy, feedback and
-// events against their structural rules.
+// Validate checks any record: tickets against the taxonomy, a feedback
+// answer's channel against its sources, and every record against its
+// structural rules.
 func (tx *Taxonomy) Validate(r Record) error {
 	if r.Ticket != nil {
 		return tx.ValidateTicket(r.Ticket)
+	}
+	if f := r.Feedback; f != nil && f.Channel != "" && !tx.HasSource(f.Channel) {
+		return invalid("feedback", f.ID, "channel", "unknown channel %q (want one of the sources: %s)", f.Channel, strings.Join(tx.Sources, ", "))
 	}
 	return CheckRecord(r)
 }

@@ -67,6 +67,14 @@ type ChangePage struct {
 // sequence after, records and deletions together. Each id appears at most
 // once in the log, so the order between Lines and Deleted does not matter.
 func (s *Store) ChangeLog(after uint64, limit int) (ChangePage, error) {
+	return s.ChangeLogBytes(after, limit, 0)
+}
+
+// ChangeLogBytes is ChangeLog that also stops before the records' bytes
+// pass maxBytes (0: no bound), so a page of large tickets stays a page a
+// client can read; a page always holds at least one entry.
+func (s *Store) ChangeLogBytes(after uint64, limit int, maxBytes int) (ChangePage, error) {
+	size := 0
 	if limit <= 0 {
 		limit = 1000
 	}
@@ -95,6 +103,11 @@ func (s *Store) ChangeLog(after uint64, limit int) (ChangePage, error) {
 			if len(rec) <= 8 {
 				return fmt.Errorf("%w: log entry %d names a missing record %q", ErrCorrupt, readU64(k), v[1:])
 			}
+			if maxBytes > 0 && len(p.Lines)+len(p.Deleted) > 0 && size+len(rec)-8 > maxBytes {
+				p.HasMore = true
+				return nil
+			}
+			size += len(rec) - 8
 			p.Lines = append(p.Lines, append([]byte(nil), rec[8:]...))
 			p.Last = readU64(k)
 		}

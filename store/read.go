@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -41,9 +42,44 @@ type TicketFilter struct {
 	Source     string
 	Segment    string
 	Department string
+	// These are read from the ticket itself (the index entries do not hold
+	// them), so a filter naming one decodes the tickets it scans.
+	Priority  string
+	Assignee  string
+	Escalated Tri
+	Breached  Tri       // past its SLA due time at Now (open), or resolved after it (done)
+	Now       time.Time // for Breached; zero means the time of the call
 }
 
+// Tri is a yes/no filter that may be unset.
+type Tri int8
+
+// Values of a Tri.
+const (
+	Any Tri = iota
+	Yes
+	No
+)
+
+func (t Tri) allows(v bool) bool { return t == Any || (t == Yes) == v }
+
 func (f TicketFilter) empty() bool { return f == TicketFilter{} }
+
+// onTicket reports whether the filter names a field only the ticket holds.
+func (f TicketFilter) onTicket() bool {
+	return f.Priority != "" || f.Assignee != "" || f.Escalated != Any || f.Breached != Any
+}
+
+// matchTicket tests the fields the index entries do not hold.
+func (f TicketFilter) matchTicket(t *model.Ticket) bool {
+	now := f.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	breached := !t.SLADueAt.IsZero() && ((t.Open() && now.After(t.SLADueAt)) || (!t.Open() && t.ResolvedAt.After(t.SLADueAt)))
+	return (f.Priority == "" || t.Priority == f.Priority) && (f.Assignee == "" || t.Assignee == f.Assignee) &&
+		f.Escalated.allows(t.Escalated) && f.Breached.allows(breached)
+}
 
 // match tests an index entry's summary value (see ticketSummary).
 func (f TicketFilter) match(summary []byte) bool {
@@ -108,7 +144,7 @@ func (s *Store) Tickets(q TicketQuery) ([]*model.Ticket, error) {
 			if !q.Filter.match(v) {
 				continue
 			}
-			if skip > 0 {
+			if skip > 0 && !q.Filter.onTicket() {
 				skip--
 				continue
 			}
@@ -124,6 +160,15 @@ func (s *Store) Tickets(q TicketQuery) ([]*model.Ticket, error) {
 			r, err := decodeStored(raw)
 			if err != nil {
 				return fmt.Errorf("%w: ticket %s: %v", ErrCorrupt, id, err)
+			}
+			if q.Filter.onTicket() {
+				if !q.Filter.matchTicket(r.Ticket) {
+					continue
+				}
+				if skip > 0 {
+					skip--
+					continue
+				}
 			}
 			out = append(out, r.Ticket)
 		}
@@ -249,4 +294,14 @@ func (s *Store) CustomerRecords(customerID string) ([]model.Record, error) {
 		return nil
 	})
 	return out, err
+}
+
+// MetaSyncCursor holds a replica's position in its remote's change feed
+// (store/replica writes it); its absence means the store was never synced.
+const MetaSyncCursor = "sync/cursor"
+
+// EverSynced reports whether the store has pulled from a remote.
+func (s *Store) EverSynced() (bool, error) {
+	v, err := s.Meta(MetaSyncCursor)
+	return len(v) > 0, err
 }

@@ -7,6 +7,8 @@ import (
 	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/cxtop/cxtop/model"
 )
 
 // Rollups reads hourly counters inside one read transaction, so a set of
@@ -59,7 +61,7 @@ func (r *Rollups) scan(metric string, from, to uint32, fn func(hour uint32, sub 
 // hour keys.
 func (r *Rollups) Sum(metric string, from, to uint32) int64 {
 	var n int64
-	add := func(_ uint32, _ []byte, v int64) { n += v }
+	add := func(_ uint32, _ []byte, v int64) { n = model.AddSat(n, v) }
 	family, sub := splitMetric(metric)
 	d0, d1 := (from+23)/24*24, to/24*24
 	if !r.days || suffixFamilies[family] || d1 <= d0 {
@@ -83,7 +85,7 @@ func (r *Rollups) Series(metric string, from, to, stepHours uint32) []int64 {
 		return nil
 	}
 	out := make([]int64, (to-from+stepHours-1)/stepHours)
-	r.scan(metric, from, to, func(h uint32, _ []byte, v int64) { out[(h-from)/stepHours] += v })
+	r.scan(metric, from, to, func(h uint32, _ []byte, v int64) { out[(h-from)/stepHours] = model.AddSat(out[(h-from)/stepHours], v) })
 	return out
 }
 
@@ -91,7 +93,7 @@ func (r *Rollups) Series(metric string, from, to, stepHours uint32) []int64 {
 // length is the number of distinct active customers.
 func (r *Rollups) BySuffix(metric string, from, to uint32) map[string]int64 {
 	out := map[string]int64{}
-	r.scan(metric, from, to, func(_ uint32, sub []byte, v int64) { out[string(sub)] += v })
+	r.scan(metric, from, to, func(_ uint32, sub []byte, v int64) { out[string(sub)] = model.AddSat(out[string(sub)], v) })
 	return out
 }
 

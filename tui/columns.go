@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/cxtop/cxtop/model"
 )
 
@@ -27,12 +29,23 @@ var queueColumns = []queueColumn{
 	{"CUSTOMER", 16, 150, func(t *model.Ticket, _ time.Time) string { return model.Sanitize(t.CustomerID + " " + t.Segment) }},
 }
 
-// queueColumnsFor is the columns that fit a pane w cells wide.
-func queueColumnsFor(w int) []queueColumn {
+// maxIDWidth bounds the ID column: a long id is cut rather than let it
+// push the subject off a narrow pane.
+const maxIDWidth = 24
+
+// queueColumnsFor is the columns that fit a pane w cells wide, the ID
+// column as wide as the longest id shown (an escalation's esc-F00032342
+// must not be cut to ten identical "esc-F0003…" rows).
+func queueColumnsFor(w int, shown []*model.Ticket) []queueColumn {
 	var cols []queueColumn
 	for _, c := range queueColumns {
 		if w >= c.minW {
 			cols = append(cols, c)
+		}
+	}
+	if len(cols) > 0 && cols[0].title == "ID" {
+		for _, t := range shown {
+			cols[0].width = max(cols[0].width, min(ansi.StringWidth(model.Sanitize(t.ID)), maxIDWidth))
 		}
 	}
 	return cols

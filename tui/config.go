@@ -12,6 +12,17 @@ import (
 type Config struct {
 	Taxonomy model.Taxonomy
 	Console  ConsoleConfig
+	// Departments a ticket can be assigned to (model.Departments of the
+	// configured routes); nil means the default routes'.
+	Departments []string
+}
+
+// departments are the departments the assign prompt accepts.
+func (c Config) departments() []string {
+	if c.Departments != nil {
+		return c.Departments
+	}
+	return model.Departments(nil)
 }
 
 // DefaultConfig is a console's configuration when the file says nothing.

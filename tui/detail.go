@@ -7,8 +7,10 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/deliver"
 )
@@ -23,6 +25,7 @@ type detailData struct {
 	customer []*model.Feedback // the customer's other answers
 	pending  int               // triage actions waiting in the outbox
 	contacts []deliver.Request // follow-ups, surveys, notices about this ticket
+	synced   bool              // the store has pulled from a remote at least once
 	err      error
 }
 
@@ -36,6 +39,20 @@ func fetchDetail(st *store.Store, id string) detailData {
 	}
 	d := detailData{ticket: t}
 	if d.feedback, d.err = st.FeedbackForTicket(id); d.err != nil {
+		return d
+	}
+	// An automation's ticket (esc-F…, fu-F…) shows the answer that made it:
+	// the chatbot rating or NPS score names no ticket itself.
+	if fid, ok := alert.SourceFeedback(id); ok {
+		recs, err := st.Records(model.RecordFeedback, []string{fid})
+		if err != nil {
+			return detailData{err: err}
+		}
+		for _, r := range recs {
+			d.feedback = append([]*model.Feedback{r.Feedback}, d.feedback...)
+		}
+	}
+	if d.synced, d.err = st.EverSynced(); d.err != nil {
 		return d
 	}
 	if t.CustomerID != "" {
@@ -159,6 +176,8 @@ func (p *detailPane) syncState() string {
 		return fmt.Sprintf("↑ pending: %d change(s) waiting for sync", p.d.pending)
 	case len(t.History) > 0 && t.History[len(t.History)-1].Field == "conflict":
 		return "✗ conflict: the remote refused the last change (see history)"
+	case !p.d.synced && !p.env.syncing:
+		return "never synced: this store has no remote (local only)"
 	}
 	return "✓ synced"
 }
@@ -187,14 +206,7 @@ func (p *detailPane) lines(w int) []string {
 		lines = append(lines, "", fit(model.Sanitize(t.Description), w))
 	}
 	lines = append(lines, "", th.Header.Render("history"))
-	for _, c := range t.History {
-		change := model.Sanitize(c.Old) + " → " + model.Sanitize(c.New)
-		if c.Field == "note" {
-			change = model.Sanitize(c.New)
-		}
-		lines = append(lines, fit(fmt.Sprintf("  %s  %-10s %-10s %s", c.At.UTC().Format("Jan 02 15:04"),
-			model.Sanitize(c.By), model.Sanitize(c.Field), change), w))
-	}
+	lines = append(lines, historyLines(t.History, w)...)
 	lines = append(lines, "", th.Header.Render("feedback on this ticket"))
 	lines = append(lines, feedbackLines(p.d.feedback, w)...)
 	lines = append(lines, "", th.Header.Render("the customer's other answers (newest first)"))
@@ -202,6 +214,31 @@ func (p *detailPane) lines(w int) []string {
 	if len(p.d.contacts) > 0 {
 		lines = append(lines, "", th.Header.Render("contact requests"))
 		lines = append(lines, contactLines(p.d.contacts, w)...)
+	}
+	return lines
+}
+
+// maxHistoryName bounds the "by" column of the history: a longer name is
+// cut, the columns stay aligned.
+const maxHistoryName = 20
+
+// historyLines are a ticket's changes in aligned columns: time, who (as
+// wide as the longest name, "Nguyen Thi Lan" as well as "automation"),
+// field, change.
+func historyLines(history []model.Change, w int) []string {
+	byW, fieldW := 6, 6
+	for _, c := range history {
+		byW = max(byW, min(ansi.StringWidth(model.Sanitize(c.By)), maxHistoryName))
+		fieldW = max(fieldW, min(ansi.StringWidth(model.Sanitize(c.Field)), maxHistoryName))
+	}
+	lines := make([]string, 0, len(history))
+	for _, c := range history {
+		change := model.Sanitize(c.Old) + " → " + model.Sanitize(c.New)
+		if c.Field == "note" {
+			change = model.Sanitize(c.New)
+		}
+		lines = append(lines, fit("  "+c.At.UTC().Format("Jan 02 15:04")+"  "+fit(model.Sanitize(c.By), byW)+" "+
+			fit(model.Sanitize(c.Field), fieldW)+" "+change, w))
 	}
 	return lines
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // filterKeys are the fields a queue filter can name, as typed after f.
-var filterKeys = []string{"status", "type", "subtype", "source", "segment", "dept"}
+var filterKeys = []string{"status", "type", "subtype", "source", "segment", "dept", "priority", "assignee", "escalated", "breached"}
 
 // ParseFilter reads a queue filter such as "type=complaint source=email":
 // space-separated field=value pairs, each field at most once. The empty
@@ -39,9 +39,34 @@ func ParseFilter(text string) (store.TicketFilter, error) {
 			f.Segment = v
 		case "dept", "department":
 			f.Department = v
+		case "priority":
+			f.Priority = v
+		case "assignee":
+			f.Assignee = v
+		case "escalated", "breached":
+			t, err := parseYesNo(k, v)
+			if err != nil {
+				return store.TicketFilter{}, err
+			}
+			if k == "escalated" {
+				f.Escalated = t
+			} else {
+				f.Breached = t
+			}
 		default:
 			return store.TicketFilter{}, fmt.Errorf("filter field %q is not known: use %s", k, strings.Join(filterKeys, ", "))
 		}
 	}
 	return f, nil
+}
+
+// parseYesNo reads a yes/no filter value.
+func parseYesNo(field, v string) (store.Tri, error) {
+	switch strings.ToLower(v) {
+	case "yes", "y", "true", "1":
+		return store.Yes, nil
+	case "no", "n", "false", "0":
+		return store.No, nil
+	}
+	return store.Any, fmt.Errorf("filter %s=%s: use %s=yes or %s=no", field, v, field, field)
 }

@@ -153,7 +153,9 @@ func (m *Model) triageKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Escalate):
 		return m.triage(t, "escalate", model.ActionEscalate, nil)
 	case key.Matches(msg, k.Assign):
-		m.prompt.open(promptAssign, "assign "+t.ID+": ", t.Department+"/"+t.Assignee, "department[/assignee]", t.ID)
+		depts := m.opt.Config.departments()
+		m.prompt.openChoice(promptAssign, "assign "+t.ID+": ", t.Department+"/"+t.Assignee,
+			"department[/assignee], tab completes: "+strings.Join(depts, ", "), t.ID, assignSuggestions(depts, m.queue.tickets))
 	case key.Matches(msg, k.Type):
 		m.prompt.open(promptType, "type "+t.ID+": ", t.Type+"/"+t.SubType, strings.Join(tax.TypeNames(), ", "), t.ID)
 	case key.Matches(msg, k.Note):
@@ -235,8 +237,11 @@ func (m *Model) submit(p prompt, value string) tea.Cmd {
 	}
 	switch p.kind {
 	case promptAssign:
-		dept, assignee, _ := strings.Cut(value, "/")
-		dept, assignee = strings.TrimSpace(dept), strings.TrimSpace(assignee)
+		dept, assignee, err := parseAssign(value, m.opt.Config.departments())
+		if err != nil {
+			m.message = err.Error()
+			return nil
+		}
 		return m.triage(t, fmt.Sprintf("assign %s/%s", dept, assignee), model.ActionAssign,
 			func(a *model.Action) { a.Department, a.Assignee = dept, assignee })
 	case promptType:

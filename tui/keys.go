@@ -42,7 +42,7 @@ func DefaultKeys() KeyMap {
 		Pane3:    b("trends", "3"),
 		Pane4:    b("alerts", "4"),
 		Search:   b("search id, subject, customer", "/"),
-		Filter:   b("filter: status= type= subtype= source= segment= dept=", "f"),
+		Filter:   b("filter: status= type= subtype= source= segment= dept= priority= assignee= escalated= breached=", "f"),
 		View:     b("next saved view", "v"),
 		Status:   b("next status (leads)", "s"),
 		Assign:   b("assign department[/assignee] (leads)", "a"),

@@ -40,3 +40,16 @@ func (p *prompt) open(kind promptKind, label, value, hint, ticket string) {
 }
 
 func (p *prompt) close() { *p = prompt{} }
+
+// openChoice starts a prompt whose current value is shown as a
+// placeholder, not as text: what is typed replaces it rather than being
+// appended to it (a prefilled "customer_care/Nguyen Thi Lan" plus a typed
+// "billing/Tran Thi B" was once saved as one assignee). tab completes
+// from suggestions.
+func (p *prompt) openChoice(kind promptKind, label, current, hint, ticket string, suggestions []string) {
+	p.open(kind, label, "", hint, ticket)
+	p.input.Placeholder = current
+	p.input.ShowSuggestions = len(suggestions) > 0
+	p.input.SetSuggestions(suggestions)
+	p.previous = current
+}

@@ -77,6 +77,7 @@ func (p *queuePane) fetch() func() queueData {
 	st, gen, offset, rows := p.env.st, p.gen, p.offset, p.rows()
 	query, filter := strings.ToLower(p.query), p.filter
 	windowed := p.windowed()
+	filter.Now = p.env.now() // breached=yes is as of the console's clock
 	return func() queueData {
 		d := queueData{gen: gen, offset: offset}
 		d.pending, d.err = pendingTickets(st)
@@ -240,8 +241,14 @@ func (p *queuePane) render() {
 
 func (p *queuePane) lines(w int) []string {
 	now := p.env.now()
-	cols := queueColumnsFor(w)
 	th := p.env.th
+	start, visible := p.offset, p.tickets
+	if p.windowed() {
+		start = p.top
+		visible = p.tickets[min(start, len(p.tickets)):]
+	}
+	visible = visible[:min(len(visible), p.rows())]
+	cols := queueColumnsFor(w, visible)
 	lines := []string{th.Header.Render(queueRow(cols, w, queueHeader(cols)))}
 	if p.shown > 0 && p.total == 0 {
 		if p.windowed() {
@@ -255,15 +262,7 @@ func (p *queuePane) lines(w int) []string {
 			"  Fill this store with 'cxtop sync --remote URL' (a cxtop hub or Zendesk),",
 			"  or try everything at once with 'cxtop demo'.")
 	}
-	start, visible := p.offset, p.tickets
-	if p.windowed() {
-		start = p.top
-		visible = p.tickets[min(start, len(p.tickets)):]
-	}
 	for i, t := range visible {
-		if i >= p.rows() {
-			break
-		}
 		line := queueRow(cols, w, queueCells(cols, t, now, p.pending[t.ID] > 0, start+i == p.cursor))
 		switch {
 		case start+i == p.cursor:

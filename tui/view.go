@@ -87,26 +87,76 @@ func (m *Model) tabs() string {
 	return b.String()
 }
 
-// helpLines lists the global keys, then those of what has the focus.
+// helpLines lists the global keys, the keys that move in the focused pane,
+// then each pane's own keys under that pane (the focused one first), so a
+// key is listed where it acts: r under trends, x under alerts.
 func (m *Model) helpLines() []string {
-	section := func(title string, bs []key.Binding) []string {
-		lines := []string{m.th.Header.Render(title)}
-		for _, b := range bs {
+	focused := m.focus.String()
+	if m.showDetail {
+		focused = "ticket detail"
+	}
+	var panes []helpPane
+	if m.showDetail { // its keys are the queue's otherwise: listed once
+		panes = append(panes, helpPane{"ticket detail", m.detail.KeyMap()})
+	}
+	for id := PaneID(0); id < numPanes; id++ {
+		panes = append(panes, helpPane{id.String(), m.panes[id].KeyMap()})
+	}
+	var lines []string
+	for _, s := range helpSections(&m.keys, panes, focused) {
+		lines = append(lines, m.th.Header.Render(s.title))
+		for _, b := range s.keys {
 			lines = append(lines, fmt.Sprintf("  %-16s %s", b.Help().Key, b.Help().Desc))
 		}
-		return append(lines, "")
-	}
-	var focused Pane = m.panes[m.focus]
-	name := m.focus.String()
-	if m.showDetail {
-		focused, name = m.detail, "ticket detail"
-	}
-	lines := section("everywhere", m.keys.global())
-	lines = append(lines, section("in the "+name+" pane", focused.KeyMap())...)
-	if m.focus != PaneAlerts {
-		lines = append(lines, section("alerts", []key.Binding{m.keys.Ack, m.keys.Range})...)
+		lines = append(lines, "")
 	}
 	return lines
+}
+
+// helpPane is a pane's name and the keys it answers.
+type helpPane struct {
+	name string
+	keys []key.Binding
+}
+
+// helpSection is one titled list of the help view.
+type helpSection struct {
+	title string
+	keys  []key.Binding
+}
+
+// helpSections groups the keys for the help view: the focused pane's own
+// keys first (what the user is most likely after, visible on a small
+// terminal), then everywhere, moving in the focused pane, then each other
+// pane's own keys under its name. A pane without keys of its own is left
+// out.
+func helpSections(k *KeyMap, panes []helpPane, focused string) []helpSection {
+	moving := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Open, k.Back}
+	isMoving := map[string]bool{}
+	for _, b := range moving {
+		isMoving[b.Help().Desc] = true
+	}
+	own := func(p helpPane) []key.Binding {
+		var out []key.Binding
+		for _, b := range p.keys {
+			if !isMoving[b.Help().Desc] {
+				out = append(out, b)
+			}
+		}
+		return out
+	}
+	var out, others []helpSection
+	for _, p := range panes {
+		keys := own(p)
+		switch {
+		case p.name == focused:
+			out = append(out, helpSection{"in the " + p.name + " pane (focused)", keys})
+		case len(keys) > 0:
+			others = append(others, helpSection{"in the " + p.name + " pane", keys})
+		}
+	}
+	out = append(out, helpSection{"everywhere", k.global()}, helpSection{"moving, in the focused pane", moving})
+	return append(out, others...)
 }
 
 // columns sets lines side by side in as many columns as it takes to fit

@@ -32,8 +32,10 @@ rated below 3 stars, follow up NPS detractors, ask for a survey when a ticket is
 new tickets), evaluate the alert rules of the config's [alerts] section (defaults: CSAT drop
 > 5% vs the previous day, form abandonment > 25%, SLA compliance < 95%, NPS below target,
 tickets open longer than 10 days, detractors without a follow-up contact within 24h, chatbot
-conversations rated below 3 stars) as of --at, store what fired or resolved, and list the
-active alerts, newest first (--all adds resolved ones). When another cxtop holds the store
+conversations rated below 3 stars) as of now, store what fired or resolved, and list the
+active alerts, newest first (--all adds resolved ones). With --at it is a dry run: the rules
+are evaluated as of that time and the alerts listed as they would be then, and nothing is
+written (the stored lifecycle only moves forward with the clock; no automation runs). When another cxtop holds the store
 for writing, it runs this command (docs/control-socket.md); when one holds it read-only, the
 stored alerts are listed without evaluating (see docs/alerts.md).`,
 		Args: cobra.NoArgs,
@@ -45,6 +47,9 @@ stored alerts are listed without evaluating (see docs/alerts.md).`,
 			set, err := a.alertSettings()
 			if err != nil {
 				return err
+			}
+			if atFlag != "" {
+				return a.previewAlerts(cmd, set, now, all, asJSON)
 			}
 			s, err := a.open(store.Options{})
 			if errors.Is(err, store.ErrInUse) {
@@ -67,18 +72,10 @@ stored alerts are listed without evaluating (see docs/alerts.md).`,
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				if list == nil {
-					list = []alert.Alert{}
-				}
-				return enc.Encode(list)
-			}
-			return writeAlerts(cmd.OutOrStdout(), list, now)
+			return printAlerts(cmd.OutOrStdout(), list, now, asJSON)
 		},
 	}
-	cmd.Flags().StringVar(&atFlag, "at", "", "evaluate as of this time (a date like 2026-11-01 or RFC 3339; default now)")
+	cmd.Flags().StringVar(&atFlag, "at", "", "a dry run as of this time (a date like 2026-11-01 or RFC 3339): list the alerts as the rules would leave them then, write nothing")
 	cmd.Flags().BoolVar(&all, "all", false, "include resolved alerts")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.AddCommand(a.alertsAckCommand())
@@ -104,6 +101,33 @@ func (a *app) alertsAckCommand() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// previewAlerts is alerts --at: a dry run on a store opened read-only (or
+// through the socket of the process holding it).
+func (a *app) previewAlerts(cmd *cobra.Command, set alert.Settings, at time.Time, all, asJSON bool) error {
+	s, err := a.openStore(false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	list, err := engine.Preview(s.Store, set.Rules, at, all)
+	if err != nil {
+		return err
+	}
+	return printAlerts(cmd.OutOrStdout(), list, at, asJSON)
+}
+
+func printAlerts(out io.Writer, list []alert.Alert, now time.Time, asJSON bool) error {
+	if !asJSON {
+		return writeAlerts(out, list, now)
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	if list == nil {
+		list = []alert.Alert{}
+	}
+	return enc.Encode(list)
 }
 
 // alertSettings are the rules and automations of the config file.

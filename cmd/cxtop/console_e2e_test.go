@@ -106,7 +106,10 @@ func TestConsoleTriageInTmux(t *testing.T) {
 	db := simulated(t, t.TempDir())
 	id := notEscalated(t, db, 0)
 	s := startTmux(t, 120, 40, "--db", db)
-	first := s.waitFor("Queue: ")
+	// The title comes with the first frame, the rows with the first load:
+	// wait for the selected row (a loaded machine drew the frame first).
+	s.waitFor("Queue: ")
+	first := s.waitFor("▸")
 	if strings.Count(first, "▸") != 1 {
 		t.Fatalf("queue shows no selected row:\n%s", first)
 	}

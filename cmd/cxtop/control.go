@@ -29,7 +29,7 @@ var socketCommands = map[string]bool{
 // the process that holds the store.
 type holding struct {
 	store *store.Store
-	user  string // the client's user name, from its uid: writes are recorded as theirs
+	uid   uint32 // the client's user id, from SO_PEERCRED: writes are recorded as theirs
 	dir   string // the client's working directory
 }
 
@@ -67,13 +67,16 @@ func (h *holding) borrow(db string) (*openedStore, error) {
 	return &openedStore{Store: h.store, borrowed: true}, nil
 }
 
-// user is who a write is recorded as: the control-socket client's user,
-// else the user this process runs as.
+// user is who a write is recorded as, the same whether the command runs
+// here or for a control-socket client: the config's user, else the login
+// name ($USER, the client's when forwarded), else the name of the user id
+// (the client's, from the kernel, when forwarded).
 func (a *app) user() string {
+	uid := os.Getuid()
 	if a.held != nil {
-		return a.held.user
+		uid = int(a.held.uid)
 	}
-	return actor(a.cfg.User, a.getenv("USER"), os.Getuid())
+	return actor(a.cfg.User, a.getenv("USER"), uid)
 }
 
 // actor is the person an action is recorded as: the config's user, else
@@ -125,7 +128,7 @@ func (a *app) controlHandler(st *store.Store) control.Handler {
 			}
 		}()
 		c := &app{io: stdio{in: strings.NewReader(""), out: stdout, err: stderr},
-			getenv: func(k string) string { return req.Env[k] }, held: &holding{store: st, user: peer.User, dir: req.Dir}}
+			getenv: func(k string) string { return req.Env[k] }, held: &holding{store: st, uid: peer.UID, dir: req.Dir}}
 		return c.execute(ctx, req.Args)
 	}
 }

@@ -30,8 +30,9 @@ func besideCommands(db, ticket string) [][]string {
 		{"ab", "--json", "--at", simEnd, "--window", "30d"},
 		{"nps-revenue", "--at", simEnd},
 		{"check"},
-		{"tickets", "--limit", "0"},                      // a usage error: exit 2 and its two lines
-		{"triage", ticket, "--status", "no_such_status"}, // refused before any write
+		{"tickets", "--limit", "0"},                                   // a usage error: exit 2 and its two lines
+		{"triage", ticket, "--status", "no_such_status"},              // refused before any write
+		{"alerts", "--at", "2026-10-25T00:00:00Z", "--all", "--json"}, // a dry run
 	}
 }
 
@@ -131,6 +132,10 @@ func TestCommandsBesideSync(t *testing.T) {
 	held := runAll(t, db, lines)
 	if held[5].code != 0 || strings.Count(held[5].out, "\n") < 1000 {
 		t.Fatalf("export through the socket: exit %d, %d lines", held[5].code, strings.Count(held[5].out, "\n"))
+	}
+	// The dry run through the socket left the holder's alerts as they were.
+	if r := cxtop(t, nil, "alerts", "--all", "--json", "--db", db); r.out != held[7].out {
+		t.Fatal("alerts --at through the socket changed the stored alerts")
 	}
 	// Several clients at once, as bbolt's read transactions allow.
 	var wg sync.WaitGroup

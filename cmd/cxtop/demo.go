@@ -41,7 +41,7 @@ removed on exit (or in --dir, kept). Quit with q, Ctrl-C or SIGTERM.`,
 		Example: "  cxtop demo\n  cxtop demo --seed 7 --rate 20",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if rate < 0 || rate > 1000 {
+			if !(rate >= 0 && rate <= 1000) { // NaN fails too
 				return usagef("--rate %g is out of range: use 0 to 1000 records a second", rate)
 			}
 			if days < 1 || days > 365 {

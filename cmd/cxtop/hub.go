@@ -18,14 +18,16 @@ import (
 
 func (a *app) hubCommand() *cobra.Command {
 	var (
-		listen   string
-		token    string
-		rps      float64
-		burst    int
-		simulate float64
-		seed     uint64
-		source   string
-		upstream syncSettings
+		listen          string
+		token           string
+		tokenFile       string
+		insecureNoToken bool
+		rps             float64
+		burst           int
+		simulate        float64
+		seed            uint64
+		source          string
+		upstream        syncSettings
 	)
 	cmd := &cobra.Command{
 		Use:   "hub",
@@ -41,14 +43,19 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 			"  CXTOP_ZENDESK_TOKEN=me@acme.com/token:XXXX cxtop hub --db hub.db --source zendesk --remote https://acme.zendesk.com",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if rps < 0 {
-				return usagef("--rps %g is negative: use 0 for no limit", rps)
+			// Written so that NaN fails too: every comparison with NaN is false.
+			if !(rps >= 0 && rps <= 1e6) {
+				return usagef("--rps %g is out of range: use 0 (no limit) to 1000000 requests a second", rps)
 			}
-			if simulate < 0 || simulate > 10000 {
+			if !(simulate >= 0 && simulate <= 10000) {
 				return usagef("--simulate %g is out of range: use 0 to 10000 records a second", simulate)
 			}
-			if token == "" {
-				token = a.getenv("CXTOP_HUB_TOKEN")
+			auth, err := resolveHubAuth(token, tokenFile, a.getenv)
+			if err != nil {
+				return err
+			}
+			if err := checkHubListen(listen, auth, insecureNoToken); err != nil {
+				return err
 			}
 			switch source {
 			case "":
@@ -87,7 +94,7 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 				up = replica.New(st, remote, replica.Options{Source: "zendesk", Taxonomy: a.cfg.Taxonomy, Interval: a.syncInterval("zendesk"),
 					Logf: func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop hub: "+f+"\n", args...) }})
 			}
-			hopt := hub.Options{Token: token, Taxonomy: a.cfg.Taxonomy, Rate: rps, Burst: burst}
+			hopt := hub.Options{Token: auth.token, Clients: auth.clients, Taxonomy: a.cfg.Taxonomy, Rate: rps, Burst: burst}
 			if up != nil {
 				hopt.Forward, hopt.Forwarded = true, up.Kick
 			}
@@ -139,12 +146,12 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 					dl.Run(ctx, 10*time.Second)
 				}()
 			}
-			auth := "no token"
-			if token != "" {
-				auth = "bearer token required"
+			authLine := "no token: anyone who can reach it may call it"
+			if !auth.none() {
+				authLine = "bearer token required"
 			}
 			err = hub.ListenAndServe(ctx, listen, h.Handler(), func(addr net.Addr) {
-				fmt.Fprintf(a.io.err, "cxtop hub: serving %s on http://%s (%s)\n", a.dbPath, addr, auth)
+				fmt.Fprintf(a.io.err, "cxtop hub: serving %s on http://%s (%s)\n", a.dbPath, addr, authLine)
 			})
 			select {
 			case serr := <-simErr:
@@ -156,7 +163,9 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&listen, "listen", "127.0.0.1:7080", "address to listen on (port 0: any free port)")
-	fl.StringVar(&token, "token", "", "require this bearer token (default $CXTOP_HUB_TOKEN)")
+	fl.StringVar(&token, "token", "", "require this bearer token (default $CXTOP_HUB_TOKEN; prefer --token-file, which ps does not show)")
+	fl.StringVar(&tokenFile, "token-file", "", "read the token from this file (mode 0600): one token, or one NAME TOKEN line per client")
+	fl.BoolVar(&insecureNoToken, "insecure-no-token", false, "serve a non-loopback --listen without any token")
 	fl.Float64Var(&rps, "rps", 0, "answer 429 past this many requests a second (0: no limit)")
 	fl.IntVar(&burst, "burst", 0, "requests allowed at once past --rps (default: --rps)")
 	fl.Float64Var(&simulate, "simulate", 0, "append this many live simulated records a second")

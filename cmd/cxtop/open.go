@@ -165,8 +165,8 @@ func (a *app) resolvedArgs() []string {
 }
 
 // forwardedVars are the variables a forwarded command reads: the defaults
-// of paths it did not name. $CXTOP_DB and $CXTOP_CONFIG travel as flags.
-var forwardedVars = []string{"HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR"}
+// of paths it did not name, and the login name writes are recorded as. $CXTOP_DB and $CXTOP_CONFIG travel as flags.
+var forwardedVars = []string{"HOME", "USER", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR"}
 
 func (a *app) forwardedEnv() map[string]string {
 	env := map[string]string{}

@@ -139,6 +139,7 @@ against their targets and shows it all in the terminal.`,
 		a.serveCommand(),
 		a.snapshotCommand(),
 		a.openCommand(),
+		a.diffCommand(),
 	)
 	// cobra's `completion bash|zsh|fish|powershell`, with the values of
 	// --window, --by, --source, --status... completed too.

@@ -188,7 +188,14 @@ func TestHubCommandErrors(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "hub.db")
 	wantOneLineError(t, runIn(t, "hub", "--db", db, "--rps", "-1"), 2, "--rps")
 	wantOneLineError(t, runIn(t, "hub", "--db", db, "--simulate", "-5"), 2, "--simulate")
-	wantOneLineError(t, runIn(t, "hub", "--db", db, "--listen", "256.0.0.1:99999"), 1, "listen")
+	wantOneLineError(t, runIn(t, "hub", "--db", db, "--rps", "NaN"), 2, "--rps NaN is out of range")
+	wantOneLineError(t, runIn(t, "hub", "--db", db, "--simulate", "NaN"), 2, "--simulate NaN is out of range")
+	wantOneLineError(t, runIn(t, "hub", "--db", db, "--listen", "0.0.0.0:7080"), 2, "pass --insecure-no-token")
+	wantOneLineError(t, runIn(t, "hub", "--db", db, "--token", "a", "--token-file", "f"), 2, "exclude each other")
+	if _, err := os.Stat(db); err == nil {
+		t.Fatal("a refused hub command created its store")
+	}
+	wantOneLineError(t, runIn(t, "hub", "--db", db, "--listen", "256.0.0.1:99999", "--insecure-no-token"), 1, "listen")
 }
 
 // TestSyncTokenFromEnvironmentAndConfig: the token may come from

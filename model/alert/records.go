@@ -109,3 +109,12 @@ func EvaluateFeedback(r Rule, f *model.Feedback, humanTicket string, prev *Alert
 	return &Alert{Key: r.ID + "/" + f.ID, Rule: r.ID, Severity: r.Severity, State: Firing, TicketID: humanTicket,
 		Value: float64(f.Score), Message: msg, FiredAt: now, UpdatedAt: now}, true
 }
+
+// SourceFeedback is the id of the customer answer an automation's ticket
+// was made for (an escalation's chatbot rating, a follow-up's NPS answer).
+func SourceFeedback(ticketID string) (feedbackID string, ok bool) {
+	if id, ok := strings.CutPrefix(ticketID, EscalationPrefix); ok {
+		return id, true
+	}
+	return FollowUpOf(ticketID)
+}

@@ -158,6 +158,26 @@ func (w *world) botConversation(at int64) {
 	w.put(at, model.Record{Feedback: w.botFeedback(c, at, false, oneOf(r, botTouchpoints))})
 }
 
+// Touchpoints an NPS answer is asked after: customers who use the app and
+// the website most meet the digital ones, the others the store and the
+// delivery; every touchpoint of the journey gets answers (NPS by touchpoint,
+// as the seeds measure it).
+var (
+	digitalTouchpoints  = []string{"app", "website", "checkout", "payment", "promotion", "delivery"}
+	physicalTouchpoints = []string{"store_visit", "delivery", "after_sales", "promotion", "payment", "checkout"}
+)
+
+// npsTouchpoint is the touchpoint of a customer's NPS answer at unix time
+// at, chosen without drawing from the generator so the rest of the
+// history stays as it was.
+func npsTouchpoint(c customer, at int64) string {
+	list := physicalTouchpoints
+	if c.affinity > 0.5 {
+		list = digitalTouchpoints
+	}
+	return list[(c.idx+int(at/86400))%len(list)]
+}
+
 // npsSurvey is a relationship NPS answer from a sampled customer: VIP and
 // loyal customers promote more, and so do customers with a good attitude
 // (who also spend more).
@@ -175,7 +195,7 @@ func (w *world) npsSurvey(at int64) {
 	} else {
 		w.maybeLogin(c, at, 0, 0.5)
 	}
-	f := w.feedback(model.SurveyNPS, model.KindRelationship, score, c, "", ch)
+	f := w.feedback(model.SurveyNPS, model.KindRelationship, score, c, npsTouchpoint(c, at), ch)
 	w.comment(f, score <= 6, score >= 9, npsCommentsBad, npsCommentsGood, 0.25)
 	w.put(at, model.Record{Feedback: f})
 }

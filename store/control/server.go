@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Handler runs one command line for a peer and returns its exit status.
@@ -71,12 +73,12 @@ func Listen(path string, opt Options) (*Server, error) {
 			return nil, fmt.Errorf("remove stale control socket %s: %w", path, err)
 		}
 	}
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	ln, err := listenPrivate(path)
 	if err != nil {
 		return nil, fmt.Errorf("control socket %s: %w", path, err)
 	}
-	// Owner only, before the first Accept; the peer check below holds
-	// even for a connection that arrived in between.
+	// Owner only, whatever the umask did; the peer check below holds
+	// even if the mode is loosened later.
 	if err := os.Chmod(path, 0o600); err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("control socket %s: %w", path, err)
@@ -87,6 +89,22 @@ func Listen(path string, opt Options) (*Server, error) {
 	s.wg.Add(1)
 	go s.accept()
 	return s, nil
+}
+
+// umaskMu serialises the umask change of listenPrivate within the
+// process (two holders of two stores, as in the demo).
+var umaskMu sync.Mutex
+
+// listenPrivate binds the socket under a umask that leaves it 0600 from
+// the moment it exists. The umask is the process's: callers open their
+// socket at start-up, before their goroutines create files, and a file
+// created in that instant would only come out more private.
+func listenPrivate(path string) (*net.UnixListener, error) {
+	umaskMu.Lock()
+	defer umaskMu.Unlock()
+	old := unix.Umask(0o177)
+	defer unix.Umask(old)
+	return net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
 }
 
 // Path is where the socket listens.

@@ -60,6 +60,15 @@ func EvaluateChange(st *store.Store, rules []alert.Rule, ch store.Change, now ti
 // evaluate runs rules; the ticket rules look at the tickets named by ids,
 // or at every open ticket when ids is nil.
 func evaluate(st *store.Store, rules []alert.Rule, ids []string, now time.Time) (int, error) {
+	changes, err := decide(st, rules, ids, now)
+	if err != nil {
+		return 0, err
+	}
+	return write(st, changes, now)
+}
+
+// decide is evaluate without the write: what the rules decide as of now.
+func decide(st *store.Store, rules []alert.Rule, ids []string, now time.Time) ([]change, error) {
 	var kpiRules, ticketRules []alert.Rule
 	byID := map[string]alert.Rule{}
 	for _, r := range rules {
@@ -73,13 +82,13 @@ func evaluate(st *store.Store, rules []alert.Rule, ids []string, now time.Time) 
 	}
 	reports, err := kpiReports(st, kpiRules, now)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	// The active alerts' keys come from the store's index; an alert is
 	// decoded only when a decision needs it (prev.get).
 	active, err := st.ActiveAlertKeys()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	prev := &storedAlerts{st: st, read: map[string]*alert.Alert{}}
 	seen := map[string]bool{}
@@ -91,7 +100,7 @@ func evaluate(st *store.Store, rules []alert.Rule, ids []string, now time.Time) 
 			tickets, err = readTickets(st, ids)
 		}
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
 	// Decide first, from what was read; write only when something changed,
@@ -122,7 +131,7 @@ func evaluate(st *store.Store, rules []alert.Rule, ids []string, now time.Time) 
 	}
 	stored, err := activeToCheck(st, active, seen, byID, ids != nil, named, prev)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	for _, a := range stored {
 		r, ok := byID[a.Rule]
@@ -136,9 +145,9 @@ func evaluate(st *store.Store, rules []alert.Rule, ids []string, now time.Time) 
 		keep(alert.EvaluateTicket(r, t, prev.get(a.Key), now))
 	}
 	if prev.err != nil {
-		return 0, prev.err
+		return nil, prev.err
 	}
-	return write(st, changes, now)
+	return changes, nil
 }
 
 func kpiReports(st *store.Store, rules []alert.Rule, now time.Time) (map[string]kpi.Report, error) {

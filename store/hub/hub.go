@@ -23,6 +23,11 @@ const (
 	MaxPageSize     = 5000
 )
 
+// MaxPageBytes bounds the records of one changes page; a page always holds
+// at least one record, and the largest (model.MaxRecordBytes) still fits
+// in what a client reads (replica.MaxAnswerBytes).
+const MaxPageBytes = 32 << 20
+
 // maxBody bounds what a client may POST.
 const maxBody = 8 << 20
 
@@ -137,7 +142,7 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusGone, apiError{Error: fmt.Sprintf("cursor expired: it is ahead of this hub's store (sequence %d > %d; restored from a snapshot?): start again without a cursor", after, seq), Code: "cursor_expired", Field: "cursor"})
 		return
 	}
-	page, err := s.st.ChangeLog(after, limit)
+	page, err := s.st.ChangeLogBytes(after, limit, MaxPageBytes)
 	lines, last, more := page.Lines, page.Last, page.HasMore
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, apiError{Error: err.Error()})

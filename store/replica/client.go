@@ -277,6 +277,9 @@ func retryable(err error) bool {
 	return true
 }
 
+// MaxEmptyPages bounds the empty pages in a row a pull follows.
+const MaxEmptyPages = 100
+
 // errPermanent marks errors no retry can fix (bad credentials, say).
 var errPermanent = errors.New("permanent")
 
@@ -311,6 +314,7 @@ func (c *Client) pullFrom(ctx context.Context, cursor string) error {
 	go func() {
 		defer close(pages)
 		cur := cursor
+		empty := 0 // pages in a row with no record that say there is more
 		for {
 			var p *Page
 			err := c.retry(ctx, fmt.Sprintf("pull from %s after cursor %q", c.remote.Name(), cur), func() error {
@@ -321,6 +325,15 @@ func (c *Client) pullFrom(ctx context.Context, cursor string) error {
 				if p.HasMore && p.Next == cur && len(p.Records) == 0 {
 					// It would be asked the same thing forever.
 					return &PageError{Index: -1, Err: fmt.Errorf("the remote says there is more but its next cursor is the one it was given (%q)", cur)}
+				}
+				if p.HasMore && len(p.Records) == 0 && len(p.Deleted) == 0 && len(p.Quarantined) == 0 {
+					if empty++; empty >= MaxEmptyPages {
+						// A new cursor each time, and never a record: a
+						// broken or hostile remote would keep --once going forever.
+						return permanent{&PageError{Index: -1, Err: fmt.Errorf("the remote answered %d empty pages in a row, each saying there is more: stopping", empty)}}
+					}
+				} else {
+					empty = 0
 				}
 				return c.validate(p)
 			})

@@ -94,9 +94,9 @@ func (h *HubRemote) doAuth(ctx context.Context, method, path string, query url.V
 		return nil, 0, nil, fmt.Errorf("%s %s: %w", method, path, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	data, err := readBounded(resp, MaxAnswerBytes)
 	if err != nil {
-		return nil, resp.StatusCode, nil, fmt.Errorf("%s %s: reading the answer: %w", method, path, err)
+		return nil, resp.StatusCode, nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	return data, resp.StatusCode, resp.Header, nil
 }
@@ -302,3 +302,36 @@ func (h *HubRemote) Remap(raw json.RawMessage) (*Page, error) {
 	}
 	return &Page{Records: []model.Record{r}}, nil
 }
+
+// MaxAnswerBytes bounds one answer from a remote: a page of the largest
+// records the model allows fits, an endless or hostile answer does not (a
+// 256 MiB answer read whole cost 1.45 GB).
+const MaxAnswerBytes = model.MaxRecordBytes + 32<<20
+
+// readBounded reads an answer of at most limit bytes, sized from its
+// Content-Length when it gives one, and fails past the limit without
+// reading further.
+func readBounded(resp *http.Response, limit int64) ([]byte, error) {
+	if resp.ContentLength > limit {
+		return nil, permanent{&PageError{Index: -1, Err: fmt.Errorf("the answer is %d MiB, over the %d MiB a page may be: ask for smaller pages (--page-size)", resp.ContentLength>>20, limit>>20)}}
+	}
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength))
+	}
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the answer: %w", err)
+	}
+	if n > limit {
+		return nil, permanent{&PageError{Index: -1, Err: fmt.Errorf("the answer is over the %d MiB a page may be: ask for smaller pages (--page-size)", limit>>20)}}
+	}
+	return buf.Bytes(), nil
+}
+
+// permanent marks an error no retry can fix: the same request would get
+// the same answer.
+type permanent struct{ error }
+
+func (p permanent) Is(target error) bool { return target == errPermanent }
+func (p permanent) Unwrap() error        { return p.error }

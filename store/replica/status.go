@@ -10,7 +10,7 @@ import (
 
 // Meta keys the client writes, with each page, in the page's transaction.
 const (
-	metaCursor = "sync/cursor"
+	metaCursor = store.MetaSyncCursor
 	metaStatus = "sync/status"
 	// metaRemoteState is what a stateful remote keeps (Zendesk's names).
 	metaRemoteState = "sync/remote_state"

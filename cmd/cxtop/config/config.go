@@ -54,7 +54,7 @@ type Settings struct {
 
 // TUI is what a console session needs of the settings.
 func (s Settings) TUI() tui.Config {
-	return tui.Config{Taxonomy: s.Taxonomy, Console: s.Console}
+	return tui.Config{Taxonomy: s.Taxonomy, Console: s.Console, Departments: model.Departments(s.Alerts.Automations.Routes)}
 }
 
 // Default are the settings of a config file that says nothing.
