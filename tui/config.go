@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/cxtop/cxtop/model"
 )
@@ -38,6 +40,19 @@ type ConsoleConfig struct {
 	Keys map[string][]string `toml:"keys"`
 	// Views are saved queue filters, cycled with the view key.
 	Views []SavedView `toml:"views"`
+	// Window is the KPI gauges' window at start: one of 24h, 7d, 30d, 90d
+	// (the window key's steps), or "" for each KPI over its own window.
+	Window string `toml:"window"`
+}
+
+// StartWindow is the gauges' window the config asks for at start (0: each
+// KPI over its own window); Check has refused any other value.
+func (c ConsoleConfig) StartWindow() time.Duration {
+	if c.Window == "" {
+		return 0
+	}
+	d, _ := model.ParseDuration(c.Window)
+	return d
 }
 
 // SavedView is a named queue filter, e.g. {name = "VIP complaints",
@@ -53,6 +68,9 @@ func (c ConsoleConfig) Check() error {
 	keys := DefaultKeys()
 	if err := keys.Rebind(c.Keys); err != nil {
 		return err
+	}
+	if d, err := model.ParseDuration(c.Window); c.Window != "" && (err != nil || d == 0 || !slices.Contains(KPIWindows, d)) {
+		return fmt.Errorf("console.window %q: use 24h, 7d, 30d or 90d, or leave it out for each KPI over its own window", c.Window)
 	}
 	_, err := c.savedViews()
 	return err

@@ -20,6 +20,7 @@ type KeyMap struct {
 	Status, Assign, Priority   key.Binding
 	Type, Note, Escalate       key.Binding
 	Ack, Range, Window         key.Binding
+	Breakdown                  key.Binding
 	Theme, Refresh, Help, Quit key.Binding
 }
 
@@ -29,34 +30,35 @@ func DefaultKeys() KeyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(keys, "/"), help))
 	}
 	return KeyMap{
-		Up:       b("move up", "k", "up"),
-		Down:     b("move down", "j", "down"),
-		PageUp:   b("page up", "pgup", "ctrl+u"),
-		PageDown: b("page down", "pgdown", "ctrl+d"),
-		Open:     b("open: ticket, alert's ticket, KPI's trend", "enter"),
-		Back:     b("back / clear search and filter", "esc"),
-		NextPane: b("next pane", "tab"),
-		PrevPane: b("previous pane", "shift+tab"),
-		Pane1:    b("queue", "1"),
-		Pane2:    b("KPI gauges", "2"),
-		Pane3:    b("trends", "3"),
-		Pane4:    b("alerts", "4"),
-		Search:   b("search id, subject, customer", "/"),
-		Filter:   b("filter: status= type= subtype= source= segment= dept= priority= assignee= escalated= breached=", "f"),
-		View:     b("next saved view", "v"),
-		Status:   b("next status (leads)", "s"),
-		Assign:   b("assign department[/assignee] (leads)", "a"),
-		Priority: b("next priority (leads)", "p"),
-		Type:     b("set type[/sub-type] (leads)", "y"),
-		Note:     b("add a note (leads)", "n"),
-		Escalate: b("escalate (leads)", "e"),
-		Ack:      b("acknowledge the selected alert (leads)", "x"),
-		Range:    b("trend range: 24h, 7d, 30d, 90d", "r"),
-		Window:   b("KPI window: 24h, 7d, 30d, 90d", "w"),
-		Theme:    b("next theme", "t"),
-		Refresh:  b("reload now", "ctrl+r"),
-		Help:     b("help", "?"),
-		Quit:     b("quit", "q", "ctrl+c"),
+		Up:        b("move up", "k", "up"),
+		Down:      b("move down", "j", "down"),
+		PageUp:    b("page up", "pgup", "ctrl+u"),
+		PageDown:  b("page down", "pgdown", "ctrl+d"),
+		Open:      b("open: ticket, alert's ticket, KPI's trend", "enter"),
+		Back:      b("back / clear search and filter", "esc"),
+		NextPane:  b("next pane", "tab"),
+		PrevPane:  b("previous pane", "shift+tab"),
+		Pane1:     b("queue", "1"),
+		Pane2:     b("KPI gauges", "2"),
+		Pane3:     b("trends", "3"),
+		Pane4:     b("alerts", "4"),
+		Search:    b("search id, subject, customer", "/"),
+		Filter:    b("filter: status= type= subtype= source= segment= dept= priority= assignee= escalated= breached=", "f"),
+		View:      b("next saved view", "v"),
+		Status:    b("next status (leads)", "s"),
+		Assign:    b("assign department[/assignee] (leads)", "a"),
+		Priority:  b("next priority (leads)", "p"),
+		Type:      b("set type[/sub-type] (leads)", "y"),
+		Note:      b("add a note (leads)", "n"),
+		Escalate:  b("escalate (leads)", "e"),
+		Ack:       b("acknowledge the selected alert (leads)", "x"),
+		Range:     b("trend range: 24h, 7d, 30d, 90d", "r"),
+		Window:    b("KPI window: 24h, 7d, 30d, 90d", "w"),
+		Breakdown: b("ticket breakdown: type, sub-type, …", "b"),
+		Theme:     b("next theme", "t"),
+		Refresh:   b("reload now", "ctrl+r"),
+		Help:      b("help", "?"),
+		Quit:      b("quit", "q", "ctrl+c"),
 	}
 }
 
@@ -75,7 +77,7 @@ func (k *KeyMap) bindings() []namedBinding {
 		{"search", &k.Search}, {"filter", &k.Filter}, {"view", &k.View},
 		{"status", &k.Status}, {"assign", &k.Assign}, {"priority", &k.Priority},
 		{"type", &k.Type}, {"note", &k.Note}, {"escalate", &k.Escalate},
-		{"ack", &k.Ack}, {"range", &k.Range}, {"window", &k.Window},
+		{"ack", &k.Ack}, {"range", &k.Range}, {"window", &k.Window}, {"breakdown", &k.Breakdown},
 		{"theme", &k.Theme}, {"refresh", &k.Refresh}, {"help", &k.Help}, {"quit", &k.Quit},
 	}
 }

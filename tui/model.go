@@ -109,6 +109,9 @@ func New(opt Options) (*Model, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	if opt.Window == 0 {
+		opt.Window = opt.Config.Console.StartWindow()
+	}
 	if opt.Renderer == nil {
 		opt.Renderer = lipgloss.DefaultRenderer()
 	}

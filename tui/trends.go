@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/guptarohit/asciigraph"
 
+	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
 )
@@ -30,6 +31,7 @@ type trendsData struct {
 	gen    int
 	series map[string][]*float64
 	step   time.Duration
+	rows   []kpi.TicketRow // the breakdown, when one is shown
 	err    error
 }
 
@@ -43,12 +45,15 @@ type trendsPane struct {
 	defs    []kpi.Def // with the configured targets
 
 	rangeIdx int
-	kpiID    string
-	series   map[string][]*float64
-	step     time.Duration
-	gen      int
-	loaded   int // the gen of the series shown
-	view     string
+	// byIdx picks the breakdown shown instead of the chart (0: none).
+	byIdx  int
+	rows   []kpi.TicketRow
+	kpiID  string
+	series map[string][]*float64
+	step   time.Duration
+	gen    int
+	loaded int // the gen of the series shown
+	view   string
 }
 
 func newTrendsPane(e *env, defs []kpi.Def) *trendsPane {
@@ -60,8 +65,14 @@ func (p *trendsPane) SetFocus(f bool)  { p.focused = f; p.render() }
 
 func (p *trendsPane) KeyMap() []key.Binding {
 	k := p.env.keys
-	return []key.Binding{k.Up, k.Down, k.Range}
+	return []key.Binding{k.Up, k.Down, k.Range, k.Breakdown}
 }
+
+// trendBreakdowns are what the breakdown key steps through: off, then the
+// ticket KPIs by these dimensions.
+var trendBreakdowns = []string{"", "type", "subtype", "department", "source", "segment"}
+
+func (p *trendsPane) by() string { return trendBreakdowns[p.byIdx] }
 
 func (p *trendsPane) span() time.Duration { return trendRanges[p.rangeIdx] }
 
@@ -76,13 +87,19 @@ func (p *trendsPane) points() int {
 // the UI goroutine on a source the caller provides.
 func (p *trendsPane) fetch() func(kpi.Source) trendsData {
 	p.gen++
-	gen, now, span, n, defs := p.gen, p.env.now(), p.span(), p.points(), p.defs
+	gen, now, span, n, defs, by := p.gen, p.env.now(), p.span(), p.points(), p.defs, p.by()
 	return func(src kpi.Source) trendsData {
 		w, err := kpi.NewWindow(now, span)
 		if err != nil {
 			return trendsData{gen: gen, err: err}
 		}
-		return trendsData{gen: gen, step: kpi.SeriesStep(w, n), series: kpi.Series(src, w, n, defs)}
+		d := trendsData{gen: gen, step: kpi.SeriesStep(w, n), series: kpi.Series(src, w, n, defs)}
+		if lister, ok := src.(kpi.MetricLister); ok && by != "" {
+			// Counts from the rollups only: the per-answer figures would
+			// read records, which the console never does on a refresh.
+			d.rows, d.err = kpi.TicketBreakdown(src, w, by, kpi.TicketValues(lister.Metrics(model.MTicketCreated), by), nil)
+		}
+		return d
 	}
 }
 
@@ -110,7 +127,7 @@ func (p *trendsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		if msg.err != nil {
 			return p, reportErr("trends", msg.err)
 		}
-		p.series, p.step, p.loaded = msg.series, msg.step, msg.gen
+		p.series, p.step, p.rows, p.loaded = msg.series, msg.step, msg.rows, msg.gen
 	case selectKPIMsg:
 		p.kpiID = msg.id
 	case tea.KeyMsg:
@@ -120,6 +137,8 @@ func (p *trendsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			p.kpiID = p.neighbour(1)
 		case key.Matches(msg, k.Up):
 			p.kpiID = p.neighbour(-1)
+		case key.Matches(msg, k.Breakdown):
+			return p, p.nextBreakdown()
 		default:
 			return p, nil
 		}
@@ -129,6 +148,15 @@ func (p *trendsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	}
 	p.render()
 	return p, nil
+}
+
+// nextBreakdown switches to the next breakdown (or back to the chart) and
+// loads it.
+func (p *trendsPane) nextBreakdown() tea.Cmd {
+	p.byIdx = (p.byIdx + 1) % len(trendBreakdowns)
+	p.rows = nil
+	p.render()
+	return p.load()
 }
 
 // nextRange switches to the next range and loads it.
@@ -164,6 +192,11 @@ func (p *trendsPane) render() {
 		return
 	}
 	d := p.def()
+	if by := p.by(); by != "" {
+		title := fmt.Sprintf("3 Tickets by %s, last %s (b: next)", by, ShortDuration(p.span()))
+		p.view = p.env.frame(title, breakdownLines(p.rows, by, p.loaded == p.gen, p.w-4), p.w, p.h, p.focused)
+		return
+	}
 	title := fmt.Sprintf("3 Trend: %s, %s (r: range)", d.Label, ShortDuration(p.span()))
 	if p.loaded != p.gen {
 		title = fmt.Sprintf("3 Trend: %s, loading %s…", d.Label, ShortDuration(p.span()))
@@ -195,6 +228,27 @@ func (p *trendsPane) lines(d kpi.Def, w, rows int) []string {
 			mark = "▸ "
 		}
 		lines = append(lines, mark+fit(sd.Label, 18)+" "+sparkline(lastN(p.series[sd.ID], max(w-22, 1))))
+	}
+	return lines
+}
+
+// breakdownLines is the ticket KPIs per value as a table, w wide.
+func breakdownLines(rows []kpi.TicketRow, by string, loaded bool, w int) []string {
+	if !loaded {
+		return []string{"loading…"}
+	}
+	if len(rows) == 0 {
+		return []string{"no tickets in this range"}
+	}
+	label := max(min(w-38, 30), 8)
+	lines := []string{fit(fmt.Sprintf("%-*s %6s %7s %8s %6s", label, strings.ToUpper(by), "NEW", "BACKLOG", "HANDLING", "SLA"), w)}
+	for _, r := range rows {
+		v := r.Value
+		if by == "subtype" {
+			_, v, _ = strings.Cut(v, "/")
+		}
+		lines = append(lines, fit(fmt.Sprintf("%-*s %6d %7d %8s %6s", label, fit(model.Sanitize(v), label), r.Created, r.Backlog,
+			kpi.Format("h", r.HandlingH, false), kpi.Format("%", r.SLA, false)), w))
 	}
 	return lines
 }

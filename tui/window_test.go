@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 )
 
@@ -73,4 +74,36 @@ func nps(frame string) string {
 		}
 	}
 	return ""
+}
+
+// The config's console.window is the gauges' window at start.
+func TestConfiguredStartWindow(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Console.Window = "30d"
+	m, err := New(Options{Store: testStore(t), Config: cfg, Role: RoleViewer, Theme: "dark", Renderer: asciiRenderer(),
+		Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+	if !strings.Contains(m.View(), "KPIs, last 30d") {
+		t.Fatalf("the gauges do not start over 30d:\n%s", m.View())
+	}
+}
+
+// b in the trends pane shows the tickets by type, then by sub-type, over
+// the trend's range, and comes back to the chart.
+func TestTrendsBreakdown(t *testing.T) {
+	s := startSession(t, testStore(t), RoleViewer, 200, 60)
+	s.waitFor("Queue: 5 open")
+	s.press("3", "b")
+	f := s.waitFor("Tickets by type, last 24h", "complaint")
+	if !strings.Contains(f, "BACKLOG") || !strings.Contains(f, "return_exchange") {
+		t.Fatalf("no breakdown by type:\n%s", f)
+	}
+	s.press("b")
+	s.waitFor("Tickets by subtype", "late_delivery")
+	s.press("b", "b", "b", "b")
+	s.waitFor("3 Trend: ")
 }

@@ -18,10 +18,10 @@ import (
 
 // socketCommands are the commands a process holding a store runs for a
 // control-socket client (docs/control-socket.md): the reads, and the
-// writes that go through the gate. snapshot joins when it exists.
+// writes that go through the gate.
 var socketCommands = map[string]bool{
 	"tickets": true, "kpi": true, "ab": true, "nps-revenue": true, "alerts": true, "export": true, "check": true,
-	"snapshot": true, "sync status": true,
+	"snapshot": true, "report": true, "sync status": true,
 	"triage": true, "alerts ack": true,
 }
 

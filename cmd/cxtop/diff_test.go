@@ -11,6 +11,7 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/alert"
+	"github.com/cxtop/cxtop/store"
 )
 
 // TestDiffEqualsARecomputationFromExports takes snapshot A of a simulated
@@ -67,6 +68,24 @@ func TestDiffEqualsARecomputationFromExports(t *testing.T) {
 	// rules run.
 	if r := cxtop(t, nil, "alerts", "--db", db, "--at", tA.Add(24*time.Hour).Format(time.RFC3339)); r.code != 0 {
 		t.Fatalf("alerts: %+v", r)
+	}
+	// Alerts as the engine stores them: one fired after A, one fired
+	// before A and resolved after it.
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Update(func(w *store.Writer) error {
+		if err := w.PutAlert(alert.Alert{Key: "sla_compliance", Rule: "sla_compliance", Severity: alert.Critical, State: alert.Firing,
+			Message: "SLA compliance 91% (limit 95%)", FiredAt: tA.Add(5 * time.Hour), UpdatedAt: tA.Add(5 * time.Hour)}); err != nil {
+			return err
+		}
+		return w.PutAlert(alert.Alert{Key: "nps_low", Rule: "nps_low", Severity: alert.Warning, State: alert.Resolved,
+			Message: "NPS 21 (target 30)", FiredAt: tA.Add(-5 * time.Hour), ResolvedAt: tA.Add(6 * time.Hour), UpdatedAt: tA.Add(6 * time.Hour)})
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
 	}
 	pastSnapshot(t, db, snapB, tB)
 
@@ -183,6 +202,20 @@ func TestDiffEqualsARecomputationFromExports(t *testing.T) {
 	slices.Sort(gotStarted)
 	if !slices.Equal(started, gotStarted) || len(started) == 0 {
 		t.Errorf("alerts started %v, B's alert list gives %v", gotStarted, started)
+	}
+	var ended, gotEnded []string
+	for _, a := range alerts {
+		if a.State == alert.Resolved && a.ResolvedAt.After(tA) && !a.ResolvedAt.After(tB) {
+			ended = append(ended, a.Key)
+		}
+	}
+	for _, a := range got.Ended {
+		gotEnded = append(gotEnded, a.Key)
+	}
+	slices.Sort(ended)
+	slices.Sort(gotEnded)
+	if !slices.Equal(ended, gotEnded) || len(ended) == 0 {
+		t.Errorf("alerts ended %v, B's alert list gives %v", gotEnded, ended)
 	}
 
 	// KPIs: each side equals `cxtop kpi` on that snapshot at its time.

@@ -140,6 +140,7 @@ against their targets and shows it all in the terminal.`,
 		a.snapshotCommand(),
 		a.openCommand(),
 		a.diffCommand(),
+		a.reportCommand(),
 	)
 	// cobra's `completion bash|zsh|fish|powershell`, with the values of
 	// --window, --by, --source, --status... completed too.

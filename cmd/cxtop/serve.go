@@ -47,7 +47,7 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			if err := opt.Validate(); err != nil {
 				return usagef("%v", err)
 			}
-			if err := rotate.check(a.dbPath); err != nil {
+			if err := rotate.check(cmd, a.cfg.Snapshot, a.dbPath); err != nil {
 				return err
 			}
 			var remote replica.Remote

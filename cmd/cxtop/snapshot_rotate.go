@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cxtop/cxtop/cmd/cxtop/config"
 	"github.com/cxtop/cxtop/store"
 )
 
@@ -26,13 +27,24 @@ type rotateFlags struct {
 
 func (f *rotateFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.DurationVar(&f.every, "snapshot-every", 0, "take a snapshot of the store this often (like 1h; default never)")
+	fl.DurationVar(&f.every, "snapshot-every", 0, "take a snapshot of the store this often (like 1h; default [snapshot] every, else never)")
 	fl.StringVar(&f.dir, "snapshot-dir", "", "where rotated snapshots go (default: snapshots/ beside the store)")
-	fl.IntVar(&f.keep, "keep", 7, "rotated snapshots to keep, the newest (1–1000)")
+	fl.IntVar(&f.keep, "keep", config.DefaultSnapshotKeep, "rotated snapshots to keep, the newest (1–1000; default [snapshot] keep or 7)")
 }
 
-// check validates the flags and fills the default directory.
-func (f *rotateFlags) check(dbPath string) error {
+// check validates the flags over the [snapshot] section of the config
+// (flags win) and fills the default directory.
+func (f *rotateFlags) check(cmd *cobra.Command, cfg config.Snapshot, dbPath string) error {
+	fl := cmd.Flags()
+	if !fl.Changed("snapshot-every") {
+		f.every = cfg.Every.Duration
+	}
+	if !fl.Changed("snapshot-dir") && f.every != 0 {
+		f.dir = cfg.Dir
+	}
+	if !fl.Changed("keep") {
+		f.keep = cfg.KeepOrDefault()
+	}
 	switch {
 	case f.every == 0:
 		if f.dir != "" {

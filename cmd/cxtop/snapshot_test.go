@@ -85,6 +85,18 @@ func TestSyncRotatesSnapshotsWhileWriting(t *testing.T) {
 		}
 	}
 	go io.Copy(io.Discard, stderr)
+	// The sync holds the store: a snapshot and a report are run by it,
+	// through its control socket, while it writes.
+	manual := filepath.Join(dir, "manual.db")
+	if r := cxtop(t, nil, "snapshot", "--db", localDB, "--out", manual); r.code != 0 || !strings.Contains(r.out, "snapshot "+manual) {
+		t.Fatalf("snapshot of a held store: %+v", r)
+	}
+	if r := cxtop(t, nil, "check", "--db", manual); r.code != 0 {
+		t.Fatalf("check of the snapshot of a held store: %s%s", r.out, r.errOut)
+	}
+	if r := cxtop(t, nil, "report", "weekly", "--db", localDB, "--format", "json"); r.code != 0 || !json.Valid([]byte(r.out)) {
+		t.Fatalf("report on a held store: %+v", r)
+	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("sync did not stop cleanly: %v", err)

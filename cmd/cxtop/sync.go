@@ -82,7 +82,7 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			if once && rotate.every != 0 {
 				return usagef("--snapshot-every needs a continuous sync: drop --once, or run 'cxtop snapshot' after it")
 			}
-			if err := rotate.check(a.dbPath); err != nil {
+			if err := rotate.check(cmd, a.cfg.Snapshot, a.dbPath); err != nil {
 				return err
 			}
 			remote, err := a.newRemote(set)

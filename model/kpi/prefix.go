@@ -59,3 +59,17 @@ func (c *prefixSums) Hours(metric string) (first, last uint32, ok bool) {
 	}
 	return 0, 0, false
 }
+
+// MetricLister is what a Source may also offer: the metric names under a
+// prefix (*store.Rollups does), which list a breakdown's values.
+type MetricLister interface {
+	Metrics(prefix string) []string
+}
+
+// Metrics keeps the wrapped source's metric list (nil when it has none).
+func (c *prefixSums) Metrics(prefix string) []string {
+	if l, ok := c.Source.(MetricLister); ok {
+		return l.Metrics(prefix)
+	}
+	return nil
+}

@@ -36,6 +36,8 @@ type File struct {
 	Alerts    alert.Config        `toml:"alerts"`
 	Serve     Serve               `toml:"serve"`
 	Contacts  Contacts            `toml:"contacts"`
+	// Snapshot is the rotation of sync and serve (snapshot.go).
+	Snapshot Snapshot `toml:"snapshot"`
 }
 
 // Settings are a config file resolved over the defaults and checked: what
@@ -50,6 +52,7 @@ type Settings struct {
 	Alerts   alert.Settings
 	Serve    Serve
 	Contacts Contacts
+	Snapshot Snapshot
 }
 
 // TUI is what a console session needs of the settings.
@@ -123,7 +126,7 @@ func resolve(name string, f File) (Settings, error) {
 	if err := checkUser(f.User); err != nil {
 		return Settings{}, err
 	}
-	s := Settings{Path: name, User: f.User, Taxonomy: f.Taxonomy, Sync: f.Sync, Console: f.Console, Serve: f.Serve, Contacts: f.Contacts}
+	s := Settings{Path: name, User: f.User, Taxonomy: f.Taxonomy, Sync: f.Sync, Console: f.Console, Serve: f.Serve, Contacts: f.Contacts, Snapshot: f.Snapshot}
 	if err := f.Taxonomy.Check(); err != nil {
 		return s, err
 	}
@@ -131,6 +134,9 @@ func resolve(name string, f File) (Settings, error) {
 		return s, err
 	}
 	if err := f.Console.Check(); err != nil {
+		return s, err
+	}
+	if err := f.Snapshot.check(); err != nil {
 		return s, err
 	}
 	if err := f.Serve.check(); err != nil {

@@ -77,6 +77,12 @@ func TestEverySectionChecked(t *testing.T) {
 		{"[serve]\ntheme = \"pink\"", `serve.theme "pink"`},
 		{"[serve]\nidle_timeout = \"1ms\"", "serve.idle_timeout 1ms"},
 		{"[serve]\nport = 22", "unknown key serve.port"},
+		{"[console]\nwindow = \"12h\"", `console.window "12h": use 24h, 7d, 30d or 90d`},
+		{"[console]\nwindow = \"week\"", `console.window "week"`},
+		{"[snapshot]\nevery = \"10ms\"", "snapshot.every 10ms: use 1s to 720h"},
+		{"[snapshot]\nkeep = -1", "snapshot.keep -1: use 1 to 1000"},
+		{"[snapshot]\nevery = \"soon\"", `line 2: invalid duration "soon"`},
+		{"[snapshot]\ncount = 3", "unknown key snapshot.count"},
 	} {
 		_, err := Parse("c.toml", []byte(tc.body))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -100,6 +106,11 @@ name = "VIP"
 filter = "segment=vip"
 [serve]
 max_sessions = 8
+[console]
+window = "7d"
+[snapshot]
+every = "1h"
+keep = 24
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -111,6 +122,12 @@ max_sessions = 8
 	}
 	if got := s.TUI().Console.Views; len(got) != 1 || got[0].Name != "VIP" {
 		t.Errorf("views %+v", got)
+	}
+	if s.TUI().Console.StartWindow() != 7*24*time.Hour || s.Snapshot.Every.Duration != time.Hour || s.Snapshot.KeepOrDefault() != 24 {
+		t.Errorf("console %+v, snapshot %+v", s.Console, s.Snapshot)
+	}
+	if d := Default(); d.Console.StartWindow() != 0 || d.Snapshot.KeepOrDefault() != 7 {
+		t.Errorf("defaults: console %+v, snapshot %+v", d.Console, d.Snapshot)
 	}
 	if s.Serve.MaxSessions != 8 || len(s.Alerts.Rules) == 0 {
 		t.Errorf("serve %+v, %d rules", s.Serve, len(s.Alerts.Rules))
