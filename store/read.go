@@ -220,6 +220,19 @@ func (s *Store) Export(out io.Writer) error {
 				if len(v) <= 8 {
 					return fmt.Errorf("%w: %s %q has a truncated value", ErrCorrupt, name, k)
 				}
+				// A backup is only as good as what import reads back: every
+				// line is checked before it is written, so a damaged record
+				// fails the export instead of becoming a garbage line.
+				r, err := model.ParseRecord(v[8:])
+				if err == nil && r.ID() != string(k) {
+					err = fmt.Errorf("it says it is %s %q", r.Kind(), r.ID())
+				}
+				if err == nil {
+					err = model.CheckRecord(r)
+				}
+				if err != nil {
+					return fmt.Errorf("%w: %s %q: %v: restore from a snapshot, or export with this record removed", ErrCorrupt, name, k, err)
+				}
 				bw.Write(v[8:])
 				return bw.WriteByte('\n')
 			})

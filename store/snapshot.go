@@ -81,7 +81,7 @@ func (s *Store) Snapshot(path string, opt SnapshotOptions) (res SnapshotResult, 
 	err = s.db.View(func(tx *bolt.Tx) error {
 		res.Info.TakenAt = opt.Now().UTC()
 		res.Info.Seq = readU64(tx.Bucket(bucketMeta).Get(metaSeq))
-		res.Bytes, err = tx.WriteTo(&syncEvery{f: f, every: snapshotSyncEvery})
+		res.Bytes, err = tx.WriteTo(f)
 		return err
 	})
 	res.Copy = time.Since(start)
@@ -180,24 +180,4 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// snapshotSyncEvery is how much of a snapshot is written between fsyncs.
-// Without them gigabytes of dirty pages pile up, and the store's writer,
-// whose commit fsyncs, waits behind their writeback on the same disk.
-const snapshotSyncEvery = 64 << 20
-
-// syncEvery writes to f and fsyncs it every `every` bytes.
-type syncEvery struct {
-	f        *os.File
-	every    int64
-	unsynced int64
-}
-
-func (w *syncEvery) Write(p []byte) (int, error) {
-	n, err := w.f.Write(p)
-	if w.unsynced += int64(n); err == nil && w.unsynced >= w.every {
-		w.unsynced, err = 0, w.f.Sync()
-	}
-	return n, err
 }

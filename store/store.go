@@ -74,6 +74,10 @@ func Open(path string, opt Options) (s *Store, err error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("create store directory for %s: %w", path, err)
 		}
+		if _, err := createAtomic(path, opt); err != nil {
+			return nil, err
+		}
+		fresh = false // it exists now, made whole: open it as any other
 	}
 	// bbolt panics on some kinds of damage; a bad file must be an error.
 	defer func() {
@@ -148,7 +152,7 @@ func precheck(path string, opt Options) (fresh bool, err error) {
 	if _, err := io.ReadFull(f, head[:]); err != nil || binary.LittleEndian.Uint32(head[16:20]) != bboltMagic {
 		return false, fmt.Errorf("%w: %s is not a database file", ErrNotStore, path)
 	}
-	return false, nil
+	return false, checkFileSize(f, fi.Size(), path)
 }
 
 func openError(path string, err error) error {

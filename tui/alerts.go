@@ -167,7 +167,7 @@ func (p *alertsPane) lines(w, rows int) []string {
 		if i == p.cursor && p.focused {
 			mark = "▸ "
 		}
-		line := fit(fmt.Sprintf("%s%s %-8s %4s  %s", mark, sev, state, ShortDuration(now.Sub(a.FiredAt)), model.Sanitize(a.Message)), w)
+		line := fit(fmt.Sprintf("%s%s %-8s %4s  %s", mark, sev, state, ShortDuration(now.Sub(a.FiredAt)), model.Sanitize(p.env.maskText(a.Message))), w)
 		switch {
 		case i == p.cursor && p.focused:
 			line = th.Selected.Render(line)

@@ -131,6 +131,7 @@ func (p *detailPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		if msg.err != nil {
 			return p, reportErr("ticket", msg.err)
 		}
+		msg = p.env.maskDetail(msg)
 		if p.d.ticket == nil || msg.ticket.ID != p.d.ticket.ID {
 			p.top = 0
 		}

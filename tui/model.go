@@ -12,6 +12,7 @@ import (
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/model/kpi"
+	"github.com/cxtop/cxtop/model/privacy"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/theme"
@@ -53,6 +54,10 @@ type Options struct {
 	// million-ticket store takes ~0.5 s a run). Negative: never, because
 	// an alert runner in the same process already does, after every batch.
 	EvaluateEvery time.Duration
+	// Mask, when set, hides customers' and staff's personal data (names,
+	// emails, phone numbers, free text holding them) in everything the
+	// session shows. Viewer sessions are masked unless configured not to.
+	Mask *privacy.Masker
 }
 
 // savedView is a config view with its filter read.
@@ -147,7 +152,7 @@ func New(opt Options) (*Model, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	m.views = views
-	m.env = &env{st: opt.Store, cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys, syncing: opt.Syncing}
+	m.env = &env{st: opt.Store, cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys, syncing: opt.Syncing, mask: opt.Mask}
 	m.queue = newQueuePane(m.env)
 	m.gauges = newGaugesPane(m.env, opt.Window)
 	m.trends = newTrendsPane(m.env, opt.KPIs)

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/cxtop/cxtop/model/privacy"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/theme"
 )
@@ -35,6 +36,8 @@ type env struct {
 	keys *KeyMap
 	// syncing: a sync loop fills the store while the console runs.
 	syncing bool
+	// mask, when set, hides personal data in everything shown (privacy.go).
+	mask *privacy.Masker
 }
 
 // themeMsg tells the panes the theme changed: prepared text must be

@@ -74,7 +74,7 @@ func (p *queuePane) KeyMap() []key.Binding {
 // goroutine.
 func (p *queuePane) fetch() func() queueData {
 	p.gen++
-	st, gen, offset, rows := p.env.st, p.gen, p.offset, p.rows()
+	st, gen, offset, rows, env := p.env.st, p.gen, p.offset, p.rows(), p.env
 	query, filter := strings.ToLower(p.query), p.filter
 	windowed := p.windowed()
 	filter.Now = p.env.now() // breached=yes is as of the console's clock
@@ -86,6 +86,8 @@ func (p *queuePane) fetch() func() queueData {
 		}
 		if windowed {
 			all, err := st.Tickets(store.TicketQuery{Filter: filter, Limit: searchLimit})
+			// A masked session searches what it sees, not the hidden values.
+			all = env.maskTickets(all)
 			for _, t := range all {
 				if query == "" || strings.Contains(strings.ToLower(t.ID+" "+t.Subject+" "+t.CustomerID), query) {
 					d.tickets = append(d.tickets, t)
@@ -98,6 +100,7 @@ func (p *queuePane) fetch() func() queueData {
 			return d
 		}
 		d.tickets, d.err = st.Tickets(store.TicketQuery{Offset: offset, Limit: rows})
+		d.tickets = env.maskTickets(d.tickets)
 		return d
 	}
 }

@@ -23,6 +23,7 @@ import (
 type consoleFlags struct {
 	readOnly bool
 	offline  bool
+	unmask   bool
 	theme    string
 	at       string
 }
@@ -31,6 +32,7 @@ func (a *app) addConsole(root *cobra.Command) {
 	var f consoleFlags
 	root.Flags().BoolVar(&f.readOnly, "read-only", false, "open the store read-only: every triage key says read-only")
 	root.Flags().StringVar(&f.theme, "theme", "", "colour theme: dark, light or high-contrast (default: from the terminal)")
+	root.Flags().BoolVar(&f.unmask, "unmask", false, "a lead session shows personal data even when [privacy] leads = \"masked\" (logged)")
 	root.Flags().BoolVar(&f.offline, "offline", false, "do not sync, even when [sync] remote or $CXTOP_REMOTE names a remote")
 	root.Flags().StringVar(&f.at, "at", "", "the console as of this past time (RFC 3339), read-only: KPIs, trends, ages and SLA countdowns as of then")
 	root.Args = cobra.NoArgs
@@ -91,6 +93,10 @@ func (a *app) addConsole(root *cobra.Command) {
 			return err
 		}
 		defer closeLog()
+		mask, err := a.sessionMask(role == tui.RoleLead, f.unmask)
+		if err != nil {
+			return err
+		}
 		if !s.ReadOnly() {
 			defer a.serveControl(s, log.Printf)()
 		}
@@ -115,7 +121,7 @@ func (a *app) addConsole(root *cobra.Command) {
 			evaluateEvery = -1 // the sync loop's alert runner evaluates after every page
 		}
 		return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg.TUI(), Role: role, Theme: f.theme,
-			User: a.user(), Sync: syncState, Syncing: syncing, EvaluateEvery: evaluateEvery, Rules: set.Rules, KPIs: kpis.Defs, Notice: notice}, a.io.in, a.io.out)
+			User: a.user(), Sync: syncState, Syncing: syncing, EvaluateEvery: evaluateEvery, Rules: set.Rules, KPIs: kpis.Defs, Notice: notice, Mask: mask}, a.io.in, a.io.out)
 	}
 }
 
@@ -123,6 +129,9 @@ func (a *app) addConsole(root *cobra.Command) {
 // console's lifetime: nothing may write onto the TUI.
 func (a *app) consoleLog() (func(), error) {
 	dir := stateDir(a.getenv)
+	if dir == "" {
+		return nil, fmt.Errorf("no home directory (HOME is not set): the console cannot place its log: set HOME or XDG_STATE_HOME")
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("state dir %s: %w", dir, err)
 	}

@@ -71,6 +71,7 @@ func (a *app) open(opt store.Options) (*openedStore, error) {
 				return nil, err
 			}
 		}
+		a.warnLooseMode(a.dbPath)
 		return &openedStore{Store: s}, nil
 	}
 	if !errors.Is(err, store.ErrInUse) {

@@ -14,6 +14,9 @@ func xdgDir(getenv func(string) string, env, fallback string) string {
 	if home == "" {
 		home, _ = os.UserHomeDir()
 	}
+	if !filepath.IsAbs(home) {
+		return "" // no home: callers refuse rather than use a relative path
+	}
 	return filepath.Join(home, fallback, "cxtop")
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -164,6 +165,12 @@ func (a *app) resolve(cmd *cobra.Command, args []string) error {
 	}
 	if a.dbPath == "" {
 		a.dbPath = defaultDataPath(a.getenv)
+		// With no home directory the default would be a path relative to
+		// wherever the command runs: a store (or a config) found or made
+		// there by accident. Say so instead, for every command that needs one.
+		if !filepath.IsAbs(a.dbPath) && needsStore(cmd) {
+			return fmt.Errorf("no home directory (HOME is not set): cxtop cannot place its store: pass --db PATH, or set CXTOP_DB, XDG_DATA_HOME or HOME")
+		}
 	}
 	named := a.cfgPath != "" || a.getenv("CXTOP_CONFIG") != ""
 	a.cfgNamed = named
@@ -172,10 +179,22 @@ func (a *app) resolve(cmd *cobra.Command, args []string) error {
 	}
 	if a.cfgPath == "" {
 		a.cfgPath = defaultConfigPath(a.getenv)
+		if !filepath.IsAbs(a.cfgPath) {
+			a.cfgPath = "" // no home: no default config file, the defaults
+		}
 	}
 	var err error
 	a.cfg, err = config.Load(a.cfgPath, named)
 	return err
+}
+
+// needsStore: every command but the few that never open one.
+func needsStore(cmd *cobra.Command) bool {
+	switch cmd.Name() {
+	case "version", "help", "completion":
+		return false
+	}
+	return true
 }
 
 func unwrapPathError(err error) error {

@@ -42,7 +42,11 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			a.serveDefaults(cmd, &opt)
 			if opt.HostKeyPath == "" {
-				opt.HostKeyPath = filepath.Join(stateDir(a.getenv), "ssh_host_ed25519")
+				dir := stateDir(a.getenv)
+				if dir == "" {
+					return usagef("no home directory (HOME is not set): pass --host-key FILE, or set HOME or XDG_STATE_HOME")
+				}
+				opt.HostKeyPath = filepath.Join(dir, "ssh_host_ed25519")
 			}
 			if err := opt.Validate(); err != nil {
 				return usagef("%v", err)
@@ -70,6 +74,9 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			logger := log.New(a.io.err, "", log.LstdFlags)
 			if !st.ReadOnly() {
 				defer a.serveControl(st, logger.Printf)()
+			}
+			if opt.Mask, err = a.sessionMask(false, false); err != nil {
+				return err
 			}
 			opt.Store, opt.Config, opt.KPIs, opt.Logf = st, a.cfg.TUI(), a.cfg.KPI.Defs, logger.Printf
 			opt.Sync = storedSyncLine(st)

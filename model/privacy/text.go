@@ -151,3 +151,16 @@ func replaceFold(s, old, repl string) string {
 		s, lower = s[i+len(old):], lower[i+len(old):]
 	}
 }
+
+// customerMention is how alert messages name a customer ("(customer C1)").
+var customerMention = regexp.MustCompile(`\bcustomer ([^\s),;]+)`)
+
+// AlertMessage masks a message written about records: the customers it
+// names become their pseudonyms (the same as in the records), and any
+// email or phone number in it is masked.
+func (m *Masker) AlertMessage(s string) string {
+	s = customerMention.ReplaceAllStringFunc(s, func(match string) string {
+		return "customer " + m.Customer(strings.TrimPrefix(match, "customer "))
+	})
+	return m.Text(s)
+}

@@ -95,6 +95,12 @@ func (z *ZendeskRemote) Pull(ctx context.Context, cursor string, limit int) (*Pa
 	if status != http.StatusOK {
 		return nil, httpError(status, header, body)
 	}
+	return z.decodePage(body)
+}
+
+// decodePage reads one page of the incremental ticket export: tickets
+// that cannot be mapped are quarantined with the reason, the rest land.
+func (z *ZendeskRemote) decodePage(body []byte) (*Page, error) {
 	var wire zendeskPage
 	if err := json.Unmarshal(body, &wire); err != nil {
 		return nil, &PageError{Index: -1, Err: fmt.Errorf("Zendesk export page is not valid JSON (%v)", err)}

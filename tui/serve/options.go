@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cxtop/cxtop/model/kpi"
+	"github.com/cxtop/cxtop/model/privacy"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/theme"
 	"github.com/cxtop/cxtop/tui"
@@ -49,6 +50,9 @@ type Options struct {
 	Window time.Duration
 	// Sync, when set, describes the sync state in the status bar.
 	Sync func() string
+	// Mask, when set, hides personal data in every session (the default
+	// for viewers; [privacy] viewers = "unmasked" leaves it nil).
+	Mask *privacy.Masker
 	// Logf receives one line per session start and end (default: none).
 	Logf func(format string, args ...any)
 	// Now is the clock (default time.Now).

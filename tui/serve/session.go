@@ -79,6 +79,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	m, err := tui.New(tui.Options{
 		Store: s.opt.Store, Config: s.opt.Config, Role: tui.RoleViewer, Theme: name,
 		User: "ssh:" + sess.User(), Renderer: r, Now: s.opt.Now, Sync: s.opt.Sync, Window: s.opt.Window, KPIs: s.opt.KPIs,
+		Mask: s.opt.Mask,
 	})
 	if err != nil {
 		fmt.Fprintf(sess.Stderr(), "cxtop serve: %v\r\n", err)

@@ -36,6 +36,7 @@ type File struct {
 	Alerts    alert.Config        `toml:"alerts"`
 	Serve     Serve               `toml:"serve"`
 	Contacts  Contacts            `toml:"contacts"`
+	Privacy   Privacy             `toml:"privacy"`
 	// Snapshot is the rotation of sync and serve (snapshot.go).
 	Snapshot Snapshot `toml:"snapshot"`
 }
@@ -52,6 +53,7 @@ type Settings struct {
 	Alerts   alert.Settings
 	Serve    Serve
 	Contacts Contacts
+	Privacy  Privacy
 	Snapshot Snapshot
 }
 
@@ -126,7 +128,10 @@ func resolve(name string, f File) (Settings, error) {
 	if err := checkUser(f.User); err != nil {
 		return Settings{}, err
 	}
-	s := Settings{Path: name, User: f.User, Taxonomy: f.Taxonomy, Sync: f.Sync, Console: f.Console, Serve: f.Serve, Contacts: f.Contacts, Snapshot: f.Snapshot}
+	s := Settings{Path: name, User: f.User, Taxonomy: f.Taxonomy, Sync: f.Sync, Console: f.Console, Serve: f.Serve, Contacts: f.Contacts, Privacy: f.Privacy, Snapshot: f.Snapshot}
+	if err := f.Privacy.check(); err != nil {
+		return s, err
+	}
 	if err := f.Taxonomy.Check(); err != nil {
 		return s, err
 	}
