@@ -156,11 +156,6 @@ func evaluateOnce(s *store.Store, set alert.Settings, now time.Time, notice io.W
 	return err
 }
 
-// alertRunner is the runner of a long-running command.
-func alertRunner(s *store.Store, set alert.Settings, replica bool, logf func(string, ...any)) *engine.Runner {
-	return &engine.Runner{Store: s, Settings: set, Replica: replica, Logf: logf}
-}
-
 func writeAlerts(out io.Writer, list []alert.Alert, now time.Time) error {
 	if len(list) == 0 {
 		_, err := fmt.Fprintln(out, "no active alerts")

@@ -6,21 +6,18 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/model/privacy"
-	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/theme"
 	"github.com/cxtop/cxtop/tui"
 )
 
 // Options configure a Server.
 type Options struct {
-	// Store is shared by every session; the caller opens and closes it.
-	Store  *store.Store
+	// Engine is shared by every session: its state, its read-only view
+	// and its gate (sessions are viewers: the gate refuses them every
+	// write). The caller starts and closes it.
+	Engine tui.Source
 	Config tui.Config
-	// KPIs are the KPI definitions with the configured targets (default:
-	// kpi.Defs()).
-	KPIs []kpi.Def
 	// Listen is the TCP address to listen on (port 0: any free port).
 	Listen string
 	// HostKeyPath holds the server's ed25519 key; it is created (0600) on
@@ -48,8 +45,6 @@ type Options struct {
 	Theme string
 	// Window is the span of the gauges (default 24h, as the console).
 	Window time.Duration
-	// Sync, when set, describes the sync state in the status bar.
-	Sync func() string
 	// Mask, when set, hides personal data in every session (the default
 	// for viewers; [privacy] viewers = "unmasked" leaves it nil).
 	Mask *privacy.Masker
