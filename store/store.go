@@ -275,3 +275,15 @@ func readU64(b []byte) uint64 {
 	}
 	return binary.BigEndian.Uint64(b)
 }
+
+// Commits is the id of the last committed write transaction: it grows by
+// one with every commit to the file, whatever made it, so a test can show
+// that nothing was written.
+func (s *Store) Commits() (uint64, error) {
+	var id uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		id = uint64(tx.ID())
+		return nil
+	})
+	return id, err
+}

@@ -9,36 +9,8 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/alert"
-	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 )
-
-// maxAlertRows bounds the resolved alerts the pane keeps below the active
-// ones.
-const maxAlertRows = 200
-
-type alertsData struct {
-	alerts []alert.Alert
-	active int // of all stored, not only those kept
-	// evaluated is when the rules last ran on the store (by this console,
-	// another one, a sync loop or `cxtop alerts`); zero when they never did.
-	evaluated time.Time
-	err       error
-}
-
-// fetchAlerts lists active alerts newest first, then the newest resolved.
-func fetchAlerts(st *store.Store) alertsData {
-	// The store's index gives the page and the active count without
-	// decoding every alert (8,000 took 54 ms).
-	list, active, err := st.AlertFeed(maxAlertRows, true)
-	if err != nil {
-		return alertsData{err: err}
-	}
-	d := alertsData{alerts: list, active: active}
-	if at, ok, err := st.AlertsEvaluated(); err == nil && ok {
-		d.evaluated = at
-	}
-	return d
-}
 
 // evaluatedText says how current the alert feed is: when the rules last
 // ran, or that nobody runs them on this store, so an empty feed is never
@@ -65,15 +37,51 @@ type alertsPane struct {
 	w, h    int
 	focused bool
 
-	alerts    []alert.Alert
+	alerts    []alert.Alert // the state's list: shared, never written
 	active    int
 	evaluated time.Time
-	cursor    int
-	top       int
+	gen       uint64 // the state's AlertsGen shown
+	list      list
 	view      string
+
+	// The bell: an alert that fires after the session started rings it
+	// once (seen: key → fired at); quiet names the rules whose actions
+	// leave "bell" out.
+	seen       map[string]time.Time
+	start      time.Time
+	quiet      map[string]bool
+	flashUntil time.Time
 }
 
-func newAlertsPane(e *env) *alertsPane { return &alertsPane{env: e} }
+// flashFor is how long the alert pane stays highlighted after a firing.
+const flashFor = 2 * time.Second
+
+type (
+	// bellMsg asks the root to ring the terminal bell once.
+	bellMsg struct{}
+	// flashEndMsg ends the alert pane's flash.
+	flashEndMsg struct{}
+)
+
+func newAlertsPane(e *env) *alertsPane {
+	return &alertsPane{env: e, seen: map[string]time.Time{}, quiet: e.cfg.NoBell, start: e.now()}
+}
+
+// fired notes the list's firings and reports whether one is new to this
+// session and rings.
+func (p *alertsPane) fired(list []alert.Alert) bool {
+	ring := false
+	for _, a := range list {
+		if a.State != alert.Firing {
+			continue
+		}
+		if prev, ok := p.seen[a.Key]; (!ok || !prev.Equal(a.FiredAt)) && a.FiredAt.After(p.start) && !p.quiet[a.Rule] {
+			ring = true
+		}
+		p.seen[a.Key] = a.FiredAt
+	}
+	return ring
+}
 
 func (p *alertsPane) SetSize(w, h int) { p.w, p.h = w, h; p.render() }
 func (p *alertsPane) SetFocus(f bool)  { p.focused = f; p.render() }
@@ -85,39 +93,31 @@ func (p *alertsPane) KeyMap() []key.Binding {
 
 // selected is the alert under the cursor.
 func (p *alertsPane) selected() *alert.Alert {
-	if p.cursor >= len(p.alerts) {
+	if p.list.cursor >= len(p.alerts) {
 		return nil
 	}
-	return &p.alerts[p.cursor]
+	a := p.alerts[p.list.cursor]
+	return &a
 }
 
 func (p *alertsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
-	case alertsData:
-		if msg.err != nil {
-			return p, reportErr("alerts", msg.err)
-		}
-		// While the user is on the pane, the cursor stays on the same
-		// alert when the list moves; otherwise it waits on the newest.
-		var key string
-		if a := p.selected(); a != nil && p.focused {
-			key = a.Key
-		}
-		p.cursor = 0
-		p.alerts, p.active, p.evaluated = msg.alerts, msg.active, msg.evaluated
-		for i, a := range p.alerts {
-			if a.Key == key {
-				p.cursor = i
+	case stateMsg:
+		p.evaluated = msg.st.Evaluated
+		if msg.st.AlertsGen != p.gen {
+			p.take(msg.st)
+			if p.fired(msg.st.Alerts) {
+				p.flashUntil = p.env.now().Add(flashFor)
+				p.render()
+				return p, tea.Batch(func() tea.Msg { return bellMsg{} },
+					tea.Tick(flashFor, func(time.Time) tea.Msg { return flashEndMsg{} }))
 			}
 		}
-		p.cursor = min(p.cursor, max(len(p.alerts)-1, 0))
+	case flashEndMsg:
 	case tea.KeyMsg:
 		k := p.env.keys
 		switch {
-		case key.Matches(msg, k.Down):
-			p.cursor = min(p.cursor+1, max(len(p.alerts)-1, 0))
-		case key.Matches(msg, k.Up):
-			p.cursor = max(p.cursor-1, 0)
+		case p.list.key(msg, k, false):
 		case key.Matches(msg, k.Open):
 			if a := p.selected(); a != nil && a.TicketID != "" {
 				id := a.TicketID
@@ -127,7 +127,7 @@ func (p *alertsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		default:
 			return p, nil
 		}
-	case themeMsg, clockMsg:
+	case themeMsg:
 	default:
 		return p, nil
 	}
@@ -135,25 +135,49 @@ func (p *alertsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
+// take shows a state's new alert list. While the user is on the pane, the
+// cursor stays on the same alert when the list moves; otherwise it waits
+// on the newest.
+func (p *alertsPane) take(st *engine.State) {
+	var key string
+	if a := p.selected(); a != nil && p.focused {
+		key = a.Key
+	}
+	p.alerts, p.active, p.gen = st.Alerts, st.Active, st.AlertsGen
+	p.list.setLen(len(p.alerts))
+	p.list.setCursor(0)
+	for i, a := range p.alerts {
+		if a.Key == key {
+			p.list.setCursor(i)
+		}
+	}
+}
+
 func (p *alertsPane) render() {
 	if p.w <= 0 || p.h <= 0 {
 		p.view = ""
 		return
 	}
-	rows := max(p.h-3, 1)
-	p.top = scrollTo(p.top, p.cursor, rows)
+	p.list.setRows(p.h - 3)
 	title := fmt.Sprintf("4 Alerts: %d active · %s", p.active, evaluatedText(p.evaluated, p.env.now()))
-	p.view = p.env.frame(title, p.lines(p.w-4, rows), p.w, p.h, p.focused)
+	flash := p.env.now().Before(p.flashUntil)
+	if flash {
+		// The flash: the pane drawn as focused, with a marker that shows
+		// without colour too.
+		title = "▶▶ ALERT FIRED ◀◀  " + title
+	}
+	p.view = p.env.frame(title, p.lines(p.w-4), p.w, p.h, p.focused || flash)
 }
 
-func (p *alertsPane) lines(w, rows int) []string {
+func (p *alertsPane) lines(w int) []string {
 	if len(p.alerts) == 0 {
 		return []string{emptyAlertsText(p.evaluated, p.env.now())}
 	}
 	th := p.env.th
 	now := p.env.now()
 	var lines []string
-	for i := p.top; i < len(p.alerts) && len(lines) < rows; i++ {
+	from, to := p.list.visible()
+	for i := from; i < to; i++ {
 		a := p.alerts[i]
 		sev := "▲"
 		if a.Severity == alert.Critical {
@@ -164,19 +188,19 @@ func (p *alertsPane) lines(w, rows int) []string {
 			state = "acked"
 		}
 		mark := "  "
-		if i == p.cursor && p.focused {
+		if i == p.list.cursor && p.focused {
 			mark = "▸ "
 		}
 		line := fit(fmt.Sprintf("%s%s %-8s %4s  %s", mark, sev, state, ShortDuration(now.Sub(a.FiredAt)), model.Sanitize(p.env.maskText(a.Message))), w)
 		switch {
-		case i == p.cursor && p.focused:
-			line = th.Selected.Render(line)
+		case i == p.list.cursor && p.focused:
+			line = p.env.paint("Selected", th.Selected, line)
 		case a.State == alert.Firing && a.Severity == alert.Critical:
-			line = th.Breach.Render(line)
+			line = p.env.paint("Breach", th.Breach, line)
 		case a.State == alert.Firing:
-			line = th.Warn.Render(line)
+			line = p.env.paint("Warn", th.Warn, line)
 		case a.State == alert.Resolved:
-			line = th.Muted.Render(line)
+			line = p.env.paint("Muted", th.Muted, line)
 		}
 		lines = append(lines, line)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 func TestParseAssign(t *testing.T) {
@@ -31,7 +32,7 @@ func TestParseAssign(t *testing.T) {
 // The assign prompt shows the current value without holding it: typing
 // replaces it, tab completes a department, an unknown one is refused.
 func TestAssignPromptReplacesAndCompletes(t *testing.T) {
-	s := startSession(t, testStore(t), RoleLead, 120, 40)
+	s := startSession(t, testStore(t), engine.RoleLead, 120, 40)
 	s.waitFor("Queue: 5 open")
 	first := "T00000005"
 	s.press("a")

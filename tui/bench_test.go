@@ -7,15 +7,17 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // loadedModel is a console sized w×h with its data loaded synchronously,
 // for benchmarks that time View alone.
 func loadedModel(b testing.TB, w, h int) *Model {
-	m := newModel(b, testStore(b), RoleLead, DefaultConfig())
+	st := testStore(b)
+	m := newModelOn(b, testEngine(b, st, engine.Options{NoRules: true}), engine.RoleLead, DefaultConfig())
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	m.Update(m.refresh()())
-	m.Update(m.loadAlerts()())
+	m.Update(stateMsg{st: m.opt.Engine.(*engine.Engine).State()})
 	return m
 }
 

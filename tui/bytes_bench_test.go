@@ -8,6 +8,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // frameWait is how long a benchmark lets the renderer flush after the
@@ -16,8 +18,9 @@ const frameWait = 100 * time.Millisecond
 
 // runConsole runs a real program (renderer included) on the test store,
 // 200×60, writing to a counting terminal, and waits for its first frame.
-func runConsole(b *testing.B) (*probe, *countingWriter, *tea.Program) {
-	m := newModel(b, testStore(b), RoleViewer, DefaultConfig())
+func runConsole(b *testing.B) (*probe, *countingWriter, *tea.Program, *store.Store) {
+	st := testStore(b)
+	m := newModel(b, st, engine.RoleViewer, DefaultConfig())
 	pr := &probe{Model: m}
 	out := &countingWriter{}
 	p := tea.NewProgram(pr, tea.WithInput(nil), tea.WithOutput(out), tea.WithFPS(20), tea.WithoutSignalHandler())
@@ -25,57 +28,61 @@ func runConsole(b *testing.B) (*probe, *countingWriter, *tea.Program) {
 	go func() { p.Run(); close(done) }()
 	b.Cleanup(func() { p.Quit(); <-done; m.Close() })
 	p.Send(tea.WindowSizeMsg{Width: 200, Height: 60})
-	waitRefreshes(b, pr, 1)
+	waitStates(b, pr, 1)
 	time.Sleep(frameWait)
-	return pr, out, p
+	return pr, out, p, st
 }
 
-// waitRefreshes waits until the console has done n refreshes and settled.
-func waitRefreshes(b *testing.B, pr *probe, n int) {
+// waitStates waits until the console has taken n states and settled.
+func waitStates(b *testing.B, pr *probe, n int) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		pr.mu.Lock()
-		ok := pr.settled && pr.Model.refreshes >= n
+		ok := pr.settled && pr.Model.states >= n
 		pr.mu.Unlock()
 		if ok {
 			return
 		}
 		if time.Now().After(deadline) {
-			b.Fatalf("console did not refresh %d times", n)
+			b.Fatalf("console did not take %d states", n)
 		}
 		time.Sleep(time.Millisecond)
 	}
 }
 
 // BenchmarkTerminalBytesIdle counts the bytes written to the terminal per
-// refresh (the 5-second timer's reload) when nothing changed: the target
-// is 0, as Bubble Tea skips a frame equal to the last one.
+// state in which nothing changed (the engine's clock tick on a quiet
+// store): the target is 0, as Bubble Tea skips a frame equal to the last
+// one.
 func BenchmarkTerminalBytesIdle(b *testing.B) {
-	pr, out, p := runConsole(b)
+	pr, out, p, _ := runConsole(b)
+	pr.mu.Lock()
+	same := *pr.Model.state
+	pr.mu.Unlock()
 	out.n.Store(0)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		pr.mu.Lock()
-		n := pr.Model.refreshes
+		n := pr.Model.states
 		pr.mu.Unlock()
-		p.Send(tickMsg{})
-		waitRefreshes(b, pr, n+1)
+		next := same
+		p.Send(stateMsg{st: &next})
+		waitStates(b, pr, n+1)
 	}
 	time.Sleep(frameWait)
-	b.ReportMetric(float64(out.n.Load())/float64(b.N), "bytes/refresh")
+	b.ReportMetric(float64(out.n.Load())/float64(b.N), "bytes/state")
 }
 
 // BenchmarkTerminalBytesSyncing100 writes 100 records into the store per
 // iteration (one second of a sync at 100 records/s, as one page) and counts
 // the bytes the console then writes to the terminal.
 func BenchmarkTerminalBytesSyncing100(b *testing.B) {
-	pr, out, _ := runConsole(b)
-	st := pr.Model.opt.Store
+	pr, out, _, st := runConsole(b)
 	out.n.Store(0)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		pr.mu.Lock()
-		n := pr.Model.refreshes
+		n := pr.Model.states
 		pr.mu.Unlock()
 		var recs []model.Record
 		for j := 0; j < 100; j++ {
@@ -92,7 +99,7 @@ func BenchmarkTerminalBytesSyncing100(b *testing.B) {
 		if _, err := st.Write(recs); err != nil {
 			b.Fatal(err)
 		}
-		waitRefreshes(b, pr, n+1)
+		waitStates(b, pr, n+1)
 		time.Sleep(frameWait)
 	}
 	b.ReportMetric(float64(out.n.Load())/float64(b.N), "bytes/s")

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 
@@ -11,8 +10,8 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/alert"
-	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/deliver"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // openTicketMsg asks the root to show one ticket's detail.
@@ -32,7 +31,7 @@ type detailData struct {
 // maxCustomerFeedback bounds the customer's other answers shown.
 const maxCustomerFeedback = 10
 
-func fetchDetail(st *store.Store, id string) detailData {
+func fetchDetail(st engine.Reader, id string) detailData {
 	t, err := st.Ticket(id)
 	if err != nil {
 		return detailData{err: err}
@@ -68,7 +67,7 @@ func fetchDetail(st *store.Store, id string) detailData {
 		sort.Slice(d.customer, func(i, j int) bool { return d.customer[i].At.After(d.customer[j].At) })
 		d.customer = d.customer[:min(len(d.customer), maxCustomerFeedback)]
 	}
-	pending, err := pendingTickets(st)
+	pending, err := engine.PendingTickets(st)
 	if err != nil {
 		return detailData{err: err}
 	}
@@ -79,20 +78,6 @@ func fetchDetail(st *store.Store, id string) detailData {
 	return d
 }
 
-// actionTicket is the ticket a triage entry of the outbox is about.
-func actionTicket(e store.OutboxEntry) string {
-	if e.Kind != store.OutboxAction {
-		return ""
-	}
-	var a struct {
-		TicketID string `json:"ticket_id"`
-	}
-	if json.Unmarshal(e.Payload, &a) != nil {
-		return ""
-	}
-	return a.TicketID
-}
-
 // detailPane shows one ticket: fields, sync state, history, its feedback
 // (including a chatbot conversation's rating) and the customer's other
 // answers. It scrolls.
@@ -100,11 +85,11 @@ type detailPane struct {
 	env  *env
 	w, h int
 	d    detailData
-	top  int
+	list list // the scroll over the text
 	view string
 }
 
-func newDetailPane(e *env) *detailPane { return &detailPane{env: e} }
+func newDetailPane(e *env) *detailPane { return &detailPane{env: e, list: list{reading: true}} }
 
 func (p *detailPane) SetSize(w, h int) { p.w, p.h = w, h; p.render() }
 func (p *detailPane) SetFocus(bool)    {}
@@ -133,25 +118,14 @@ func (p *detailPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 		msg = p.env.maskDetail(msg)
 		if p.d.ticket == nil || msg.ticket.ID != p.d.ticket.ID {
-			p.top = 0
+			p.list.top = 0
 		}
 		p.d = msg
 	case tea.KeyMsg:
-		k := p.env.keys
-		page := max(p.h-4, 1)
-		switch {
-		case key.Matches(msg, k.Down):
-			p.top++
-		case key.Matches(msg, k.Up):
-			p.top--
-		case key.Matches(msg, k.PageDown):
-			p.top += page
-		case key.Matches(msg, k.PageUp):
-			p.top -= page
-		default:
+		if !p.list.scrollKey(msg, p.env.keys) {
 			return p, nil
 		}
-	case themeMsg, clockMsg:
+	case themeMsg:
 	default:
 		return p, nil
 	}
@@ -166,8 +140,10 @@ func (p *detailPane) render() {
 		return
 	}
 	lines := p.lines(p.w - 4)
-	p.top = min(max(p.top, 0), max(len(lines)-(p.h-3), 0))
-	p.view = p.env.frame("Ticket "+model.Sanitize(t.ID)+"   (esc back, j/k scroll)", lines[p.top:], p.w, p.h, true)
+	p.list.setRows(p.h - 3)
+	p.list.setLen(len(lines))
+	from, _ := p.list.visible()
+	p.view = p.env.frame("Ticket "+model.Sanitize(t.ID)+"   (esc back, j/k scroll)", lines[from:], p.w, p.h, true)
 }
 
 func (p *detailPane) syncState() string {

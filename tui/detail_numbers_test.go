@@ -13,15 +13,15 @@ import (
 // "✓ synced"; a store that pulled from a remote does.
 func TestDetailSyncStateOnANeverSyncedStore(t *testing.T) {
 	st := testStore(t)
-	d := fetchDetail(st, "T00000001")
-	p := &detailPane{env: &env{st: st, now: func() time.Time { return testNow }}, d: d}
+	d := fetchDetail(readerOf(st), "T00000001")
+	p := &detailPane{env: &env{rd: readerOf(st), now: func() time.Time { return testNow }}, d: d}
 	if got := p.syncState(); !strings.HasPrefix(got, "never synced") {
 		t.Errorf("never synced store: %q", got)
 	}
 	if _, err := st.Update(func(w *store.Writer) error { return w.PutMeta(store.MetaSyncCursor, []byte("42")) }); err != nil {
 		t.Fatal(err)
 	}
-	p.d = fetchDetail(st, "T00000001")
+	p.d = fetchDetail(readerOf(st), "T00000001")
 	if got := p.syncState(); got != "✓ synced" {
 		t.Errorf("synced store: %q", got)
 	}
@@ -63,7 +63,7 @@ func TestEscalationTicketShowsItsRating(t *testing.T) {
 	if _, err := st.Write([]model.Record{{Feedback: f}, {Ticket: esc}}); err != nil {
 		t.Fatal(err)
 	}
-	d := fetchDetail(st, "esc-F77")
+	d := fetchDetail(readerOf(st), "esc-F77")
 	if d.err != nil || len(d.feedback) != 1 || d.feedback[0].ID != "F77" {
 		t.Fatalf("the escalation's feedback: %+v %v", d.feedback, d.err)
 	}

@@ -10,41 +10,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cxtop/cxtop/model/kpi"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // sparkPoints is how many slices of the window a gauge's trend line shows.
 const sparkPoints = 24
-
-// kpiData is one computation of every KPI over the gauges' window.
-type kpiData struct {
-	report kpi.Report
-	series map[string][]*float64
-	err    error
-}
-
-// computeKPIs is the report and its trend lines: over window, or with
-// window 0 each KPI over its own default window (Def.Window), as `cxtop
-// kpi` reads them.
-func computeKPIs(src kpi.Source, now time.Time, window time.Duration, defs []kpi.Def) kpiData {
-	if window == 0 {
-		rep, err := kpi.ComputeDefault(src, now, defs)
-		if err != nil {
-			return kpiData{err: err}
-		}
-		series := map[string][]*float64{}
-		for i, v := range rep.KPIs {
-			for id, pts := range kpi.Series(src, v.Window, sparkPoints, defs[i:i+1]) {
-				series[id] = pts
-			}
-		}
-		return kpiData{report: rep, series: series}
-	}
-	w, err := kpi.NewWindow(now, window)
-	if err != nil {
-		return kpiData{err: err}
-	}
-	return kpiData{report: kpi.Compute(src, w, defs, nil), series: kpi.Series(src, w, sparkPoints, defs)}
-}
 
 // selectKPIMsg says which KPI the gauges' cursor is on: the trends pane
 // charts it.
@@ -62,15 +32,16 @@ type gaugesPane struct {
 	focused bool
 	window  time.Duration
 
-	report kpi.Report
-	series map[string][]*float64
-	cursor int
-	top    int
-	view   string
+	report  kpi.Report
+	series  map[string][]*float64
+	missing bool // the engine computes no report for this window
+	list    list // the cursor over the KPIs
+	lines   list // the scroll over the text (group headers take lines)
+	view    string
 }
 
 func newGaugesPane(e *env, window time.Duration) *gaugesPane {
-	return &gaugesPane{env: e, window: window}
+	return &gaugesPane{env: e, window: window, lines: list{reading: true}}
 }
 
 func (p *gaugesPane) SetSize(w, h int) { p.w, p.h = w, h; p.render() }
@@ -83,19 +54,12 @@ func (p *gaugesPane) KeyMap() []key.Binding {
 
 func (p *gaugesPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
-	case kpiData:
-		if msg.err != nil {
-			return p, reportErr("KPIs", msg.err)
-		}
-		p.report, p.series = msg.report, msg.series
-		p.cursor = min(p.cursor, max(len(p.report.KPIs)-1, 0))
+	case stateMsg:
+		p.take(msg.st)
 	case tea.KeyMsg:
 		k := p.env.keys
 		switch {
-		case key.Matches(msg, k.Down):
-			p.cursor = min(p.cursor+1, max(len(p.report.KPIs)-1, 0))
-		case key.Matches(msg, k.Up):
-			p.cursor = max(p.cursor-1, 0)
+		case p.list.key(msg, k, false):
 		case key.Matches(msg, k.Open):
 			p.render()
 			return p, p.selectCmd(true)
@@ -112,11 +76,33 @@ func (p *gaugesPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
+// take shows a state's KPIs over the pane's window, or each over its own
+// (window 0), with their trend lines.
+func (p *gaugesPane) take(st *engine.State) {
+	defer func() { p.list.setLen(len(p.report.KPIs)) }()
+	if p.window > 0 {
+		rep, ok := st.Reports[p.window]
+		p.report, p.missing = rep, !ok
+		p.series, _ = resample(st.Trends[p.window].Series, sparkPoints)
+		return
+	}
+	p.report, p.missing = st.Own, false
+	p.series = make(map[string][]*float64, len(st.Own.KPIs))
+	for _, v := range st.Own.KPIs {
+		series, ok := st.Trends[v.Window.Length].Series[v.ID]
+		if !ok {
+			series = st.OwnSeries[v.ID]
+		}
+		one, _ := resample(map[string][]*float64{v.ID: series}, sparkPoints)
+		p.series[v.ID] = one[v.ID]
+	}
+}
+
 func (p *gaugesPane) selectCmd(focus bool) tea.Cmd {
-	if p.cursor >= len(p.report.KPIs) {
+	if p.list.cursor >= len(p.report.KPIs) {
 		return nil
 	}
-	id := p.report.KPIs[p.cursor].ID
+	id := p.report.KPIs[p.list.cursor].ID
 	return func() tea.Msg { return selectKPIMsg{id: id, focus: focus} }
 }
 
@@ -125,18 +111,20 @@ func (p *gaugesPane) render() {
 		p.view = ""
 		return
 	}
-	lines, cursorLine := p.lines(p.w - 4)
-	rows := max(p.h-3, 1)
-	p.top = scrollTo(p.top, cursorLine, rows)
+	lines, cursorLine := p.text(p.w - 4)
+	p.lines.setLen(len(lines))
+	p.lines.setRows(p.h - 3)
+	p.lines.show(cursorLine)
+	from, _ := p.lines.visible()
 	title := "2 KPIs, each over its window"
 	if p.window > 0 {
 		title = "2 KPIs, last " + ShortDuration(p.window)
 	}
-	p.view = p.env.frame(title, lines[min(p.top, len(lines)):], p.w, p.h, p.focused)
+	p.view = p.env.frame(title, lines[from:], p.w, p.h, p.focused)
 }
 
-// lines is the pane's text and the line the cursor is on.
-func (p *gaugesPane) lines(w int) ([]string, int) {
+// text is the pane's text and the line the cursor is on.
+func (p *gaugesPane) text(w int) ([]string, int) {
 	th := p.env.th
 	var lines []string
 	group, cursorLine := "", 0
@@ -147,10 +135,10 @@ func (p *gaugesPane) lines(w int) ([]string, int) {
 			if len(lines) > 0 {
 				lines = append(lines, "")
 			}
-			lines = append(lines, th.Header.Render(strings.ToUpper(group)))
+			lines = append(lines, p.env.paint("Header", th.Header, strings.ToUpper(group)))
 		}
 		mark := "  "
-		if i == p.cursor && p.focused {
+		if i == p.list.cursor && p.focused {
 			mark, cursorLine = "▸ ", len(lines)
 		}
 		line := mark + gaugeLine(v, cols, statusSymbol(p.env, v.Status))
@@ -159,7 +147,11 @@ func (p *gaugesPane) lines(w int) ([]string, int) {
 		}
 		lines = append(lines, line)
 	}
-	if len(lines) == 0 {
+	switch {
+	case len(lines) > 0:
+	case p.missing:
+		lines = append(lines, "the engine computes no KPIs over "+ShortDuration(p.window))
+	default:
 		lines = append(lines, "computing…")
 	}
 	return lines, cursorLine
@@ -241,11 +233,11 @@ func gaugeWindow(v kpi.Value) string {
 func statusSymbol(e *env, status string) string {
 	switch status {
 	case kpi.StatusOK:
-		return e.th.OK.Render("✓ ok")
+		return e.paint("OK", e.th.OK, "✓ ok")
 	case kpi.StatusWarn:
-		return e.th.Warn.Render("▲ warn")
+		return e.paint("Warn", e.th.Warn, "▲ warn")
 	case kpi.StatusBreach:
-		return e.th.Breach.Render("✗ breach")
+		return e.paint("Breach", e.th.Breach, "✗ breach")
 	}
 	return ""
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/theme"
 )
 
@@ -60,11 +61,13 @@ func (m *Model) updateKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, m.broadcast(themeMsg{})
 		}
 	case key.Matches(msg, k.Refresh):
-		m.alertsStale = true
-		if !m.refreshing {
-			return m, tea.Batch(m.refresh(), m.loadAlerts())
+		// The engine's state is live; what this session reads itself (a
+		// search, a page past the state's head, the detail) is read again.
+		cmds := []tea.Cmd{m.queue.reload()}
+		if m.showDetail && m.detail.ticket() != nil {
+			cmds = append(cmds, m.openDetail(m.detail.ticket().ID))
 		}
-		return m, m.loadAlerts()
+		return m, tea.Batch(cmds...)
 	case key.Matches(msg, k.Range):
 		cmd := m.trends.nextRange()
 		m.message = "trends over " + ShortDuration(m.trends.span())
@@ -138,7 +141,7 @@ func (m *Model) triageKey(msg tea.KeyMsg) tea.Cmd {
 		m.message = "no ticket selected"
 		return nil
 	}
-	if m.gate.Role != RoleLead {
+	if m.gate.Role() != engine.RoleLead {
 		m.message = "read-only: triage needs a lead session"
 		return nil
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"io"
 	"slices"
 	"strings"
@@ -12,62 +13,73 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // The functions of this file serve `cxtop bench`.
 
 // FirstFrame is what the first complete frame of a console cost.
 type FirstFrame struct {
-	Load   time.Duration // the queue page, KPIs and trends (one refresh)
-	Alerts time.Duration // the alert list, read in its own command beside the refresh
-	View   time.Duration // the View that draws them all
-	Frame  string
+	// State is the engine's first state: KPIs and trends of every
+	// window, the queue's head, the alert list (once for all sessions).
+	State time.Duration
+	Take  time.Duration // a session taking that state (its panes prepare their text)
+	View  time.Duration // the View that draws them all
+	Frame string
 }
 
-// Total is the time to the complete frame: the alert list is read
-// concurrently with the refresh, so the slower of the two counts.
-func (f FirstFrame) Total() time.Duration { return max(f.Load, f.Alerts) + f.View }
+// Total is the time to the complete frame.
+func (f FirstFrame) Total() time.Duration { return f.State + f.Take + f.View }
 
-// benchModel is a viewer console of w×h on st, drawn in the Ascii profile,
-// whose clock is now (nil: the real clock).
-func benchModel(st *store.Store, cfg Config, now func() time.Time) (*Model, error) {
+// benchEngine is a read-only engine on st whose clock is now (nil: the
+// real clock), started; close it after.
+func benchEngine(st *store.Store, cfg Config, now func() time.Time) *engine.Engine {
+	eng := engine.New(st, engine.Options{ReadOnly: true, Taxonomy: cfg.Taxonomy, Now: now})
+	eng.Start(context.Background())
+	return eng
+}
+
+// benchModel is a viewer console on eng, drawn in the Ascii profile, whose
+// clock is now (nil: the real clock).
+func benchModel(eng *engine.Engine, cfg Config, now func() time.Time) (*Model, error) {
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
-	return New(Options{Store: st, Config: cfg, Role: RoleViewer, Theme: "dark", Renderer: r, Now: now})
+	return New(Options{Engine: eng, Config: cfg, Role: engine.RoleViewer, Theme: "dark", Renderer: r, Now: now})
 }
 
-// MeasureFirstFrame builds a viewer console of w×h on an open store, loads
-// what its first frame shows the way the program does (one refresh, and
-// the alert list, which the program reads concurrently), and draws it,
-// timing each step. now is the console's clock (nil: the real one).
+// MeasureFirstFrame starts a read-only engine on an open store (its first
+// state), builds a viewer console of w×h on it, hands it that state and
+// draws it, timing each step. now is the clock (nil: the real one).
 func MeasureFirstFrame(st *store.Store, cfg Config, w, h int, now func() time.Time) (FirstFrame, error) {
-	m, err := benchModel(st, cfg, now)
+	start := time.Now()
+	eng := benchEngine(st, cfg, now)
+	defer eng.Close()
+	state := time.Since(start)
+	m, err := benchModel(eng, cfg, now)
 	if err != nil {
 		return FirstFrame{}, err
 	}
-	start := time.Now()
-	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	m.Update(m.refresh()())
-	load := time.Since(start)
 	start = time.Now()
-	m.Update(m.loadAlerts()())
-	alerts := time.Since(start)
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	m.Update(stateMsg{st: eng.State()})
+	take := time.Since(start)
 	start = time.Now()
 	frame := m.View()
-	return FirstFrame{Load: load, Alerts: alerts, View: time.Since(start), Frame: frame}, nil
+	return FirstFrame{State: state, Take: take, View: time.Since(start), Frame: frame}, nil
 }
 
 // MeasureView draws a loaded w×h console n times and, as the reference,
 // joins h pre-built lines of w cells n times (the floor any View pays). It
 // returns both sets of durations, sorted.
 func MeasureView(st *store.Store, cfg Config, w, h, n int, now func() time.Time) (view, join []time.Duration, err error) {
-	m, err := benchModel(st, cfg, now)
+	eng := benchEngine(st, cfg, now)
+	defer eng.Close()
+	m, err := benchModel(eng, cfg, now)
 	if err != nil {
 		return nil, nil, err
 	}
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	m.Update(m.refresh()())
-	m.Update(m.loadAlerts()())
+	m.Update(stateMsg{st: eng.State()})
 	lines := make([]string, h)
 	for i := range lines {
 		lines[i] = strings.Repeat("x", w)
@@ -91,12 +103,14 @@ type countingWriter struct{ n atomic.Int64 }
 func (c *countingWriter) Write(p []byte) (int, error) { c.n.Add(int64(len(p))); return len(p), nil }
 
 // MeasureIdle runs a real console program (renderer at 20 frames a second,
-// the real clock) of w×h on st, writing to a counting terminal. It lets the
-// first frame settle for settle, then counts the bytes written during idle.
-// It returns those bytes and, as the reference, the bytes of the first
-// frame (what one full redraw costs).
+// the real clock) of w×h on a read-only engine on st, writing to a
+// counting terminal. It lets the first frame settle for settle, then
+// counts the bytes written during idle. It returns those bytes and, as the
+// reference, the bytes of the first frame (what one full redraw costs).
 func MeasureIdle(st *store.Store, cfg Config, w, h int, settle, idle time.Duration) (idleBytes, firstFrame int64, err error) {
-	m, err := benchModel(st, cfg, nil)
+	eng := benchEngine(st, cfg, nil)
+	defer eng.Close()
+	m, err := benchModel(eng, cfg, nil)
 	if err != nil {
 		return 0, 0, err
 	}

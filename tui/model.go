@@ -11,49 +11,43 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/alert"
-	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/model/privacy"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/theme"
 )
 
+// Source is what a session has of the engine: the shared live state, a
+// read-only view of the store for what the state does not hold, and a
+// gate for its role. No method hands out the store: the gate is the only
+// way to write. *engine.Engine is one.
+type Source interface {
+	Subscribe() *engine.Subscription
+	Reader() engine.Reader
+	Gate(role engine.Role, user string) *engine.Gate
+}
+
 // Options configure a console session.
 type Options struct {
-	Store    *store.Store
+	Engine   Source
 	Config   Config
-	Role     Role
+	Role     engine.Role
 	Theme    string // "" picks dark or light from the terminal
 	User     string // who triage actions are recorded as
 	Renderer *lipgloss.Renderer
 	Now      func() time.Time
-	// Sync, when set, describes the sync state in one short line.
-	Sync func() string
-	// Syncing says a sync loop fills this store while the console runs,
-	// so an empty queue is "not yet", not "nothing here".
-	Syncing bool
 	// Window is the span of the gauges; 0 (the default) reads each KPI
 	// over its own window (kpi.Def.Window), as `cxtop kpi` does. The
-	// window key switches it among KPIWindows.
+	// window key switches it among KPIWindows; the engine's state holds
+	// every one of them.
 	Window time.Duration
 	// Banner, when set, is a line above the panes saying what the console
 	// shows: a snapshot, or the store at a past moment (with Now fixed to
 	// that moment).
 	Banner string
-	// KPIs are the KPI definitions with the configured targets (default:
-	// kpi.Defs()).
-	KPIs []kpi.Def
 	// Notice is shown in the status bar until the first action's message
 	// replaces it (a warning about the store, say).
 	Notice string
-	// Rules are the alert rules a lead session evaluates (default: the
-	// built-in rules).
-	Rules []alert.Rule
-	// EvaluateEvery is how often a lead session runs the rules itself
-	// (default a minute: the time-based rules move slowly, and a
-	// million-ticket store takes ~0.5 s a run). Negative: never, because
-	// an alert runner in the same process already does, after every batch.
-	EvaluateEvery time.Duration
 	// Mask, when set, hides customers' and staff's personal data (names,
 	// emails, phone numbers, free text holding them) in everything the
 	// session shows. Viewer sessions are masked unless configured not to.
@@ -67,14 +61,19 @@ type savedView struct {
 }
 
 // Model is the root of the console: it owns the panes, routes messages to
-// them, lays them out and keeps the status bar.
+// them, lays them out and keeps the status bar. It reads the engine's
+// shared state; what the state does not hold (queue rows past its head, a
+// search, a ticket's detail) it reads in commands through a read-only
+// view. It writes only through its gate.
 type Model struct {
+	// bell rings the terminal bell with the next frame (an alert fired).
+	bell   bool
 	opt    Options
 	env    *env
 	th     theme.Theme
 	keys   KeyMap
-	gate   *Gate
-	sub    *store.Subscription
+	gate   *engine.Gate
+	sub    *engine.Subscription
 	width  int
 	height int
 	frame  Frame
@@ -94,23 +93,20 @@ type Model struct {
 	views      []savedView
 	view       int // index in views, -1 for none
 	message    string
-	updated    time.Time
-	refreshing bool
-	dirty      bool // a change arrived during a refresh
-	// alertsStale says the alert list must be read again: at start and
-	// after a commit that wrote an alert. Reading every alert costs ~50 ms
-	// on a store with thousands, so it runs in its own command, only then,
-	// and never delays the other panes.
-	alertsStale   bool
-	alertsLoading bool
-	refreshes     int // refreshes done, for tests and benchmarks
-	evaluating    bool
-	evaluated     time.Time // when the last evaluation started
+
+	state    *engine.State // the latest the engine published; nil until the first
+	updated  time.Time     // the time of the state that last changed the frame
+	syncLine string        // the state's sync part, worded once per state
+	states   int           // states taken, for tests and benchmarks
+	loading  int           // detail reads under way
 }
 
 // New builds the console's root model. A config the console cannot use
 // (an unknown key action, a saved view's bad filter) is an error.
 func New(opt Options) (*Model, error) {
+	if opt.Engine == nil {
+		return nil, errors.New("console: no engine")
+	}
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -123,14 +119,8 @@ func New(opt Options) (*Model, error) {
 	if opt.Theme == "" {
 		opt.Theme = theme.Default(opt.Renderer)
 	}
-	if len(opt.KPIs) == 0 {
-		opt.KPIs = kpi.Defs()
-	}
-	if opt.EvaluateEvery == 0 {
-		opt.EvaluateEvery = time.Minute
-	}
-	if opt.Rules == nil {
-		opt.Rules = alert.DefaultRules()
+	if opt.Role == "" {
+		opt.Role = engine.RoleViewer
 	}
 	if opt.Config.Taxonomy.Statuses == nil {
 		opt.Config.Taxonomy = model.DefaultTaxonomy()
@@ -142,8 +132,8 @@ func New(opt Options) (*Model, error) {
 	if opt.User == "" {
 		opt.User = string(opt.Role)
 	}
-	m := &Model{opt: opt, th: th, keys: DefaultKeys(), view: -1, side: PaneGauges, message: opt.Notice, alertsStale: true,
-		gate: &Gate{Role: opt.Role, Store: opt.Store, Taxonomy: opt.Config.Taxonomy, User: opt.User, Now: opt.Now}}
+	m := &Model{opt: opt, th: th, keys: DefaultKeys(), view: -1, side: PaneGauges, message: opt.Notice,
+		gate: opt.Engine.Gate(opt.Role, opt.User)}
 	if err := m.keys.Rebind(opt.Config.Console.Keys); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
@@ -152,10 +142,11 @@ func New(opt Options) (*Model, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	m.views = views
-	m.env = &env{st: opt.Store, cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys, syncing: opt.Syncing, mask: opt.Mask}
+	m.env = &env{rd: opt.Engine.Reader(), cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys,
+		profile: fmt.Sprint(opt.Renderer.ColorProfile()), mask: opt.Mask}
 	m.queue = newQueuePane(m.env)
 	m.gauges = newGaugesPane(m.env, opt.Window)
-	m.trends = newTrendsPane(m.env, opt.KPIs)
+	m.trends = newTrendsPane(m.env)
 	m.alerts = newAlertsPane(m.env)
 	m.detail = newDetailPane(m.env)
 	m.panes = [numPanes]Pane{m.queue, m.gauges, m.trends, m.alerts}
@@ -163,9 +154,10 @@ func New(opt Options) (*Model, error) {
 	return m, nil
 }
 
-// Close releases what the session holds (its store subscription); call it
-// once the program has ended. Serving many sessions, each one must be
-// closed, or the store keeps notifying a session nobody watches.
+// Close releases what the session holds (its subscription to the
+// engine); call it once the program has ended. Serving many sessions,
+// each one must be closed, or the engine keeps handing states to a
+// session nobody watches.
 func (m *Model) Close() {
 	if m.sub != nil {
 		m.sub.Cancel()
@@ -175,17 +167,10 @@ func (m *Model) Close() {
 
 // Messages from commands.
 type (
-	// refreshMsg is one consistent reload of every pane's data.
-	refreshMsg struct {
-		queue  queueData
-		kpi    kpiData
-		trends trendsData
-		detail *detailData
-	}
-	evaluatedMsg struct{ err error }
-	changeMsg    struct{ alerts bool }
-	tickMsg      struct{}
-	errMsg       struct {
+	// stateMsg is a state the engine published.
+	stateMsg    struct{ st *engine.State }
+	bellDoneMsg struct{}
+	errMsg      struct {
 		what string
 		err  error
 	}
@@ -205,100 +190,59 @@ func reportErr(what string, err error) tea.Cmd {
 	return func() tea.Msg { return errMsg{what: what, err: err} }
 }
 
-// Init starts the first load, the change subscription and the clock.
+// Init subscribes to the engine's states.
 func (m *Model) Init() tea.Cmd {
-	if m.opt.Store != nil {
-		m.sub = m.opt.Store.Subscribe()
-	}
-	return tea.Batch(m.refresh(), m.loadAlerts(), m.evaluate(), m.waitChange(), tick())
+	m.sub = m.opt.Engine.Subscribe()
+	return m.waitState()
 }
 
-// loadAlerts reads the alert list when it is stale and no read is under
-// way; the answer reloads again if it went stale meanwhile.
-func (m *Model) loadAlerts() tea.Cmd {
-	st := m.opt.Store
-	if st == nil || !m.alertsStale || m.alertsLoading {
-		return nil
-	}
-	m.alertsStale, m.alertsLoading = false, true
-	return func() tea.Msg { return fetchAlerts(st) }
-}
-
-// refreshEvery is how often the console reloads without a change: the
-// windows and SLA countdowns move with the clock.
-const refreshEvery = 5 * time.Second
-
-func tick() tea.Cmd {
-	return tea.Tick(refreshEvery, func(time.Time) tea.Msg { return tickMsg{} })
-}
-
-// waitChange turns the next store notification into a message; it re-arms
-// after each one, and bursts of commits arrive merged.
-func (m *Model) waitChange() tea.Cmd {
+// waitState turns the next state into a message; it re-arms after each
+// one. A session that falls behind finds only the latest waiting.
+func (m *Model) waitState() tea.Cmd {
 	if m.sub == nil {
 		return nil
 	}
-	sub := m.sub
+	c := m.sub.C
 	return func() tea.Msg {
-		if _, ok := <-sub.C; !ok {
+		st, ok := <-c
+		if !ok {
 			return nil
 		}
-		return changeMsg{alerts: sub.Take().Alerts}
+		return stateMsg{st: st}
 	}
 }
 
-// evaluate runs the alert rules in a lead session (viewers read what was
-// stored), apart from the refresh so the first frame never waits for it: an
-// alert that changes is a commit, and the commit's notification refreshes
-// the panes.
-func (m *Model) evaluate() tea.Cmd {
-	st := m.opt.Store
-	if st == nil || m.opt.Role != RoleLead || st.ReadOnly() || m.evaluating || m.opt.EvaluateEvery < 0 ||
-		!m.evaluated.IsZero() && m.opt.Now().Sub(m.evaluated) < m.opt.EvaluateEvery {
-		return nil
+// takeState shows a new state: every pane takes what it needs, and the
+// open detail is read again when the data changed.
+func (m *Model) takeState(st *engine.State) tea.Cmd {
+	prev := m.state
+	m.state = st
+	m.states++
+	m.env.syncing = st.Sync.Live
+	m.syncLine = syncLine(st.Sync, st.At)
+	if st.Err != nil {
+		m.message = "store: " + model.Sanitize(st.Err.Error())
 	}
-	m.evaluating, m.evaluated = true, m.opt.Now()
-	now, rules := m.opt.Now(), m.opt.Rules
-	return func() tea.Msg {
-		_, err := engine.Evaluate(st, rules, now)
-		return evaluatedMsg{err: err}
+	// The status bar's stamp says when what is shown last changed: a state
+	// that changes nothing on screen (the clock's, on a quiet store)
+	// leaves the frame as it was, so an idle console writes nothing to its
+	// terminal.
+	before := m.View()
+	cmds := []tea.Cmd{m.waitState(), m.broadcast(stateMsg{st: st})}
+	if m.updated.IsZero() || m.View() != before {
+		m.updated = st.At
 	}
+	if m.showDetail && m.detail.ticket() != nil && (prev == nil || prev.DataGen != st.DataGen) {
+		cmds = append(cmds, m.openDetail(m.detail.ticket().ID))
+	}
+	return tea.Batch(cmds...)
 }
 
-// refresh reloads every pane in one command. While one refresh runs,
-// changes only mark the model dirty: a burst of commits costs one more
-// refresh, not one each.
-func (m *Model) refresh() tea.Cmd {
-	st := m.opt.Store
-	if st == nil {
-		return nil
-	}
-	m.refreshing = true
-	queue, trends := m.queue.fetch(), m.trends.fetch()
-	now, window, defs := m.opt.Now(), m.opt.Window, m.opt.KPIs
-	detailID := ""
-	if m.showDetail && m.detail.ticket() != nil {
-		detailID = m.detail.ticket().ID
-	}
-	return func() tea.Msg {
-		var r refreshMsg
-		r.queue = queue()
-		// The gauges and the trends read one consistent view of the
-		// rollups, sharing the sums from the start of history.
-		err := st.ViewRollups(func(ro *store.Rollups) error {
-			src := kpi.WithPrefixSums(ro)
-			r.kpi, r.trends = computeKPIs(src, now, window, defs), trends(src)
-			return nil
-		})
-		if err != nil {
-			r.kpi.err, r.trends.err = err, err
-		}
-		if detailID != "" {
-			d := fetchDetail(st, detailID)
-			r.detail = &d
-		}
-		return r
-	}
+// openDetail reads one ticket's detail through the read-only view.
+func (m *Model) openDetail(id string) tea.Cmd {
+	rd := m.env.rd
+	m.loading++
+	return func() tea.Msg { return fetchDetail(rd, id) }
 }
 
 // Update routes messages; it never blocks on the store.
@@ -306,96 +250,56 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		rows, points := m.queue.rows(), m.trends.points()
+		rows := m.queue.rows()
 		m.layout()
-		var cmds []tea.Cmd
 		if m.queue.rows() != rows {
-			cmds = append(cmds, m.queue.load())
+			return m, m.queue.show()
 		}
-		if m.trends.points() != points {
-			cmds = append(cmds, m.trends.load())
-		}
-		return m, tea.Batch(cmds...)
-	case refreshMsg:
-		m.refreshing = false
-		// The status bar's stamp says when what is shown last changed: a
-		// reload that changes nothing leaves the frame as it was, so an idle
-		// console writes nothing to its terminal (it wrote the status line
-		// every 5 s: 54 bytes a second, cxtop bench's idle row).
-		before := m.View()
-		var cmds []tea.Cmd
-		// clockMsg: the alerts' ages move on without a reload.
-		for _, part := range []tea.Msg{msg.queue, msg.kpi, msg.trends, clockMsg{}} {
-			cmds = append(cmds, m.broadcast(part))
-		}
-		if msg.detail != nil {
-			_, cmd := m.detail.Update(*msg.detail)
-			cmds = append(cmds, cmd)
-		}
-		if m.updated.IsZero() || m.View() != before {
-			m.updated = m.opt.Now()
-		}
-		m.refreshes++
-		if m.dirty {
-			m.dirty = false
-			cmds = append(cmds, m.refresh())
-		}
-		return m, tea.Batch(cmds...)
-	case alertsData:
-		m.alertsLoading = false
-		return m, tea.Batch(m.broadcast(msg), m.loadAlerts())
-	case queueData, trendsData, kpiData, selectKPIMsg:
+		return m, nil
+	case stateMsg:
+		return m, m.takeState(msg.st)
+	case queueData, breakdownData, selectKPIMsg:
 		if sel, ok := msg.(selectKPIMsg); ok && sel.focus {
 			m.setFocus(PaneTrends)
 		}
 		return m, m.broadcast(msg)
 	case detailData:
+		m.loading = max(m.loading-1, 0)
 		_, cmd := m.detail.Update(msg)
 		if msg.err == nil {
 			m.showDetail = true
 		}
 		return m, cmd
 	case openTicketMsg:
-		st, id := m.opt.Store, msg.id
-		return m, func() tea.Msg { return fetchDetail(st, id) }
+		return m, m.openDetail(msg.id)
 	case errMsg:
 		m.message = msg.what + ": " + model.Sanitize(msg.err.Error())
 		return m, nil
-	case changeMsg:
-		m.alertsStale = m.alertsStale || msg.alerts
-		if m.refreshing {
-			m.dirty = true
-			return m, tea.Batch(m.waitChange(), m.loadAlerts())
-		}
-		return m, tea.Batch(m.waitChange(), m.loadAlerts(), m.refresh())
-	case tickMsg:
-		if m.refreshing {
-			return m, tea.Batch(tick(), m.evaluate()) // the refresh under way is as good
-		}
-		return m, tea.Batch(tick(), m.evaluate(), m.refresh())
-	case evaluatedMsg:
-		m.evaluating = false
-		if msg.err != nil {
-			m.message = "alert rules: " + model.Sanitize(msg.err.Error())
-		}
+	case bellMsg:
+		m.bell = true
+		return m, tea.Tick(100*time.Millisecond, func(time.Time) tea.Msg { return bellDoneMsg{} })
+	case bellDoneMsg:
+		m.bell = false
 		return m, nil
+	case flashEndMsg:
+		return m, m.broadcast(msg)
 	case actionMsg:
 		switch {
-		case errors.Is(msg.err, ErrReadOnly):
+		case errors.Is(msg.err, engine.ErrReadOnly):
 			m.message = "read-only: " + msg.what + " needs a lead session"
 		case msg.err != nil:
 			m.message = msg.what + " failed: " + model.Sanitize(msg.err.Error())
 		default:
 			m.message = fmt.Sprintf("%s %s: saved, pending sync", msg.t.ID, msg.what)
 			// The next key on this ticket builds on this version, even
-			// before the store's notification reloads the rows.
+			// before the engine's next state shows it.
 			m.queue.replace(msg.t)
 			m.detail.replace(msg.t)
 		}
 		return m, nil
 	case ackMsg:
 		switch {
-		case errors.Is(msg.err, ErrReadOnly):
+		case errors.Is(msg.err, engine.ErrReadOnly):
 			m.message = "read-only: acknowledging needs a lead session"
 		case msg.err != nil:
 			m.message = "acknowledge failed: " + model.Sanitize(msg.err.Error())
@@ -414,10 +318,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// settled reports whether no load is under way: what is on screen is what
-// the store holds (tests wait for it before comparing frames).
+// settled reports whether no load is under way and the engine's rules
+// have run once (when it runs them): what is on screen is what the store
+// holds (tests wait for it before comparing frames).
 func (m *Model) settled() bool {
-	return !m.refreshing && !m.evaluating && !m.alertsLoading && !m.alertsStale && m.queue.shown == m.queue.gen && m.trends.loaded == m.trends.gen
+	st := m.state
+	return st != nil && (!st.Rules || !st.Evaluated.IsZero()) && m.loading == 0 && m.queue.shown == m.queue.gen && m.trends.loaded == m.trends.gen
 }
 
 // broadcast hands a data message to every pane.
@@ -460,9 +366,4 @@ func (m *Model) setFocus(id PaneID) {
 	m.layout()
 }
 
-func (m *Model) storeName() string {
-	if m.opt.Store == nil {
-		return "no store"
-	}
-	return filepath.Base(m.opt.Store.Path())
-}
+func (m *Model) storeName() string { return filepath.Base(m.env.rd.Path()) }

@@ -9,6 +9,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // TestRandomKeysAndResizesNeverBreakTheConsole presses random keys — every
@@ -20,7 +22,7 @@ func TestRandomKeysAndResizesNeverBreakTheConsole(t *testing.T) {
 		"s", "a", "p", "y", "n", "e", "x", "r", "t", "?", "backspace", "c", "=", " "}
 	sizes := [][2]int{{40, 10}, {60, 15}, {80, 24}, {99, 30}, {100, 30}, {159, 40}, {160, 40}, {220, 70}}
 	rng := rand.New(rand.NewPCG(7, 8))
-	m := newModel(t, testStore(t), RoleLead, DefaultConfig())
+	m := newModel(t, testStore(t), engine.RoleLead, DefaultConfig())
 	p := &probe{Model: m}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(120, 40))
 	last := [2]int{120, 40}

@@ -1,14 +1,17 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/cxtop/cxtop/model/privacy"
-	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/theme"
 )
 
@@ -25,15 +28,18 @@ type Pane interface {
 	KeyMap() []key.Binding
 }
 
-// env is what every pane of one session shares: the store to load from,
-// the clock, the theme (replaced in place when the user switches) and the
-// keys.
+// env is what every pane of one session shares: the read-only view of the
+// store (for what the engine's state does not hold), the clock, the theme
+// (replaced in place when the user switches) and the keys.
 type env struct {
-	st   *store.Store
+	rd   engine.Reader
 	cfg  Config
 	now  func() time.Time
 	th   *theme.Theme
 	keys *KeyMap
+	// profile is the renderer's colour profile: the styles' output
+	// depends on it, so shared drawings are told apart by it.
+	profile string
 	// syncing: a sync loop fills the store while the console runs.
 	syncing bool
 	// mask, when set, hides personal data in everything shown (privacy.go).
@@ -44,11 +50,11 @@ type env struct {
 // restyled.
 type themeMsg struct{}
 
-// clockMsg tells the panes time passed: ages and countdowns move.
-type clockMsg struct{}
-
 // frame draws lines in a w×h box with a title; a focused pane's title is
-// marked so focus shows without colour.
+// marked so focus shows without colour. Sessions that show the same pane
+// the same way (the SSH viewers of one engine, mostly) share one drawing:
+// the box is most of a pane's cost, and it is a pure function of what the
+// key holds.
 func (e *env) frame(title string, lines []string, w, h int, focused bool) string {
 	if w <= 0 || h <= 0 {
 		return ""
@@ -57,6 +63,17 @@ func (e *env) frame(title string, lines []string, w, h int, focused bool) string
 	if len(lines) > inner {
 		lines = lines[:inner]
 	}
+	var key strings.Builder
+	fmt.Fprintf(&key, "%s\x00%s\x00%d\x00%d\x00%t\x00%s", e.th.Name, e.profile, w, h, focused, title)
+	for _, l := range lines {
+		key.WriteByte(0)
+		key.WriteString(l)
+	}
+	return frames.get(key.String(), func() string { return e.draw(title, lines, w, h, inner, focused) })
+}
+
+// draw is frame without the sharing.
+func (e *env) draw(title string, lines []string, w, h, inner int, focused bool) string {
 	body := make([]string, 0, inner+1)
 	mark := "  "
 	style := e.th.Title
@@ -79,15 +96,41 @@ func (e *env) frame(title string, lines []string, w, h int, focused bool) string
 	return border.Width(w-2).Padding(0, 1).Render(strings.Join(body, "\n"))
 }
 
-// scrollTo returns the first visible row that keeps cursor inside rows.
-func scrollTo(top, cursor, rows int) int {
-	switch {
-	case rows <= 0:
-		return 0
-	case cursor < top:
-		return cursor
-	case cursor >= top+rows:
-		return cursor - rows + 1
-	}
-	return top
+// frameCache holds drawn panes by everything their drawing depends on.
+type frameCache struct {
+	mu sync.Mutex
+	m  map[string]string
 }
+
+// maxFrames bounds the drawings (or lines) kept: a few per pane and
+// terminal size in use; past it the cache starts again empty.
+const maxFrames = 4096
+
+var frames = &frameCache{m: map[string]string{}}
+
+func (c *frameCache) get(key string, draw func() string) string {
+	c.mu.Lock()
+	v, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = draw()
+	c.mu.Lock()
+	if len(c.m) >= maxFrames {
+		c.m = map[string]string{}
+	}
+	c.m[key] = v
+	c.mu.Unlock()
+	return v
+}
+
+// paint renders s in one of the theme's styles, named by kind: the rows
+// of a queue or an alert feed are the same for every session of one
+// engine that shows them, so the styled text is shared like frames.
+func (e *env) paint(kind string, st lipgloss.Style, s string) string {
+	return painted.get(e.th.Name+"\x00"+e.profile+"\x00"+kind+"\x00"+s, func() string { return st.Render(s) })
+}
+
+// painted holds styled lines (paint), frames the drawn panes.
+var painted = &frameCache{m: map[string]string{}}

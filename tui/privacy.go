@@ -1,8 +1,13 @@
 package tui
 
 import (
+	"fmt"
+	"sync"
+
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/privacy"
 	"github.com/cxtop/cxtop/store/deliver"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // Personal data is masked where it enters the console — as a load's
@@ -55,13 +60,49 @@ func (e *env) maskDetail(d detailData) detailData {
 }
 
 // maskText masks free text the console shows beside records (alert
-// messages name customers).
+// messages name customers). Sessions with the same masker (every viewer
+// of one serve) share the masked text.
 func (e *env) maskText(s string) string {
 	if e.mask == nil {
 		return s
 	}
-	return e.mask.AlertMessage(s)
+	return maskedText.get(fmt.Sprintf("%p\x00", e.mask)+s, func() string { return e.mask.AlertMessage(s) })
 }
+
+var maskedText = &frameCache{m: map[string]string{}}
+
+// maskHead is the engine state's head of the queue as the session may see
+// it: masked once per state for every session with the same masker.
+func (e *env) maskHead(st *engine.State) []*model.Ticket {
+	if e.mask == nil {
+		return st.Queue
+	}
+	key := headKey{st, e.mask}
+	heads.mu.Lock()
+	h, ok := heads.m[key]
+	heads.mu.Unlock()
+	if ok {
+		return h
+	}
+	h = e.maskTickets(st.Queue)
+	heads.mu.Lock()
+	if len(heads.m) >= 8 {
+		heads.m = map[headKey][]*model.Ticket{}
+	}
+	heads.m[key] = h
+	heads.mu.Unlock()
+	return h
+}
+
+type headKey struct {
+	st   *engine.State
+	mask *privacy.Masker
+}
+
+var heads = struct {
+	mu sync.Mutex
+	m  map[headKey][]*model.Ticket
+}{m: map[headKey][]*model.Ticket{}}
 
 // masked reports whether the session hides personal data.
 func (e *env) masked() bool { return e.mask != nil }

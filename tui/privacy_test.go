@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/cxtop/cxtop/model/privacy"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // A masked session shows pseudonyms where customers are named, in the
@@ -19,8 +20,9 @@ func TestMaskedSessionHidesPersonalData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := New(Options{Store: st, Config: DefaultConfig(), Role: RoleViewer, Theme: "dark", Renderer: asciiRenderer(),
-		Now: func() time.Time { return testNow }, Sync: func() string { return "sync off" }, Mask: mask})
+	eng := testEngine(t, st, engine.Options{ReadOnly: true})
+	m, err := New(Options{Engine: eng, Config: DefaultConfig(), Role: engine.RoleViewer, Theme: "dark", Renderer: asciiRenderer(),
+		Now: func() time.Time { return testNow }, Mask: mask})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,37 +9,41 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // searchLimit bounds how many queue rows a search or filter looks through.
 const searchLimit = 20000
 
-// queueData is one load of the queue: a page of the urgency index, or
-// every match of a search or filter (at most searchLimit).
+// queueData is one read of queue rows the engine's state does not hold:
+// a page past the state's head, or every match of a search or filter (at
+// most searchLimit).
 type queueData struct {
 	gen     int // the request it answers; stale answers are dropped
 	tickets []*model.Ticket
 	total   int
 	offset  int
-	pending map[string]int // ticket id → triage actions waiting in the outbox
 	err     error
 }
 
-// queuePane lists open tickets in urgency order. It holds only the rows
-// on screen (or a search's matches), read from the store's index.
+// queuePane lists open tickets in urgency order. The first rows come from
+// the engine's state (its head of the queue, shared by every session);
+// rows past it, a search's or a filter's matches are read from the
+// store's index in a command, only the rows needed.
 type queuePane struct {
 	env     *env
 	w, h    int
 	focused bool
+	list    list // the cursor over the whole queue (or the matches)
 
-	tickets []*model.Ticket
-	total   int
-	offset  int // index of tickets[0] in the queue
-	cursor  int // index in the queue
-	top     int // first visible match, for searches and filters
-	pending map[string]int
-	gen     int
-	shown   int // the gen of the rows shown; 0 until the first load
+	state    *engine.State
+	tickets  []*model.Ticket // the rows held: the state's head, a page, or the matches
+	fromHead bool            // tickets is the state's head (shared: never written)
+	total    int
+	offset   int // index of tickets[0] in the queue
+	pending  map[string]int
+	gen      int // the last read asked for
+	shown    int // the gen of the rows shown; reads under way while it lags
 
 	query      string // active search
 	filter     store.TicketFilter
@@ -55,11 +59,12 @@ func newQueuePane(e *env) *queuePane { return &queuePane{env: e} }
 func (p *queuePane) rows() int { return max(p.h-4, 1) }
 
 // windowed reports whether all matches are loaded and windowed here rather
-// than paged from the store.
+// than taken from the state or paged from the store.
 func (p *queuePane) windowed() bool { return p.query != "" || p.filter != (store.TicketFilter{}) }
 
 func (p *queuePane) SetSize(w, h int) {
 	p.w, p.h = w, h
+	p.list.setRows(p.rows())
 	p.render()
 }
 
@@ -70,22 +75,43 @@ func (p *queuePane) KeyMap() []key.Binding {
 	return append([]key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Open, k.Back}, k.triage()...)
 }
 
-// fetch returns the load of the queue as it stands, to run off the UI
-// goroutine.
-func (p *queuePane) fetch() func() queueData {
+// show puts the visible rows on screen: from the state's head when they
+// lie in it, else from the page held, else it reads the page around them.
+// reread reads a page again even when it is held (the data changed).
+func (p *queuePane) show() tea.Cmd { return p.showRows(false) }
+
+func (p *queuePane) showRows(reread bool) tea.Cmd {
+	defer p.render()
+	st := p.state
+	if p.windowed() || st == nil {
+		return nil
+	}
+	from, _ := p.list.visible()
+	to := from + p.rows()
+	if to <= len(st.Queue) || len(st.Queue) >= st.Open {
+		p.tickets, p.fromHead, p.offset, p.total = p.env.maskHead(st), true, 0, st.Open
+		p.shown = p.gen // a page read under way is not needed any more
+		p.list.setLen(p.total)
+		return nil
+	}
+	if !reread && !p.fromHead && from >= p.offset && to <= p.offset+len(p.tickets) {
+		return nil
+	}
+	return p.load(max(from-p.rows(), 0), 3*p.rows())
+}
+
+// load reads rows in a command: limit rows from offset, or every match
+// when windowed.
+func (p *queuePane) load(offset, limit int) tea.Cmd {
 	p.gen++
-	st, gen, offset, rows, env := p.env.st, p.gen, p.offset, p.rows(), p.env
+	rd, gen, env := p.env.rd, p.gen, p.env
 	query, filter := strings.ToLower(p.query), p.filter
 	windowed := p.windowed()
 	filter.Now = p.env.now() // breached=yes is as of the console's clock
-	return func() queueData {
+	return func() tea.Msg {
 		d := queueData{gen: gen, offset: offset}
-		d.pending, d.err = pendingTickets(st)
-		if d.err != nil {
-			return d
-		}
 		if windowed {
-			all, err := st.Tickets(store.TicketQuery{Filter: filter, Limit: searchLimit})
+			all, err := rd.Tickets(store.TicketQuery{Filter: filter, Limit: searchLimit})
 			// A masked session searches what it sees, not the hidden values.
 			all = env.maskTickets(all)
 			for _, t := range all {
@@ -96,66 +122,59 @@ func (p *queuePane) fetch() func() queueData {
 			d.total, d.offset, d.err = len(d.tickets), 0, err
 			return d
 		}
-		if d.total, d.err = st.OpenTickets(); d.err != nil {
+		if d.total, d.err = rd.OpenTickets(); d.err != nil {
 			return d
 		}
-		d.tickets, d.err = st.Tickets(store.TicketQuery{Offset: offset, Limit: rows})
+		d.tickets, d.err = rd.Tickets(store.TicketQuery{Offset: offset, Limit: limit})
 		d.tickets = env.maskTickets(d.tickets)
 		return d
 	}
 }
 
-func (p *queuePane) load() tea.Cmd {
-	f := p.fetch()
-	return func() tea.Msg { return f() }
-}
-
-// pendingTickets counts, per ticket, the triage actions the remote has not
-// acknowledged yet: the outbox is short (it drains on every sync round).
-func pendingTickets(st *store.Store) (map[string]int, error) {
-	entries, err := st.Outbox(0)
-	if err != nil {
-		return nil, err
+// reload reads the matches (windowed) or the page again.
+func (p *queuePane) reload() tea.Cmd {
+	if p.windowed() {
+		return p.load(0, searchLimit)
 	}
-	out := map[string]int{}
-	for _, e := range entries {
-		if id := actionTicket(e); id != "" {
-			out[id]++
-		}
-	}
-	return out, nil
+	return p.showRows(true)
 }
 
 func (p *queuePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
+	case stateMsg:
+		prev := p.state
+		p.state = msg.st
+		p.pending = msg.st.Pending
+		moved := prev == nil || prev.DataGen != msg.st.DataGen
+		switch {
+		case moved && p.windowed():
+			p.render()
+			return p, p.reload()
+		case moved:
+			return p, p.showRows(true)
+		}
 	case queueData:
 		if msg.gen != p.gen {
-			return p, nil // a newer load is on its way
+			return p, nil // a newer read is on its way
 		}
+		p.shown = msg.gen
 		if msg.err != nil {
 			return p, reportErr("queue", msg.err)
 		}
-		p.tickets, p.total, p.offset, p.pending, p.shown = msg.tickets, msg.total, msg.offset, msg.pending, msg.gen
-		p.cursor = min(p.cursor, max(p.total-1, 0))
-		p.top = scrollTo(min(p.top, max(p.total-1, 0)), p.cursor, p.rows())
+		p.tickets, p.fromHead, p.total, p.offset = msg.tickets, false, msg.total, msg.offset
+		p.list.setLen(p.total)
 	case tea.KeyMsg:
 		k := p.env.keys
 		switch {
-		case key.Matches(msg, k.Down):
-			return p, p.move(1)
-		case key.Matches(msg, k.Up):
-			return p, p.move(-1)
-		case key.Matches(msg, k.PageDown):
-			return p, p.move(p.rows())
-		case key.Matches(msg, k.PageUp):
-			return p, p.move(-p.rows())
+		case p.list.key(msg, k, true):
+			return p, p.show()
 		case key.Matches(msg, k.Open):
 			if t := p.selected(); t != nil {
 				id := t.ID
 				return p, func() tea.Msg { return openTicketMsg{id: id} }
 			}
 		}
-	case themeMsg, clockMsg:
+	case themeMsg:
 	default:
 		return p, nil
 	}
@@ -163,42 +182,30 @@ func (p *queuePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
-// move moves the cursor, loading the page it lands on when needed.
-func (p *queuePane) move(delta int) tea.Cmd {
-	if p.total == 0 {
-		return nil
-	}
-	p.cursor = min(max(p.cursor+delta, 0), p.total-1)
-	defer p.render()
-	if p.windowed() {
-		p.top = scrollTo(p.top, p.cursor, p.rows())
-		return nil
-	}
-	if p.cursor < p.offset || p.cursor >= p.offset+p.rows() {
-		p.offset = max(p.cursor-p.rows()/2, 0)
-		return p.load()
-	}
-	return nil
-}
-
 // selected is the ticket under the cursor, nil when there is none.
 func (p *queuePane) selected() *model.Ticket {
-	i := p.cursor - p.offset
+	i := p.list.cursor - p.offset
 	if i < 0 || i >= len(p.tickets) {
 		return nil
 	}
 	return p.tickets[i]
 }
 
-// replace puts a newer version of a ticket in its row, marked pending.
+// replace puts a newer version of a ticket in its row, marked pending. The
+// rows and marks may be the engine's state, which every session shares:
+// they are copied before the change.
 func (p *queuePane) replace(t *model.Ticket) {
 	for i, old := range p.tickets {
 		if old.ID == t.ID {
+			p.tickets = append([]*model.Ticket(nil), p.tickets...)
+			p.fromHead = false
 			p.tickets[i] = t
-			if p.pending == nil {
-				p.pending = map[string]int{}
+			pending := make(map[string]int, len(p.pending)+1)
+			for id, n := range p.pending {
+				pending[id] = n
 			}
-			p.pending[t.ID]++
+			pending[t.ID]++
+			p.pending = pending
 			p.render()
 			return
 		}
@@ -207,14 +214,20 @@ func (p *queuePane) replace(t *model.Ticket) {
 
 // setQuery and setFilter restart the queue from its top.
 func (p *queuePane) setQuery(q string) tea.Cmd {
-	p.query, p.cursor, p.offset, p.top = q, 0, 0, 0
-	return p.load()
+	p.query = q
+	return p.restart()
 }
 
 func (p *queuePane) setFilter(f store.TicketFilter, text, view string) tea.Cmd {
 	p.filter, p.filterText, p.viewName = f, text, view
-	p.cursor, p.offset, p.top = 0, 0, 0
-	return p.load()
+	return p.restart()
+}
+
+func (p *queuePane) restart() tea.Cmd {
+	p.list.setCursor(0)
+	p.list.top = 0
+	p.tickets, p.fromHead, p.offset = nil, false, 0
+	return p.reload()
 }
 
 func (p *queuePane) title() string {
@@ -245,15 +258,13 @@ func (p *queuePane) render() {
 func (p *queuePane) lines(w int) []string {
 	now := p.env.now()
 	th := p.env.th
-	start, visible := p.offset, p.tickets
-	if p.windowed() {
-		start = p.top
-		visible = p.tickets[min(start, len(p.tickets)):]
-	}
-	visible = visible[:min(len(visible), p.rows())]
+	// The rows on screen, of those held (a page may be on its way).
+	from, to := p.list.visible()
+	lo, hi := min(max(from-p.offset, 0), len(p.tickets)), min(max(to-p.offset, 0), len(p.tickets))
+	start, visible := p.offset+lo, p.tickets[lo:max(lo, hi)]
 	cols := queueColumnsFor(w, visible)
-	lines := []string{th.Header.Render(queueRow(cols, w, queueHeader(cols)))}
-	if p.shown > 0 && p.total == 0 {
+	lines := []string{p.env.paint("Header", th.Header, queueRow(cols, w, queueHeader(cols)))}
+	if (p.state != nil || p.shown > 0) && p.shown == p.gen && p.total == 0 {
 		if p.windowed() {
 			return append(lines, "", "  no open ticket matches; esc clears the search and filter")
 		}
@@ -266,14 +277,14 @@ func (p *queuePane) lines(w int) []string {
 			"  or try everything at once with 'cxtop demo'.")
 	}
 	for i, t := range visible {
-		line := queueRow(cols, w, queueCells(cols, t, now, p.pending[t.ID] > 0, start+i == p.cursor))
+		line := queueRow(cols, w, queueCells(cols, t, now, p.pending[t.ID] > 0, start+i == p.list.cursor))
 		switch {
-		case start+i == p.cursor:
-			line = th.Selected.Render(line)
+		case start+i == p.list.cursor:
+			line = p.env.paint("Selected", th.Selected, line)
 		case !t.SLADueAt.IsZero() && now.After(t.SLADueAt):
-			line = th.Breach.Render(line)
+			line = p.env.paint("Breach", th.Breach, line)
 		case !t.SLADueAt.IsZero() && t.SLADueAt.Sub(now) < slaSoon:
-			line = th.Warn.Render(line)
+			line = p.env.paint("Warn", th.Warn, line)
 		}
 		lines = append(lines, line)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // trendRanges are the spans the trends pane switches between with its
@@ -26,39 +27,77 @@ const maxChartRows = 12
 // chartAxis is the room asciigraph's y-axis labels take left of the plot.
 const chartAxis = 10
 
-// trendsData is every KPI as a series over one range.
-type trendsData struct {
-	gen    int
-	series map[string][]*float64
-	step   time.Duration
-	rows   []kpi.TicketRow // the breakdown, when one is shown
-	err    error
-}
-
 // trendsPane draws the focused KPI as a line chart with its target over
 // the chosen range, and a sparkline of every KPI below it when there is
-// room.
+// room. The series come from the engine's state, computed once for every
+// session; a pane narrower than a series merges neighbouring points.
 type trendsPane struct {
 	env     *env
 	w, h    int
 	focused bool
-	defs    []kpi.Def // with the configured targets
+	list    list // the cursor over the KPIs: the charted one
 
+	defs     []kpi.Def // with the configured targets, from the state
+	state    *engine.State
 	rangeIdx int
-	// byIdx picks the breakdown shown instead of the chart (0: none).
+	// byIdx picks the breakdown shown instead of the chart (0: none): the
+	// session reads it itself, from the rollups, in a command.
 	byIdx  int
 	rows   []kpi.TicketRow
-	kpiID  string
-	series map[string][]*float64
-	step   time.Duration
-	gen    int
-	loaded int // the gen of the series shown
+	gen    int // the breakdown read last asked for
+	loaded int // the gen of the rows shown
 	view   string
 }
 
-func newTrendsPane(e *env, defs []kpi.Def) *trendsPane {
-	return &trendsPane{env: e, kpiID: defs[0].ID, defs: defs}
+// breakdownData is one read of a breakdown.
+type breakdownData struct {
+	gen  int
+	rows []kpi.TicketRow
+	err  error
 }
+
+// trendBreakdowns are what the breakdown key steps through: off, then the
+// ticket KPIs by these dimensions.
+var trendBreakdowns = []string{"", "type", "subtype", "department", "source", "segment"}
+
+func (p *trendsPane) by() string { return trendBreakdowns[p.byIdx] }
+
+// loadBreakdown reads the breakdown shown, over the range shown, through
+// the read-only view (counts from the rollups only: the per-answer
+// figures would read records).
+func (p *trendsPane) loadBreakdown() tea.Cmd {
+	by := p.by()
+	if by == "" {
+		return nil
+	}
+	p.gen++
+	gen, rd, now, span := p.gen, p.env.rd, p.env.now(), p.span()
+	return func() tea.Msg {
+		d := breakdownData{gen: gen}
+		w, err := kpi.NewWindow(now, span)
+		if err != nil {
+			d.err = err
+			return d
+		}
+		d.err = rd.ViewRollups(func(ro *store.Rollups) (err error) {
+			d.rows, err = kpi.TicketBreakdown(kpi.WithPrefixSums(ro), w, by, kpi.TicketValues(ro.Metrics(model.MTicketCreated), by), nil)
+			return err
+		})
+		return d
+	}
+}
+
+// nextBreakdown switches to the next breakdown (or back to the chart) and
+// loads it.
+func (p *trendsPane) nextBreakdown() tea.Cmd {
+	p.byIdx = (p.byIdx + 1) % len(trendBreakdowns)
+	p.rows = nil
+	cmd := p.loadBreakdown() // first: the title says it is loading
+	p.render()
+	return cmd
+}
+
+func newTrendsPane(e *env) *trendsPane { return &trendsPane{env: e} }
 
 func (p *trendsPane) SetSize(w, h int) { p.w, p.h = w, h; p.render() }
 func (p *trendsPane) SetFocus(f bool)  { p.focused = f; p.render() }
@@ -67,12 +106,6 @@ func (p *trendsPane) KeyMap() []key.Binding {
 	k := p.env.keys
 	return []key.Binding{k.Up, k.Down, k.Range, k.Breakdown}
 }
-
-// trendBreakdowns are what the breakdown key steps through: off, then the
-// ticket KPIs by these dimensions.
-var trendBreakdowns = []string{"", "type", "subtype", "department", "source", "segment"}
-
-func (p *trendsPane) by() string { return trendBreakdowns[p.byIdx] }
 
 func (p *trendsPane) span() time.Duration { return trendRanges[p.rangeIdx] }
 
@@ -83,63 +116,53 @@ func (p *trendsPane) points() int {
 	return max(min(p.w-4-chartAxis, hours), 2)
 }
 
-// fetch returns the computation of the series as they stand, to run off
-// the UI goroutine on a source the caller provides.
-func (p *trendsPane) fetch() func(kpi.Source) trendsData {
-	p.gen++
-	gen, now, span, n, defs, by := p.gen, p.env.now(), p.span(), p.points(), p.defs, p.by()
-	return func(src kpi.Source) trendsData {
-		w, err := kpi.NewWindow(now, span)
-		if err != nil {
-			return trendsData{gen: gen, err: err}
-		}
-		d := trendsData{gen: gen, step: kpi.SeriesStep(w, n), series: kpi.Series(src, w, n, defs)}
-		if lister, ok := src.(kpi.MetricLister); ok && by != "" {
-			// Counts from the rollups only: the per-answer figures would
-			// read records, which the console never does on a refresh.
-			d.rows, d.err = kpi.TicketBreakdown(src, w, by, kpi.TicketValues(lister.Metrics(model.MTicketCreated), by), nil)
-		}
-		return d
+// trend is the series of the range shown, merged to the points that fit.
+func (p *trendsPane) trend() (map[string][]*float64, time.Duration, bool) {
+	if p.state == nil {
+		return nil, 0, false
 	}
-}
-
-func (p *trendsPane) load() tea.Cmd {
-	f, st := p.fetch(), p.env.st
-	return func() tea.Msg {
-		var d trendsData
-		err := st.ViewRollups(func(r *store.Rollups) error {
-			d = f(kpi.WithPrefixSums(r))
-			return nil
-		})
-		if err != nil {
-			d.err = err
-		}
-		return d
+	t, ok := p.state.Trends[p.span()]
+	if !ok {
+		return nil, 0, false
 	}
+	series, k := resample(t.Series, p.points())
+	return series, t.Step * time.Duration(k), true
 }
 
 func (p *trendsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
-	case trendsData:
+	case stateMsg:
+		moved := p.state == nil || p.state.DataGen != msg.st.DataGen
+		p.state = msg.st
+		if len(p.defs) == 0 {
+			p.defs = msg.st.KPIs
+			p.list.setLen(len(p.defs))
+		}
+		if moved && p.by() != "" {
+			cmd := p.loadBreakdown()
+			p.render()
+			return p, cmd
+		}
+	case breakdownData:
 		if msg.gen != p.gen {
 			return p, nil
 		}
+		p.loaded = msg.gen
 		if msg.err != nil {
-			return p, reportErr("trends", msg.err)
+			return p, reportErr("breakdown", msg.err)
 		}
-		p.series, p.step, p.rows, p.loaded = msg.series, msg.step, msg.rows, msg.gen
+		p.rows = msg.rows
 	case selectKPIMsg:
-		p.kpiID = msg.id
+		for i, d := range p.defs {
+			if d.ID == msg.id {
+				p.list.setCursor(i)
+			}
+		}
 	case tea.KeyMsg:
-		k := p.env.keys
-		switch {
-		case key.Matches(msg, k.Down):
-			p.kpiID = p.neighbour(1)
-		case key.Matches(msg, k.Up):
-			p.kpiID = p.neighbour(-1)
-		case key.Matches(msg, k.Breakdown):
+		if key.Matches(msg, p.env.keys.Breakdown) {
 			return p, p.nextBreakdown()
-		default:
+		}
+		if !p.list.key(msg, p.env.keys, false) {
 			return p, nil
 		}
 	case themeMsg:
@@ -150,40 +173,13 @@ func (p *trendsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
-// nextBreakdown switches to the next breakdown (or back to the chart) and
-// loads it.
-func (p *trendsPane) nextBreakdown() tea.Cmd {
-	p.byIdx = (p.byIdx + 1) % len(trendBreakdowns)
-	p.rows = nil
-	p.render()
-	return p.load()
-}
-
-// nextRange switches to the next range and loads it.
+// nextRange switches to the next range: its series are in the state (a
+// breakdown shown is read again over it).
 func (p *trendsPane) nextRange() tea.Cmd {
 	p.rangeIdx = (p.rangeIdx + 1) % len(trendRanges)
+	cmd := p.loadBreakdown()
 	p.render()
-	return p.load()
-}
-
-// neighbour is the KPI delta places from the charted one.
-func (p *trendsPane) neighbour(delta int) string {
-	defs := p.defs
-	for i, d := range defs {
-		if d.ID == p.kpiID {
-			return defs[min(max(i+delta, 0), len(defs)-1)].ID
-		}
-	}
-	return defs[0].ID
-}
-
-func (p *trendsPane) def() kpi.Def {
-	for _, d := range p.defs {
-		if d.ID == p.kpiID {
-			return d
-		}
-	}
-	return p.defs[0]
+	return cmd
 }
 
 func (p *trendsPane) render() {
@@ -191,23 +187,25 @@ func (p *trendsPane) render() {
 		p.view = ""
 		return
 	}
-	d := p.def()
+	if len(p.defs) == 0 {
+		p.view = p.env.frame("3 Trend", []string{"computing…"}, p.w, p.h, p.focused)
+		return
+	}
 	if by := p.by(); by != "" {
 		title := fmt.Sprintf("3 Tickets by %s, last %s (b: next)", by, ShortDuration(p.span()))
 		p.view = p.env.frame(title, breakdownLines(p.rows, by, p.loaded == p.gen, p.w-4), p.w, p.h, p.focused)
 		return
 	}
+	d := p.defs[p.list.cursor]
 	title := fmt.Sprintf("3 Trend: %s, %s (r: range)", d.Label, ShortDuration(p.span()))
-	if p.loaded != p.gen {
-		title = fmt.Sprintf("3 Trend: %s, loading %s…", d.Label, ShortDuration(p.span()))
-	}
 	p.view = p.env.frame(title, p.lines(d, p.w-4, p.h-3), p.w, p.h, p.focused)
 }
 
 // lines is the chart, then sparklines while rows remain.
 func (p *trendsPane) lines(d kpi.Def, w, rows int) []string {
-	if p.series == nil {
-		return []string{"computing…"}
+	series, step, ok := p.trend()
+	if !ok {
+		return []string{"no trend over " + ShortDuration(p.span()) + " in the engine's state"}
 	}
 	// The chart takes up to maxChartRows; sparklines of the other KPIs
 	// fill what is left when at least a few fit.
@@ -217,8 +215,8 @@ func (p *trendsPane) lines(d kpi.Def, w, rows int) []string {
 	if sparkRows < 3 {
 		sparkRows, chartRows = 0, rows-1
 	}
-	lines := chart(d, p.series[d.ID], w, chartRows)
-	lines = append(lines, p.env.th.Muted.Render(fit(caption(d, p.step), w)))
+	lines := chart(d, series[d.ID], w, chartRows)
+	lines = append(lines, p.env.th.Muted.Render(fit(caption(d, step), w)))
 	if sparkRows > 0 {
 		lines = append(lines, "")
 	}
@@ -227,7 +225,7 @@ func (p *trendsPane) lines(d kpi.Def, w, rows int) []string {
 		if sd.ID == d.ID {
 			mark = "▸ "
 		}
-		lines = append(lines, mark+fit(sd.Label, 18)+" "+sparkline(lastN(p.series[sd.ID], max(w-22, 1))))
+		lines = append(lines, mark+fit(sd.Label, 18)+" "+sparkline(lastN(series[sd.ID], max(w-22, 1))))
 	}
 	return lines
 }
@@ -302,3 +300,40 @@ func chart(d kpi.Def, points []*float64, w, rows int) []string {
 }
 
 func (p *trendsPane) View() string { return p.view }
+
+// resample merges neighbouring points so that no series is longer than n:
+// k points become their mean (a slice without data stays nil), newest
+// aligned, so what is left out is the oldest. The series are returned
+// as they are, and k is 1, when they fit. For drawing only: the mean of
+// ratios is not the ratio over the merged slices.
+func resample(series map[string][]*float64, n int) (map[string][]*float64, int) {
+	longest := 0
+	for _, s := range series {
+		longest = max(longest, len(s))
+	}
+	if n <= 0 || longest <= n {
+		return series, 1
+	}
+	k := (longest + n - 1) / n
+	out := make(map[string][]*float64, len(series))
+	for id, s := range series {
+		merged := make([]*float64, 0, len(s)/k)
+		for end := len(s) % k; end+k <= len(s); end += k {
+			sum, have := 0.0, 0
+			for _, v := range s[end : end+k] {
+				if v != nil {
+					sum += *v
+					have++
+				}
+			}
+			if have == 0 {
+				merged = append(merged, nil)
+				continue
+			}
+			mean := sum / float64(have)
+			merged = append(merged, &mean)
+		}
+		out[id] = merged
+	}
+	return out, k
+}

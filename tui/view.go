@@ -38,6 +38,11 @@ func (m *Model) View() string {
 	if m.opt.Banner != "" {
 		body = m.banner() + "\n" + body
 	}
+	if m.bell {
+		// BEL has no width: the frame keeps its shape, and the renderer
+		// writes the changed first line (so the bell) once.
+		body = "\a" + body
+	}
 	return body + "\n" + m.statusBar()
 }
 
@@ -60,11 +65,8 @@ func (m *Model) statusBar() string {
 		parts = append(parts, m.tabs())
 	}
 	parts = append(parts, m.storeName(), string(m.opt.Role))
-	if m.opt.Sync != nil {
-		parts = append(parts, m.opt.Sync())
-	}
-	if !m.updated.IsZero() {
-		parts = append(parts, "updated "+m.updated.UTC().Format("15:04:05"))
+	if m.state != nil {
+		parts = append(parts, m.syncLine, "updated "+m.updated.UTC().Format("15:04:05"))
 	}
 	parts = append(parts, "? help")
 	return m.th.Status.Render(fit(strings.Join(parts, " · "), m.width))

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -15,7 +16,9 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // probe wraps the console so a test can read the frame the program last
@@ -58,17 +61,44 @@ func asciiRenderer() *lipgloss.Renderer {
 	return r
 }
 
-func newModel(t testing.TB, st *store.Store, role Role, cfg Config) *Model {
+// testEngine starts an engine on st with the test clock. It runs neither
+// the rules nor the automations (their tests are in store/engine; here
+// they would make tickets and alerts of their own at times of their
+// own): a writable store is evaluated once first, as the engine's first
+// round leaves it.
+func testEngine(t testing.TB, st *store.Store, opt engine.Options) *engine.Engine {
 	t.Helper()
-	m, err := New(Options{Store: st, Config: cfg, Role: role, Theme: "dark", Renderer: asciiRenderer(),
-		Now: func() time.Time { return testNow }, Sync: func() string { return "sync off" }})
+	opt.Now = func() time.Time { return testNow }
+	opt.NoRules = true
+	if !st.ReadOnly() && !opt.ReadOnly {
+		if _, err := engine.Evaluate(st, alert.DefaultRules(), testNow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eng := engine.New(st, opt)
+	eng.Start(context.Background())
+	t.Cleanup(func() { eng.Close() })
+	return eng
+}
+
+func newModel(t testing.TB, st *store.Store, role engine.Role, cfg Config) *Model {
+	t.Helper()
+	// Viewers and snapshots watch an engine that does not write, as
+	// serve without a remote and --read-only do.
+	return newModelOn(t, testEngine(t, st, engine.Options{Taxonomy: cfg.Taxonomy, ReadOnly: role != engine.RoleLead}), role, cfg)
+}
+
+func newModelOn(t testing.TB, eng *engine.Engine, role engine.Role, cfg Config) *Model {
+	t.Helper()
+	m, err := New(Options{Engine: eng, Config: cfg, Role: role, Theme: "dark", Renderer: asciiRenderer(),
+		Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
 }
 
-func startSession(t *testing.T, st *store.Store, role Role, w, h int) *session {
+func startSession(t *testing.T, st *store.Store, role engine.Role, w, h int) *session {
 	t.Helper()
 	m := newModel(t, st, role, DefaultConfig())
 	p := &probe{Model: m}
@@ -137,7 +167,7 @@ func (s *session) waitFor(want ...string) string {
 func TestGoldenViews(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
 		w, h := size[0], size[1]
-		s := startSession(t, testStore(t), RoleLead, w, h)
+		s := startSession(t, testStore(t), engine.RoleLead, w, h)
 		snap := func(name string, want ...string) {
 			f := s.waitFor(want...)
 			t.Run(fmt.Sprintf("%s-%dx%d", name, w, h), func(t *testing.T) { golden.RequireEqual(t, []byte(f)) })
@@ -170,17 +200,17 @@ func TestGoldenEmptyAndTooSmall(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		s := startSession(t, st, RoleLead, w, h)
+		s := startSession(t, st, engine.RoleLead, w, h)
 		f := s.waitFor("No open tickets here yet")
 		t.Run(fmt.Sprintf("empty-%dx%d", w, h), func(t *testing.T) { golden.RequireEqual(t, []byte(f)) })
 	}
-	s := startSession(t, testStore(t), RoleLead, 59, 14)
+	s := startSession(t, testStore(t), engine.RoleLead, 59, 14)
 	f := s.waitFor("too small")
 	t.Run("too-small", func(t *testing.T) { golden.RequireEqual(t, []byte(f)) })
 }
 
 func TestViewNeverPrintsRemoteEscapes(t *testing.T) {
-	s := startSession(t, testStore(t), RoleLead, 120, 40)
+	s := startSession(t, testStore(t), engine.RoleLead, 120, 40)
 	f := s.waitFor("Refund")
 	if strings.Contains(f, "\x1b") || !strings.Contains(f, "Refund missing") {
 		t.Fatalf("the escape sequence in a subject reached the view or the subject vanished:\n%s", f)
@@ -188,7 +218,7 @@ func TestViewNeverPrintsRemoteEscapes(t *testing.T) {
 }
 
 func TestSearchAndFilterNarrowTheQueue(t *testing.T) {
-	s := startSession(t, testStore(t), RoleLead, 120, 40)
+	s := startSession(t, testStore(t), engine.RoleLead, 120, 40)
 	s.waitFor("Queue: 5 open")
 	s.press("/")
 	s.typeText("crash")
@@ -222,10 +252,10 @@ func TestSavedViewsAndRebindFromConfig(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Console.Keys = map[string][]string{"escalate": {"E"}}
 	cfg.Console.Views = []SavedView{{Name: "email", Filter: "source=email"}}
-	m := newModel(t, testStore(t), RoleLead, cfg)
+	m := newModel(t, testStore(t), engine.RoleLead, cfg)
 	p := &probe{Model: m}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(120, 40))
-	s := &session{t: t, tm: tm, p: p, st: m.opt.Store}
+	s := &session{t: t, tm: tm, p: p}
 	t.Cleanup(func() { tm.Quit(); tm.WaitFinished(t); m.Close() })
 	s.waitFor("Queue: 5 open")
 	s.press("v")
@@ -241,14 +271,14 @@ func TestSavedViewsAndRebindFromConfig(t *testing.T) {
 	} {
 		c := DefaultConfig()
 		c.Console = bad
-		if _, err := New(Options{Store: m.opt.Store, Config: c, Theme: "dark", Renderer: asciiRenderer()}); err == nil {
+		if _, err := New(Options{Engine: m.opt.Engine, Config: c, Theme: "dark", Renderer: asciiRenderer()}); err == nil {
 			t.Errorf("console config %+v accepted", bad)
 		}
 	}
 }
 
 func TestReadOnlyKeysSayReadOnly(t *testing.T) {
-	for _, role := range []Role{RoleViewer, RoleSnapshot} {
+	for _, role := range []engine.Role{engine.RoleViewer, engine.RoleSnapshot} {
 		s := startSession(t, testStore(t), role, 120, 40)
 		s.waitFor("Queue: 5 open")
 		for _, k := range []string{"e", "s", "p", "a", "y", "n", "x"} {
@@ -268,7 +298,7 @@ func TestReadOnlyKeysSayReadOnly(t *testing.T) {
 }
 
 func TestLeadTriage(t *testing.T) {
-	s := startSession(t, testStore(t), RoleLead, 120, 40)
+	s := startSession(t, testStore(t), engine.RoleLead, 120, 40)
 	s.waitFor("Queue: 5 open")
 	first := "T00000005" // open twelve days: the SLA breached longest ago
 	s.press("e")
@@ -321,13 +351,11 @@ func TestEmptyQueueWhileSyncingSaysNotYet(t *testing.T) {
 	}
 	defer st.Close()
 	for _, syncing := range []bool{false, true} {
-		m, err := New(Options{Store: st, Config: DefaultConfig(), Role: RoleLead, Theme: "dark", Renderer: asciiRenderer(),
-			Now: func() time.Time { return testNow }, Syncing: syncing})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := newModel(t, st, engine.RoleViewer, DefaultConfig())
 		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-		m.Update(m.refresh()())
+		state := *m.opt.Engine.(*engine.Engine).State()
+		state.Sync.Live = syncing
+		m.Update(stateMsg{st: &state})
 		v := m.View()
 		if got := strings.Contains(v, "the sync is filling this store"); got != syncing || strings.Contains(v, "Fill this store") == syncing {
 			t.Fatalf("syncing %v:\n%s", syncing, v)

@@ -21,20 +21,21 @@ func nextWindow(w time.Duration) time.Duration {
 	return KPIWindows[(i+1)%len(KPIWindows)]
 }
 
-// switchWindow moves the gauges to the next KPI window and reloads them.
+// switchWindow moves the gauges to the next KPI window: the engine's
+// state holds every window, so nothing is read.
 func (m *Model) switchWindow() tea.Cmd {
 	m.opt.Window = nextWindow(m.opt.Window)
 	m.gauges.window = m.opt.Window
-	m.gauges.render()
 	m.message = "KPIs over the last " + ShortDuration(m.opt.Window)
 	if m.opt.Window == 0 {
 		m.message = "KPIs each over its own window"
 	}
-	if m.refreshing {
-		m.dirty = true
-		return nil
+	if m.state != nil {
+		_, cmd := m.gauges.Update(stateMsg{st: m.state})
+		return cmd
 	}
-	return m.refresh()
+	m.gauges.render()
+	return nil
 }
 
 // bannerLines is the height the banner takes above the panes.

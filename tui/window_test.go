@@ -7,6 +7,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 func TestNextWindowCycles(t *testing.T) {
@@ -29,7 +31,8 @@ func TestNextWindowCycles(t *testing.T) {
 // pane's title, and their figures with it.
 func TestBannerAndWindowKey(t *testing.T) {
 	st := testStore(t)
-	m, err := New(Options{Store: st, Config: DefaultConfig(), Role: RoleSnapshot, Theme: "dark", Renderer: asciiRenderer(),
+	eng := testEngine(t, st, engine.Options{ReadOnly: true})
+	m, err := New(Options{Engine: eng, Config: DefaultConfig(), Role: engine.RoleSnapshot, Theme: "dark", Renderer: asciiRenderer(),
 		Now: func() time.Time { return testNow }, Banner: "SNAPSHOT of cx.db taken 2026-05-04 10:00Z · read-only"})
 	if err != nil {
 		t.Fatal(err)
@@ -80,13 +83,15 @@ func nps(frame string) string {
 func TestConfiguredStartWindow(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Console.Window = "30d"
-	m, err := New(Options{Store: testStore(t), Config: cfg, Role: RoleViewer, Theme: "dark", Renderer: asciiRenderer(),
+	eng := testEngine(t, testStore(t), engine.Options{ReadOnly: true})
+	m, err := New(Options{Engine: eng, Config: cfg, Role: engine.RoleViewer, Theme: "dark", Renderer: asciiRenderer(),
 		Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer m.Close()
 	m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+	m.Update(stateMsg{st: eng.State()})
 	if !strings.Contains(m.View(), "KPIs, last 30d") {
 		t.Fatalf("the gauges do not start over 30d:\n%s", m.View())
 	}
@@ -95,7 +100,7 @@ func TestConfiguredStartWindow(t *testing.T) {
 // b in the trends pane shows the tickets by type, then by sub-type, over
 // the trend's range, and comes back to the chart.
 func TestTrendsBreakdown(t *testing.T) {
-	s := startSession(t, testStore(t), RoleViewer, 200, 60)
+	s := startSession(t, testStore(t), engine.RoleViewer, 200, 60)
 	s.waitFor("Queue: 5 open")
 	s.press("3", "b")
 	f := s.waitFor("Tickets by type, last 24h", "complaint")

@@ -67,6 +67,12 @@ stored alerts are listed without evaluating (see docs/alerts.md).`,
 				if err := evaluateOnce(s.Store, set, now, cmd.ErrOrStderr()); err != nil {
 					return err
 				}
+				// The rules' webhook and hook actions of what fired.
+				if acts := a.alertActions(s.Store, set, func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop "+f+"\n", args...) }); acts != nil {
+					if _, err := acts.Once(cmd.Context()); err != nil {
+						return err
+					}
+				}
 			}
 			list, err := s.Alerts(all)
 			if err != nil {
@@ -187,11 +193,6 @@ func watchAutomations(s *store.Store, from, to uint64, prog *progressLine) (stop
 		<-finished
 		prog.Done()
 	}
-}
-
-// alertRunner is the runner of a long-running command.
-func alertRunner(s *store.Store, set alert.Settings, replica bool, logf func(string, ...any)) *engine.Runner {
-	return &engine.Runner{Store: s, Settings: set, Replica: replica, Logf: logf}
 }
 
 func writeAlerts(out io.Writer, list []alert.Alert, now time.Time) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/store/replica"
 	"github.com/cxtop/cxtop/theme"
 	"github.com/cxtop/cxtop/tui"
@@ -57,71 +58,58 @@ func (a *app) addConsole(root *cobra.Command) {
 		if !isTerminal(a.io.in) || !isTerminal(a.io.out) {
 			return errors.New("the console needs a terminal: run cxtop in one, or use 'cxtop tickets' and 'cxtop kpi' in scripts")
 		}
-		set, err := a.alertSettings()
-		if err != nil {
-			return err
-		}
-		kpis, err := a.kpiSettings()
-		if err != nil {
-			return err
-		}
+		opt := a.engineOptions()
 		// With a configured remote (and a store it may write) the console
 		// syncs in-process: a store one process holds, no other can open.
-		var remote replica.Remote
 		var syncSet syncSettings
 		if !f.readOnly && !f.offline {
 			if syncSet = a.fillSync(syncSettings{}, true); syncSet.remote != "" {
-				if remote, err = a.newRemote(syncSet); err != nil {
+				var err error
+				if opt.Remote, err = a.newRemote(syncSet); err != nil {
 					return fmt.Errorf("[sync] remote: %w", err)
 				}
 			}
-		}
-		s, err := store.Open(a.dbPath, a.storeOptions(store.Options{ReadOnly: f.readOnly, Create: remote != nil}))
-		if errors.Is(err, store.ErrInUse) {
-			return a.heldError(err)
-		}
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		role := tui.RoleLead
-		if f.readOnly {
-			role = tui.RoleViewer
 		}
 		closeLog, err := a.consoleLog()
 		if err != nil {
 			return err
 		}
 		defer closeLog()
-		mask, err := a.sessionMask(role == tui.RoleLead, f.unmask)
+		opt.ReadOnly, opt.Logf = f.readOnly, log.Printf
+		opt.Replica = replica.Options{Source: syncSet.source, Taxonomy: a.cfg.Taxonomy,
+			Interval: a.syncInterval(syncSet.source), Logf: log.Printf}
+		eng, err := engine.Open(a.dbPath, a.storeOptions(store.Options{ReadOnly: f.readOnly, Create: opt.Remote != nil}), opt)
+		if errors.Is(err, store.ErrInUse) {
+			return a.heldError(err)
+		}
 		if err != nil {
 			return err
 		}
-		if !s.ReadOnly() {
-			defer a.serveControl(s, log.Printf)()
+		defer stopEngine(eng, func(format string, args ...any) { log.Printf("console: "+format, args...) })
+		if eng.CanWrite() {
+			// Commands run beside the console reach the store through it.
+			defer a.serveControl(eng.Store(), log.Printf)()
+		}
+		role := engine.RoleLead
+		if f.readOnly {
+			role = engine.RoleViewer
+		}
+		mask, err := a.sessionMask(role == engine.RoleLead, f.unmask)
+		if err != nil {
+			return err
 		}
 		notice := ""
-		if s.ReadOnly() && s.RollupsOutdated() != nil {
+		if st := eng.Store(); st.ReadOnly() && st.RollupsOutdated() != nil {
 			notice = "KPIs incomplete: this store's rollups are from an older cxtop (open it once without --read-only)"
 		}
-		syncState := storedSyncLine(s)
-		if remote != nil {
-			loop := startSync(cmd.Context(), s, remote, replica.Options{Source: syncSet.source, Taxonomy: a.cfg.Taxonomy,
-				Interval: a.syncInterval(syncSet.source), Logf: log.Printf}, set)
-			defer func() {
-				if err := loop.Stop(); err != nil {
-					log.Printf("console: sync stopped: %v", err)
-				}
-			}()
-			syncState = syncLine(loop.client)
+		eng.Start(cmd.Context())
+		if eng.CanWrite() && role == engine.RoleLead {
+			// The rules' webhook and hook actions, once per firing, by the
+			// process that evaluates them.
+			defer a.runAlertActions(cmd.Context(), eng.Store(), log.Printf)()
 		}
-		syncing := remote != nil
-		evaluateEvery := time.Duration(0) // the default
-		if syncing {
-			evaluateEvery = -1 // the sync loop's alert runner evaluates after every page
-		}
-		return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg.TUI(), Role: role, Theme: f.theme,
-			User: a.user(), Sync: syncState, Syncing: syncing, EvaluateEvery: evaluateEvery, Rules: set.Rules, KPIs: kpis.Defs, Notice: notice, Mask: mask}, a.io.in, a.io.out)
+		return tui.Run(cmd.Context(), tui.Options{Engine: eng, Config: a.cfg.TUI(), Role: role, Theme: f.theme,
+			User: a.user(), Notice: notice, Mask: mask}, a.io.in, a.io.out)
 	}
 }
 
@@ -144,37 +132,10 @@ func (a *app) consoleLog() (func(), error) {
 	return func() { log.SetOutput(prev); f.Close() }, nil
 }
 
-// storedSyncLine describes the sync state another process (cxtop sync)
-// left in the store.
-func storedSyncLine(s *store.Store) func() string {
-	return func() string {
-		st, err := replica.ReadStatus(s)
-		if err != nil || st.LastSuccess.IsZero() {
-			return "not synced"
-		}
-		return "synced " + tui.ShortDuration(time.Since(st.LastSuccess)) + " ago"
-	}
-}
-
 // tuiConsole is the demo's console when it runs in a terminal.
 func tuiConsole(ctx context.Context, env consoleEnv) error {
 	if !env.Interactive {
 		return plainConsole(ctx, env)
 	}
-	return tui.Run(ctx, tui.Options{Store: env.Store, Role: tui.RoleLead, User: env.User,
-		Config: env.Settings.TUI(), KPIs: env.Settings.KPI.Defs, Rules: env.Settings.Alerts.Rules, Sync: demoSyncLine(env), Syncing: true, EvaluateEvery: -1}, env.In, env.Out)
-}
-
-// demoSyncLine puts the history's progress before the sync state while the
-// demo is still simulating it.
-func demoSyncLine(env consoleEnv) func() string {
-	sync := syncLine(env.Sync)
-	return func() string {
-		if env.History != nil {
-			if h := env.History(); h != "" {
-				return h + ", " + sync()
-			}
-		}
-		return sync()
-	}
+	return tui.Run(ctx, tui.Options{Engine: env.Engine, Role: engine.RoleLead, User: env.User, Config: env.Settings.TUI()}, env.In, env.Out)
 }

@@ -3,11 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/tui"
 )
 
@@ -53,10 +55,6 @@ func (a *app) consoleAt(cmd *cobra.Command, s *store.Store, at time.Time, banner
 	if !isTerminal(a.io.in) || !isTerminal(a.io.out) {
 		return errors.New("the console needs a terminal: run it in one, or use 'cxtop kpi --at' and 'cxtop report' in scripts")
 	}
-	kpis, err := a.kpiSettings()
-	if err != nil {
-		return err
-	}
 	closeLog, err := a.consoleLog()
 	if err != nil {
 		return err
@@ -66,7 +64,15 @@ func (a *app) consoleAt(cmd *cobra.Command, s *store.Store, at time.Time, banner
 	if s.RollupsOutdated() != nil {
 		notice = "KPIs incomplete: this store's rollups are from an older cxtop"
 	}
-	return tui.Run(cmd.Context(), tui.Options{Store: s, Config: a.cfg.TUI(), Role: tui.RoleSnapshot, Theme: themeName,
-		User: a.user(), Now: func() time.Time { return at }, Banner: banner, KPIs: kpis.Defs, Notice: notice,
-		Sync: func() string { return "as of " + at.Format("2006-01-02 15:04Z") }}, a.io.in, a.io.out)
+	// A read-only engine whose clock is stopped at at: its state is the
+	// store as of then, and it never writes.
+	opt := a.engineOptions()
+	opt.ReadOnly, opt.Logf = true, log.Printf
+	opt.Now = func() time.Time { return at }
+	opt.Progress = func() string { return "as of " + at.Format("2006-01-02 15:04Z") }
+	eng := engine.New(s, opt)
+	eng.Start(cmd.Context())
+	defer stopEngine(eng, log.Printf)
+	return tui.Run(cmd.Context(), tui.Options{Engine: eng, Config: a.cfg.TUI(), Role: engine.RoleSnapshot, Theme: themeName,
+		User: a.user(), Now: opt.Now, Banner: banner, Notice: notice}, a.io.in, a.io.out)
 }

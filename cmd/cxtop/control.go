@@ -7,13 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/control"
-	"github.com/cxtop/cxtop/tui"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
 // socketCommands are the commands a process holding a store runs for a
@@ -93,9 +92,12 @@ func actor(configured, login string, uid int) string {
 }
 
 // gate is the door a command's writes go through, as the console's do:
-// one action per change, written with its outbox entry.
-func (a *app) gate(s *openedStore) *tui.Gate {
-	return &tui.Gate{Role: tui.RoleLead, Store: s.Store, Taxonomy: a.cfg.Taxonomy, User: a.user(), Now: time.Now}
+// one action per change, written with its outbox entry. It is a lead's
+// gate of an engine on the store (not started: the command only writes).
+func (a *app) gate(s *openedStore) *engine.Gate {
+	opt := a.engineOptions()
+	opt.NoRules = true
+	return engine.New(s.Store, opt).Gate(engine.RoleLead, a.user())
 }
 
 // serveControl opens the control socket of st, which this process holds

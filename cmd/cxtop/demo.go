@@ -20,6 +20,7 @@ import (
 	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/model/sim"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/store/hub"
 	"github.com/cxtop/cxtop/store/replica"
 )
@@ -71,31 +72,26 @@ removed on exit (or in --dir, kept). Quit with q, Ctrl-C or SIGTERM.`,
 }
 
 func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64, days int) error {
-	alerts, err := a.alertSettings()
-	if err != nil {
-		return err
-	}
-	// Throwaway stores: no fsync, so the history goes in fast.
-	hubSt, err := store.Open(filepath.Join(dir, "hub.db"), store.Options{Create: true, NoSync: true})
-	if err != nil {
-		return err
-	}
-	defer hubSt.Close()
-	local, err := store.Open(filepath.Join(dir, "cxtop.db"), store.Options{Create: true, NoSync: true})
-	if err != nil {
-		return err
-	}
-	defer local.Close()
+	settings := demoSettings(a.cfg, time.Now().UTC(), days)
+	opt := a.engineOptions()
+	opt.KPIs = settings.KPI.Defs
 	logFile, err := os.OpenFile(filepath.Join(dir, "demo.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	defer logFile.Close()
 	logger := log.New(logFile, "", log.LstdFlags)
-	// Commands run beside the demo reach both stores through their sockets.
-	defer a.serveControl(hubSt, logger.Printf)()
-	defer a.serveControl(local, logger.Printf)()
+	opt.Logf = logger.Printf
+	logStop := func(format string, args ...any) { logger.Printf("demo: "+format, args...) }
 
+	// Throwaway stores: no fsync, so the history goes in fast. The hub's
+	// engine runs the automations and queues the contacts, as a hub does.
+	hubEng, err := engine.Open(filepath.Join(dir, "hub.db"), store.Options{Create: true, NoSync: true}, opt)
+	if err != nil {
+		return err
+	}
+	defer stopEngine(hubEng, logStop)
+	hubSt := hubEng.Store()
 	h, err := hub.New(hubSt, hub.Options{Taxonomy: a.cfg.Taxonomy})
 	if err != nil {
 		return err
@@ -105,11 +101,26 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 		return fmt.Errorf("demo: listen on loopback: %w", err)
 	}
 	url := "http://" + ln.Addr().String()
-	remote, err := replica.NewHubRemote(url, "", 10*time.Second)
+	if opt.Remote, err = replica.NewHubRemote(url, "", 10*time.Second); err != nil {
+		return err
+	}
+	// generated counts the history's records in the hub, -1 once all are.
+	var generated atomic.Int64
+	opt.Progress = func() string {
+		if n := generated.Load(); n >= 0 {
+			return fmt.Sprintf("simulating %d days of history: %d records so far", days, n)
+		}
+		return ""
+	}
+	opt.Replica = replica.Options{Taxonomy: a.cfg.Taxonomy, Interval: time.Second, Logf: logger.Printf}
+	local, err := engine.Open(filepath.Join(dir, "cxtop.db"), store.Options{Create: true, NoSync: true}, opt)
 	if err != nil {
 		return err
 	}
-	client := replica.New(local, remote, replica.Options{Taxonomy: a.cfg.Taxonomy, Interval: time.Second, Logf: logger.Printf})
+	defer stopEngine(local, logStop)
+	// Commands run beside the demo reach both stores through their sockets.
+	defer a.serveControl(hubSt, logger.Printf)()
+	defer a.serveControl(local.Store(), logger.Printf)()
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -123,9 +134,12 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 			}
 		}()
 	}
+	// However the demo ends, the goroutines stop before the engines close.
+	defer wg.Wait()
+	defer cancel()
+	hubEng.Start(ctx)
+	local.Start(ctx)
 	run("hub", func() error { return hub.Serve(ctx, ln, h.Handler()) })
-	// generated counts the history's records in the hub, -1 once all are.
-	var generated atomic.Int64
 	run("simulation", func() error {
 		// History first, oldest first, in the background: the console
 		// shows it arriving.
@@ -149,39 +163,29 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 		live := sim.NewLive(seed, a.cfg.Taxonomy, "L")
 		return h.Simulate(ctx, time.Second, func(from, to time.Time) []model.Record { return live.Step(from, to, rate) })
 	})
-	run("sync", func() error { return client.Run(ctx) })
-	// Both sides run the automations, as a hub and its replicas do.
-	run("hub alerts", func() error { return alertRunner(hubSt, alerts, false, logger.Printf).Run(ctx) })
-	run("alerts", func() error { return alertRunner(local, alerts, true, logger.Printf).Run(ctx) })
 	// In one process the hub can say when it has news: sync at once rather
 	// than at the next interval.
 	hubChanges := hubSt.Subscribe()
 	defer hubChanges.Cancel()
+	client := local.Client()
 	run("kick", func() error {
 		for {
 			select {
 			case <-ctx.Done():
 				return nil
-			case <-hubChanges.C:
+			case _, ok := <-hubChanges.C:
+				if !ok {
+					return nil
+				}
 				hubChanges.Take()
 				client.Kick()
 			}
 		}
 	})
-
-	history := func() string {
-		if n := generated.Load(); n >= 0 {
-			return fmt.Sprintf("simulating %d days of history: %d records so far", days, n)
-		}
-		return ""
-	}
-	err = runConsole(ctx, consoleEnv{
-		Store: local, Sync: client, History: history, Settings: demoSettings(a.cfg, time.Now().UTC(), days), User: a.user(), Remote: url,
+	return runConsole(ctx, consoleEnv{
+		Engine: local, Settings: settings, User: a.user(), Remote: url,
 		In: a.io.in, Out: a.io.out, Interactive: isTerminal(a.io.in) && isTerminal(a.io.out),
 	})
-	cancel()
-	wg.Wait()
-	return err
 }
 
 // demoSettings are the config's settings, with a CX programme when the

@@ -11,16 +11,13 @@ import (
 	"github.com/cxtop/cxtop/cmd/cxtop/config"
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/kpi"
-	"github.com/cxtop/cxtop/store"
-	"github.com/cxtop/cxtop/store/replica"
+	"github.com/cxtop/cxtop/store/engine"
 )
 
-// consoleEnv is what the demo hands to the console: a synced store, the
-// sync loop running on it, and the terminal.
+// consoleEnv is what the demo hands to the console: the engine of the
+// synced store (its sync loop running), the config, and the terminal.
 type consoleEnv struct {
-	Store       *store.Store
-	Sync        *replica.Client
-	History     func() string   // the history's progress while it is simulated, then ""
+	Engine      *engine.Engine
 	Settings    config.Settings // the config file's, as every entry point takes them
 	User        string          // who the console's triage is recorded as
 	Remote      string
@@ -63,17 +60,14 @@ func plainConsole(ctx context.Context, env consoleEnv) error {
 	}
 }
 
+// renderPlain draws the engine's latest state: no store reads of its own.
 func renderPlain(env consoleEnv) error {
-	records, err := env.Store.Seq()
-	if err != nil {
-		return err
-	}
-	open, err := env.Store.OpenTickets()
-	if err != nil {
-		return err
+	state := env.Engine.State()
+	if state == nil {
+		return nil
 	}
 	now := time.Now()
-	st := env.Sync.Status()
+	st := state.Sync.Status
 	last := "never"
 	if !st.LastSuccess.IsZero() {
 		last = now.Sub(st.LastSuccess).Round(100*time.Millisecond).String() + " ago"
@@ -84,22 +78,16 @@ func renderPlain(env consoleEnv) error {
 		syncLine += ", error: " + st.LastError
 	}
 	if !env.Interactive {
-		_, err := fmt.Fprintf(env.Out, "%s records %d, open tickets %d | %s\n", now.Format("15:04:05"), records, open, syncLine)
+		_, err := fmt.Fprintf(env.Out, "%s records %d, open tickets %d | %s\n", now.Format("15:04:05"), st.Records, state.Open, syncLine)
 		return err
 	}
 	var b strings.Builder
 	b.WriteString("\x1b[H\x1b[2J")
 	fmt.Fprintf(&b, "cxtop demo — %s   (q Enter or Ctrl-C quits)\n\n", now.Format("15:04:05"))
-	fmt.Fprintf(&b, "records %d   open tickets %d\n%s\n\n", records, open, syncLine)
-	if err := writeKPISummary(&b, env.Store, now); err != nil {
-		return err
-	}
+	fmt.Fprintf(&b, "records %d   open tickets %d\n%s\n\n", st.Records, state.Open, syncLine)
+	writeKPISummary(&b, state.Own)
 	b.WriteString("\nmost urgent open tickets:\n")
-	tickets, err := env.Store.Tickets(store.TicketQuery{Limit: 10})
-	if err != nil {
-		return err
-	}
-	for _, t := range tickets {
+	for _, t := range state.Queue[:min(len(state.Queue), 10)] {
 		due := "no SLA"
 		if !t.SLADueAt.IsZero() {
 			due = "due " + t.SLADueAt.Local().Format("Jan 2 15:04")
@@ -107,19 +95,12 @@ func renderPlain(env consoleEnv) error {
 		subject := clip(model.Sanitize(t.Subject), 40)
 		fmt.Fprintf(&b, "  %-16s %-8s %-12s %-20s %-15s %s\n", model.Sanitize(t.ID), model.Sanitize(t.Priority), model.Sanitize(t.Status), model.Sanitize(t.Type), due, subject)
 	}
-	_, err = io.WriteString(env.Out, b.String())
+	_, err := io.WriteString(env.Out, b.String())
 	return err
 }
 
 // writeKPISummary lists the KPIs, each over its own window, two a line.
-func writeKPISummary(b *strings.Builder, st *store.Store, now time.Time) error {
-	var rep kpi.Report
-	if err := st.ViewRollups(func(r *store.Rollups) (err error) {
-		rep, err = kpi.ComputeDefault(r, now, kpi.Defs())
-		return err
-	}); err != nil {
-		return err
-	}
+func writeKPISummary(b *strings.Builder, rep kpi.Report) {
 	b.WriteString("KPIs, each over its own window:\n")
 	for i, v := range rep.KPIs {
 		cell := fmt.Sprintf("%-22s %8s %-4s %-6s", v.Label, v.Text(), ShortWindow(v.Window.Length), statusMark[v.Status])
@@ -132,5 +113,4 @@ func writeKPISummary(b *strings.Builder, st *store.Store, now time.Time) error {
 	if len(rep.KPIs)%2 == 1 {
 		b.WriteString("\n")
 	}
-	return nil
 }

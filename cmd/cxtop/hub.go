@@ -12,6 +12,8 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/sim"
+	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/store/hub"
 	"github.com/cxtop/cxtop/store/replica"
 )
@@ -69,18 +71,9 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 			default:
 				return usagef("--source %q is not known: use zendesk (or leave it out for a hub of its own store)", source)
 			}
-			alerts, err := a.alertSettings()
-			if err != nil {
-				return err
-			}
-			opened, err := a.openStore(true)
-			if err != nil {
-				return err
-			}
-			defer opened.Close()
-			st := opened.Store
-			defer a.serveControl(st, func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop hub: "+f+"\n", args...) })()
-			var up *replica.Client
+			eo := a.engineOptions()
+			hubLog := func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop hub: "+f+"\n", args...) }
+			eo.Logf = hubLog
 			if source == "zendesk" {
 				if upstream.token == "" {
 					upstream.token = a.getenv("CXTOP_ZENDESK_TOKEN")
@@ -91,11 +84,22 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 				if err != nil {
 					return err
 				}
-				up = replica.New(st, remote, replica.Options{Source: "zendesk", Taxonomy: a.cfg.Taxonomy, Interval: a.syncInterval("zendesk"),
-					Logf: func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop hub: "+f+"\n", args...) }})
+				// One Zendesk sync for every console of this hub, in its
+				// engine; the hub stays the origin of its contact requests.
+				eo.Remote, eo.Origin = remote, true
+				eo.Replica = replica.Options{Source: "zendesk", Taxonomy: a.cfg.Taxonomy, Interval: a.syncInterval("zendesk"), Logf: hubLog}
 			}
+			// The hub is the remote: its engine runs the automations and
+			// queues the contact requests its replicas do not.
+			eng, err := engine.Open(a.dbPath, a.storeOptions(store.Options{Create: true}), eo)
+			if err != nil {
+				return err
+			}
+			defer stopEngine(eng, hubLog)
+			st := eng.Store()
+			defer a.serveControl(st, hubLog)()
 			hopt := hub.Options{Token: auth.token, Clients: auth.clients, Taxonomy: a.cfg.Taxonomy, Rate: rps, Burst: burst}
-			if up != nil {
+			if up := eng.Client(); up != nil {
 				hopt.Forward, hopt.Forwarded = true, up.Kick
 			}
 			h, err := hub.New(st, hopt)
@@ -120,23 +124,9 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 					}
 				}()
 			}
-			// The hub is the remote: it runs the automations and queues the
-			// contact requests its replicas do not.
-			ran := make(chan struct{})
-			defer func() { cancel(); <-ran }()
-			go func() {
-				defer close(ran)
-				alertRunner(st, alerts, false, func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop hub: "+f+"\n", args...) }).Run(ctx)
-			}()
-			if up != nil {
-				// One Zendesk sync for every console of this hub.
-				synced := make(chan struct{})
-				defer func() { cancel(); <-synced }()
-				go func() {
-					defer close(synced)
-					up.Run(ctx)
-				}()
-			}
+			eng.Start(ctx)
+			// The rules' webhook and hook actions, once per firing.
+			defer a.runAlertActions(ctx, st, hubLog)()
 			if dl != nil {
 				// The hub is the origin of its contact requests: it alone sends them.
 				delivered := make(chan struct{})

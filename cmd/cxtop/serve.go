@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/store/replica"
 	"github.com/cxtop/cxtop/tui/serve"
 )
@@ -65,39 +66,33 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			case set.source != "" || set.token != "":
 				return usagef("--source and --token need --remote: the URL to sync from while serving")
 			}
+			eo := a.engineOptions()
+			logger := log.New(a.io.err, "", log.LstdFlags)
+			eo.Remote, eo.Logf = remote, logger.Printf
+			eo.Replica = replica.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy,
+				Interval: a.syncInterval(set.source), Logf: logger.Printf}
 			// A sync writes; a plain watch never needs to.
-			st, err := store.Open(a.dbPath, a.storeOptions(store.Options{Create: remote != nil, ReadOnly: remote == nil}))
+			eng, err := engine.Open(a.dbPath, a.storeOptions(store.Options{Create: remote != nil, ReadOnly: remote == nil}), eo)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			logger := log.New(a.io.err, "", log.LstdFlags)
-			if !st.ReadOnly() {
-				defer a.serveControl(st, logger.Printf)()
+			// However serve ends, the engine (and its sync loop) stops
+			// before the store closes.
+			defer stopEngine(eng, func(format string, args ...any) { logger.Printf("serve: "+format, args...) })
+			opt.Engine, opt.Config, opt.Logf = eng, a.cfg.TUI(), logger.Printf
+			if eng.CanWrite() {
+				defer a.serveControl(eng.Store(), logger.Printf)()
 			}
 			if opt.Mask, err = a.sessionMask(false, false); err != nil {
 				return err
 			}
-			opt.Store, opt.Config, opt.KPIs, opt.Logf = st, a.cfg.TUI(), a.cfg.KPI.Defs, logger.Printf
-			opt.Sync = storedSyncLine(st)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			if remote != nil {
-				alerts, err := a.alertSettings()
-				if err != nil {
-					return err
-				}
-				loop := startSync(ctx, st, remote, replica.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy,
-					Interval: a.syncInterval(set.source), Logf: logger.Printf}, alerts)
-				opt.Sync = syncLine(loop.client)
-				// However serve ends, the sync loop stops before the store closes.
-				defer func() {
-					if err := loop.Stop(); err != nil {
-						logger.Printf("serve: sync stopped: %v", err)
-					}
-				}()
+			eng.Start(ctx)
+			stopRotate := rotate.start(ctx, eng.Store(), a.dbPath, logger.Printf)
+			if eng.CanWrite() {
+				defer a.runAlertActions(ctx, eng.Store(), logger.Printf)()
 			}
-			stopRotate := rotate.start(ctx, st, a.dbPath, logger.Printf)
 			defer stopRotate()
 			srv, err := serve.New(opt)
 			if err != nil {

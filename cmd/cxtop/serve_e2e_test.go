@@ -161,8 +161,10 @@ func TestServeOverSSH(t *testing.T) {
 	key := sshKey(t, dir, "watcher")
 	a, b := sshInTmux(t, srv.port, key), sshInTmux(t, srv.port, key)
 	for _, s := range []*tmuxSession{a, b} {
-		scr := s.waitFor("Queue: ")
-		if !strings.Contains(scr, "KPIs, each over its window") || !strings.Contains(scr, "viewer") {
+		// The status bar is the frame's last line: once it shows, the
+		// whole first frame has arrived.
+		scr := s.waitFor("· viewer ·")
+		if !strings.Contains(scr, "KPIs, each over its window") || !strings.Contains(scr, "Queue: ") {
 			t.Fatalf("an SSH session does not show the viewer's dashboard:\n%s", scr)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/store/replica"
 )
 
@@ -114,14 +115,19 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			defer stop()
 			if !once {
 				logf("sync: syncing %s with %s every %s (Ctrl-C stops)", a.dbPath, remote.Name(), interval)
-				loop := startSync(ctx, st, remote, opt, alerts)
+				eo := a.engineOptions()
+				eo.Remote, eo.Replica, eo.Logf = remote, opt, logf
+				eng := engine.New(st, eo)
+				eng.Start(ctx)
+				defer a.runAlertActions(ctx, st, logf)()
 				stopRotate := rotate.start(ctx, st, a.dbPath, logf)
 				defer stopRotate()
 				select {
 				case <-ctx.Done():
-				case <-loop.Ended():
+				case <-eng.SyncEnded():
 				}
-				return loop.Stop()
+				eng.Close()
+				return eng.SyncErr()
 			}
 			c := replica.New(st, remote, opt)
 			before := c.Status()

@@ -107,7 +107,7 @@ When another cxtop holds the store, it applies them (docs/control-socket.md).`,
 			// ticket already escalated) writes none of the others.
 			trial := t
 			for _, c := range changes {
-				x := model.Action{ID: "trial", TicketID: t.ID, BaseVersion: trial.Version, Kind: c.kind, By: gate.User, At: time.Now().UTC()}
+				x := model.Action{ID: "trial", TicketID: t.ID, BaseVersion: trial.Version, Kind: c.kind, By: gate.User(), At: time.Now().UTC()}
 				if c.fill != nil {
 					c.fill(&x)
 				}
@@ -121,7 +121,7 @@ When another cxtop holds the store, it applies them (docs/control-socket.md).`,
 				if err != nil {
 					return fmt.Errorf("triage %s: %s: %w", t.ID, c.kind, err)
 				}
-				fmt.Fprintf(out, "%s: %s (by %s, queued for sync)\n", t.ID, c.what, gate.User)
+				fmt.Fprintf(out, "%s: %s (by %s, queued for sync)\n", model.Sanitize(t.ID), model.Sanitize(c.what), model.Sanitize(gate.User()))
 				t = n
 			}
 			return nil

@@ -57,10 +57,17 @@ type Request struct {
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
 }
 
+// Reader is what listing the requests reads: a store, or an engine's
+// read-only view of one (a console session holds no store).
+type Reader interface {
+	ContactStates(fn func(key string, v []byte) error) error
+	OutboxAfter(after uint64, limit int) ([]store.OutboxEntry, error)
+}
+
 // List returns every contact request of the store with its state: those
 // with a kept state, and those still queued in the outbox that no
 // deliverer has looked at.
-func List(st *store.Store) ([]Request, error) {
+func List(st Reader) ([]Request, error) {
 	seen := map[string]bool{}
 	var out []Request
 	err := st.ContactStates(func(key string, v []byte) error {
@@ -117,7 +124,7 @@ func fromOutbox(e store.OutboxEntry) (Request, error) {
 }
 
 // ForTicket lists the requests about one ticket (the ticket detail).
-func ForTicket(st *store.Store, ticketID string) ([]Request, error) {
+func ForTicket(st Reader, ticketID string) ([]Request, error) {
 	all, err := List(st)
 	if err != nil {
 		return nil, err

@@ -1,229 +1,262 @@
-// Package engine runs the alert rules and automations of model/alert
-// against a store: KPI rules over the rollups, record rules over tickets,
-// automations over the change log, each writing what changed in one
-// transaction. Runner keeps them going in a long-running process.
 package engine
 
 import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/replica"
 )
 
-// maxOpenScan bounds the open tickets one evaluation looks at.
-const maxOpenScan = 100_000
-
-// Evaluate runs every rule as of now — KPI rules and the rules on open
-// tickets — and stores the alerts that fired, resolved or changed. It
-// returns how many changed. (The chatbot rule fires from the automation
-// pass, Automate, which sees each answer once; Evaluate resolves it.)
-func Evaluate(st *store.Store, rules []alert.Rule, now time.Time) (int, error) {
-	return evaluate(st, rules, nil, now)
+// Options configure an Engine. The zero value runs an engine with the
+// default rules, KPIs, taxonomy and windows.
+type Options struct {
+	// ReadOnly: the engine never writes, even on a store it could write
+	// (no rules, no automations, every gate refuses). A store opened
+	// read-only is always so.
+	ReadOnly bool
+	// NoRules: run neither the alert rules nor the automations, though
+	// the store may be written (a tool that only triages, a test).
+	NoRules bool
+	// Remote, when set, is synced into the store by a sync loop with the
+	// Replica options, and the store is a replica (its remote queues the
+	// contact requests the automations ask for).
+	Remote  replica.Remote
+	Replica replica.Options
+	// Origin: the store is where its contact requests originate even
+	// though it syncs from Remote (a hub replicating Zendesk): the
+	// automations queue them.
+	Origin bool
+	// Alerts are the rules and automations (default: those of an empty
+	// config for Taxonomy).
+	Alerts *alert.Settings
+	// KPIs are the definitions with the configured targets (default
+	// kpi.Defs()).
+	KPIs []kpi.Def
+	// Taxonomy validates triage actions (default model.DefaultTaxonomy()).
+	Taxonomy model.Taxonomy
+	// Windows are the spans the state holds KPIs and trends for (default
+	// DefaultWindows).
+	Windows []time.Duration
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Logf receives failures of the background work (default: none).
+	Logf func(format string, args ...any)
+	// Coalesce is the least time between two computations of the state:
+	// a burst of commits inside it costs one (default 250ms).
+	Coalesce time.Duration
+	// Tick is how often the state is computed with nothing committed, for
+	// what moves with the clock: ages, SLA countdowns, windows (default a
+	// minute).
+	Tick time.Duration
+	// RuleInterval is how often the time-based rules run with nothing
+	// committed (default DefaultInterval).
+	RuleInterval time.Duration
+	// Progress, when set, is a note the state carries before the sync
+	// state (the demo's history arriving, the moment a console of the
+	// past shows); "" for none.
+	Progress func() string
+	// Control, when set, is started by Start in its own goroutine when
+	// the engine may write the store, and must return when ctx ends: the
+	// seam for a control socket through which other processes reach this
+	// engine (they cannot open a store this process holds). An error is
+	// logged.
+	Control func(ctx context.Context, e *Engine) error
 }
 
-// EvaluateChange evaluates after a committed batch: only the rules whose
-// inputs ch touched, and the ticket rules only on the tickets ch names
-// (all open tickets when it names too many to list).
-func EvaluateChange(st *store.Store, rules []alert.Rule, ch store.Change, now time.Time) (int, error) {
-	var in alert.Inputs
-	if len(ch.Tickets) > 0 || ch.More {
-		in |= alert.ReadsTickets
-	}
-	if ch.Feedback > 0 {
-		in |= alert.ReadsFeedback
-	}
-	if ch.Events > 0 {
-		in |= alert.ReadsEvents
-	}
-	var pick []alert.Rule
-	for _, r := range rules {
-		if r.Reads()&in != 0 {
-			pick = append(pick, r)
-		}
-	}
-	if len(pick) == 0 {
-		return 0, nil
-	}
-	ids := ch.Tickets
-	if ch.More || ids == nil {
-		ids = nil // scan the queue
-		if in&alert.ReadsTickets == 0 {
-			ids = []string{} // no ticket changed: none to look at
-		}
-	}
-	return evaluate(st, pick, ids, now)
+// Engine is one open store and everything that runs beside it. Make one
+// per open store with New or Open, Start it, and Close it.
+type Engine struct {
+	opt    Options
+	st     *store.Store
+	own    bool // Close closes the store
+	client *replica.Client
+	write  bool // the engine may write the store
+	seq    atomic.Uint64
+
+	state atomic.Pointer[State]
+	gen   uint64 // the last published Gen; the loop's alone
+
+	subsMu sync.Mutex
+	subs   map[*Subscription]struct{}
+	closed bool
+
+	rounds    chan time.Time // runner rounds, latest wins
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	syncEnded chan struct{}
+	syncErr   error
 }
 
-// evaluate runs rules; the ticket rules look at the tickets named by ids,
-// or at every open ticket when ids is nil.
-func evaluate(st *store.Store, rules []alert.Rule, ids []string, now time.Time) (int, error) {
-	changes, err := decide(st, rules, ids, now)
-	if err != nil {
-		return 0, err
-	}
-	return write(st, changes, now)
-}
-
-// decide is evaluate without the write: what the rules decide as of now.
-func decide(st *store.Store, rules []alert.Rule, ids []string, now time.Time) ([]change, error) {
-	var kpiRules, ticketRules []alert.Rule
-	byID := map[string]alert.Rule{}
-	for _, r := range rules {
-		byID[r.ID] = r
-		switch {
-		case !r.IsRecordRule():
-			kpiRules = append(kpiRules, r)
-		case r.KPI != alert.BotStars:
-			ticketRules = append(ticketRules, r)
-		}
-	}
-	reports, err := kpiReports(st, kpiRules, now)
-	if err != nil {
-		return nil, err
-	}
-	// The active alerts' keys come from the store's index; an alert is
-	// decoded only when a decision needs it (prev.get).
-	active, err := st.ActiveAlertKeys()
-	if err != nil {
-		return nil, err
-	}
-	prev := &storedAlerts{st: st, read: map[string]*alert.Alert{}}
-	seen := map[string]bool{}
-	var tickets []*model.Ticket
-	if len(ticketRules) > 0 {
-		if ids == nil && active != nil && aboveOnly(ticketRules) {
-			tickets, err = oldOpenTickets(st, ticketRules, active, seen, now)
-		} else {
-			tickets, err = readTickets(st, ids)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	// Decide first, from what was read; write only when something changed,
-	// so an idle console evaluating on a timer does not commit.
-	var changes []change
-	keep := func(next *alert.Alert, ok bool) {
-		if ok && next != nil {
-			changes = append(changes, change{next: *next, prev: prev.get(next.Key)})
-		}
-	}
-	for _, rule := range kpiRules {
-		keep(alert.EvaluateKPI(rule, reports[rule.ReportKey()], prev.get(rule.ID), now))
-	}
-	for _, t := range tickets {
-		for _, r := range ticketRules {
-			if key := alert.TicketKey(r, t); key != "" {
-				seen[key] = true
-				keep(alert.EvaluateTicket(r, t, prev.get(key), now))
-			}
-		}
-	}
-	// Active alerts about tickets not looked at above (a ticket that left
-	// the queue, the human ticket of a chatbot alert) are checked on their
-	// ticket: when the queue was scanned, or when the batch changed it.
-	named := map[string]bool{}
-	for _, id := range ids {
-		named[id] = true
-	}
-	stored, err := activeToCheck(st, active, seen, byID, ids != nil, named, prev)
+// Open opens the store at path and makes its engine; Close closes both.
+func Open(path string, so store.Options, opt Options) (*Engine, error) {
+	st, err := store.Open(path, so)
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range stored {
-		r, ok := byID[a.Rule]
-		if a.TicketID == "" || !a.Active() || seen[a.Key] || !ok || (ids != nil && !named[a.TicketID]) {
-			continue
-		}
-		t, err := st.Ticket(a.TicketID)
-		if err != nil {
-			continue // gone from the store: leave the alert for a person
-		}
-		keep(alert.EvaluateTicket(r, t, prev.get(a.Key), now))
-	}
-	if prev.err != nil {
-		return nil, prev.err
-	}
-	return changes, nil
+	e := New(st, opt)
+	e.own = true
+	return e, nil
 }
 
-func kpiReports(st *store.Store, rules []alert.Rule, now time.Time) (map[string]kpi.Report, error) {
-	reports := map[string]kpi.Report{}
-	if len(rules) == 0 {
-		return reports, nil
+// New makes the engine of an open store, which the caller closes after
+// the engine.
+func New(st *store.Store, opt Options) *Engine {
+	if opt.Now == nil {
+		opt.Now = time.Now
 	}
-	err := st.ViewRollups(func(r *store.Rollups) (err error) {
-		reports, err = alert.Reports(r, rules, kpi.Defs(), now)
-		return err
-	})
-	return reports, err
-}
-
-// readTickets reads the named tickets (those gone are skipped), or the
-// open ones in queue order when ids is nil.
-func readTickets(st *store.Store, ids []string) ([]*model.Ticket, error) {
-	if ids == nil {
-		open, err := st.OpenTickets()
-		if err != nil {
-			return nil, err
+	if opt.Logf == nil {
+		opt.Logf = func(string, ...any) {}
+	}
+	if opt.Taxonomy.Statuses == nil {
+		opt.Taxonomy = model.DefaultTaxonomy()
+	}
+	if opt.Alerts == nil {
+		set := alert.DefaultSettings(opt.Taxonomy)
+		opt.Alerts = &set
+	}
+	if len(opt.KPIs) == 0 {
+		opt.KPIs = kpi.Defs()
+	}
+	if len(opt.Windows) == 0 {
+		opt.Windows = DefaultWindows
+	}
+	if opt.Coalesce <= 0 {
+		opt.Coalesce = 250 * time.Millisecond
+	}
+	if opt.Tick <= 0 {
+		opt.Tick = time.Minute
+	}
+	e := &Engine{opt: opt, st: st, subs: map[*Subscription]struct{}{}, rounds: make(chan time.Time, 1),
+		syncEnded: make(chan struct{}), write: !opt.ReadOnly && !st.ReadOnly()}
+	if opt.Remote != nil {
+		ro := opt.Replica
+		if ro.Taxonomy.Statuses == nil {
+			ro.Taxonomy = opt.Taxonomy
 		}
-		return st.Tickets(store.TicketQuery{Limit: min(max(open, 1), maxOpenScan)})
+		e.client = replica.New(st, opt.Remote, ro)
+	} else {
+		close(e.syncEnded)
 	}
-	var out []*model.Ticket
-	for _, id := range ids {
-		if t, err := st.Ticket(id); err == nil {
-			out = append(out, t)
-		}
-	}
-	return out, nil
+	return e
 }
 
-// change is a decided alert and the stored one it was decided from.
-type change struct {
-	next alert.Alert
-	prev *alert.Alert
+// Store is the engine's store, for the process that assembled the engine
+// (commands, the control socket). Sessions get Reader and Gate instead.
+func (e *Engine) Store() *store.Store { return e.st }
+
+// Reader is a read-only view of the store.
+func (e *Engine) Reader() Reader { return Reader{st: e.st} }
+
+// CanWrite reports whether the engine may write the store.
+func (e *Engine) CanWrite() bool { return e.write }
+
+// Client is the sync loop's client, nil without a remote.
+func (e *Engine) Client() *replica.Client { return e.client }
+
+// Gate is the door to the store's writes for a session of role, recording
+// actions as user. It refuses every write unless role is lead and the
+// engine may write.
+func (e *Engine) Gate(role Role, user string) *Gate {
+	g := &Gate{role: role, taxonomy: e.opt.Taxonomy, user: user, now: e.opt.Now, seq: &e.seq}
+	if e.write {
+		g.st = e.st
+	}
+	return g
 }
 
-// evaluatedEvery is how stale the stored "alerts last evaluated" time may
-// grow before an evaluation that changed nothing commits it anyway: a
-// viewer sees how current its feed is, and an idle console does not commit
-// on every tick.
-const evaluatedEvery = 5 * time.Minute
+// runsRules reports whether this engine runs the rules and automations.
+func (e *Engine) runsRules() bool { return e.write && !e.opt.NoRules }
 
-// write stores the decided alerts, and when the rules ran, in one
-// transaction. An alert that changed in the store since it was read
-// (another evaluator — the console's, a runner's — got there first) is
-// left as the other wrote it, so two evaluators never fire the same alert
-// twice.
-func write(st *store.Store, changes []change, now time.Time) (int, error) {
-	if last, ok, err := st.AlertsEvaluated(); err == nil && ok && len(changes) == 0 && now.Sub(last) < evaluatedEvery {
-		return 0, nil
-	}
-	n := 0
-	_, err := st.Update(func(w *store.Writer) error {
-		n = 0
-		for _, c := range changes {
-			cur, err := w.Alert(c.next.Key)
-			if err != nil {
-				return err
+// Start computes the first state, then starts the sync loop (with a
+// remote), the rules and automations (when the engine may write), the
+// computation of the state after each burst of commits, and the control
+// seam. Everything stops when ctx ends or Close is called.
+func (e *Engine) Start(ctx context.Context) {
+	ctx, e.cancel = context.WithCancel(ctx)
+	// Subscribe before the first computation: a commit in between is seen.
+	sub := e.st.Subscribe()
+	e.publish(e.compute(nil, true, true))
+	e.spawn(func() { e.loop(ctx, sub) })
+	if e.client != nil {
+		e.spawn(func() {
+			defer close(e.syncEnded)
+			if err := e.client.Run(ctx); err != nil && ctx.Err() == nil {
+				e.syncErr = err
 			}
-			if (cur == nil) != (c.prev == nil) || (cur != nil && !cur.UpdatedAt.Equal(c.prev.UpdatedAt)) {
-				continue
+		})
+	}
+	if e.runsRules() {
+		r := &Runner{Store: e.st, Settings: *e.opt.Alerts, Replica: e.replica(), Interval: e.opt.RuleInterval,
+			Now: e.opt.Now, Logf: e.opt.Logf}
+		r.round = func() {
+			select {
+			case <-e.rounds:
+			default:
 			}
-			if err := w.PutAlert(c.next); err != nil {
-				return err
+			e.rounds <- e.opt.Now()
+		}
+		e.spawn(func() { r.Run(ctx) })
+	}
+	if e.opt.Control != nil && e.write {
+		e.spawn(func() {
+			if err := e.opt.Control(ctx, e); err != nil && ctx.Err() == nil {
+				e.opt.Logf("control: %v", err)
 			}
-			n++
+		})
+	}
+}
+
+func (e *Engine) spawn(fn func()) {
+	e.wg.Add(1)
+	go func() { defer e.wg.Done(); fn() }()
+}
+
+// replica reports whether the store is a replica: synced here, or by a
+// sync that left its cursor (the automations then queue no contacts).
+func (e *Engine) replica() bool {
+	if e.opt.Origin {
+		return false
+	}
+	if e.client != nil {
+		return true
+	}
+	cursor, err := replica.ReadCursor(e.st)
+	return err == nil && cursor != ""
+}
+
+// SyncEnded is closed when the sync loop stopped by itself or was
+// stopped (at once without a remote); SyncErr says why.
+func (e *Engine) SyncEnded() <-chan struct{} { return e.syncEnded }
+
+// SyncErr is what stopped the sync loop, nil when it was asked to stop.
+// Read it after SyncEnded is closed.
+func (e *Engine) SyncErr() error { return e.syncErr }
+
+// Close stops everything Start started, waits for it, ends every
+// subscription, and closes the store when Open opened it.
+func (e *Engine) Close() error {
+	if e.cancel != nil {
+		e.cancel()
+	}
+	e.wg.Wait()
+	e.subsMu.Lock()
+	e.closed = true
+	for s := range e.subs {
+		close(s.ch)
+		delete(e.subs, s)
+	}
+	e.subsMu.Unlock()
+	if e.own {
+		if err := e.st.Close(); err != nil {
+			return fmt.Errorf("close store %s: %w", e.st.Path(), err)
 		}
-		// Only forward: an evaluation as of an earlier time (a test, a
-		// late runner) does not make the feed look older than it is.
-		if last, ok := w.AlertsEvaluatedIn(); !ok || now.After(last) {
-			return w.SetAlertsEvaluated(now)
-		}
-		return nil
-	})
-	return n, err
+	}
+	return nil
 }

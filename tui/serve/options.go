@@ -6,21 +6,18 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/model/privacy"
-	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/theme"
 	"github.com/cxtop/cxtop/tui"
 )
 
 // Options configure a Server.
 type Options struct {
-	// Store is shared by every session; the caller opens and closes it.
-	Store  *store.Store
+	// Engine is shared by every session: its state, its read-only view
+	// and its gate (sessions are viewers: the gate refuses them every
+	// write). The caller starts and closes it.
+	Engine tui.Source
 	Config tui.Config
-	// KPIs are the KPI definitions with the configured targets (default:
-	// kpi.Defs()).
-	KPIs []kpi.Def
 	// Listen is the TCP address to listen on (port 0: any free port).
 	Listen string
 	// HostKeyPath holds the server's ed25519 key; it is created (0600) on
@@ -48,8 +45,6 @@ type Options struct {
 	Theme string
 	// Window is the span of the gauges (default 24h, as the console).
 	Window time.Duration
-	// Sync, when set, describes the sync state in the status bar.
-	Sync func() string
 	// Mask, when set, hides personal data in every session (the default
 	// for viewers; [privacy] viewers = "unmasked" leaves it nil).
 	Mask *privacy.Masker
@@ -72,7 +67,7 @@ func (o Options) Validate() error {
 	if err := checkListen(o.Listen); err != nil {
 		return err
 	}
-	if o.AuthorizedKeysPath == "" && !o.AllowAnyKey && !loopback(o.Listen) {
+	if o.AuthorizedKeysPath == "" && !o.AllowAnyKey && !Loopback(o.Listen) {
 		return fmt.Errorf("--listen %s is reachable from other machines and any public key could watch: name the keys that may with --authorized-keys FILE, or pass --allow-any-key", o.Listen)
 	}
 	if o.MaxSessions < 1 || o.MaxSessions > MaxSessionsLimit {
@@ -107,8 +102,9 @@ func checkListen(addr string) error {
 	return nil
 }
 
-// loopback reports whether addr listens on the loopback interface only.
-func loopback(addr string) bool {
+// Loopback reports whether a HOST:PORT listens on the loopback interface
+// only (cxtop hub asks the same of its --listen).
+func Loopback(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return false

@@ -42,8 +42,8 @@ func New(opt Options) (*Server, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
-	if opt.Store == nil {
-		return nil, errors.New("serve: no store")
+	if opt.Engine == nil {
+		return nil, errors.New("serve: no engine")
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now

@@ -17,6 +17,7 @@ import (
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/sim"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/tui"
 )
 
@@ -87,7 +88,12 @@ type testServer struct {
 func startServer(t *testing.T, st *store.Store, edit func(*Options)) *testServer {
 	t.Helper()
 	log := &syncBuffer{}
-	opt := Options{Store: st, Config: tui.DefaultConfig(), Listen: "127.0.0.1:0",
+	// A writable engine that runs no rules: the store changes only if a
+	// session gets through the gate.
+	eng := engine.New(st, engine.Options{NoRules: true})
+	eng.Start(context.Background())
+	t.Cleanup(func() { eng.Close() })
+	opt := Options{Engine: eng, Config: tui.DefaultConfig(), Listen: "127.0.0.1:0",
 		HostKeyPath: filepath.Join(t.TempDir(), "host_key"), MaxSessions: 4, Logf: log.Printf}
 	if edit != nil {
 		edit(&opt)

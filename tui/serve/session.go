@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish/bubbletea"
 
+	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/tui"
 )
 
@@ -72,13 +73,13 @@ func needTerminal(next ssh.Handler) ssh.Handler {
 }
 
 // program builds the session's console: its own renderer (the client's
-// colour profile) and theme, the shared store, and the viewer role.
+// colour profile) and theme, the shared engine, and the viewer role.
 func (s *Server) program(sess ssh.Session) *tea.Program {
 	r := bubbletea.MakeRenderer(sess)
 	name := themeFor(s.opt.Theme, sess.Environ(), r.HasDarkBackground, themeWait)
 	m, err := tui.New(tui.Options{
-		Store: s.opt.Store, Config: s.opt.Config, Role: tui.RoleViewer, Theme: name,
-		User: "ssh:" + sess.User(), Renderer: r, Now: s.opt.Now, Sync: s.opt.Sync, Window: s.opt.Window, KPIs: s.opt.KPIs,
+		Engine: s.opt.Engine, Config: s.opt.Config, Role: engine.RoleViewer, Theme: name,
+		User: "ssh:" + sess.User(), Renderer: r, Now: s.opt.Now, Window: s.opt.Window,
 		Mask: s.opt.Mask,
 	})
 	if err != nil {
@@ -107,8 +108,8 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	return p
 }
 
-// release runs once the session's program has ended: the model's store
-// subscription must go with it.
+// release runs once the session's program has ended: the model's
+// subscription to the engine must go with it.
 func (s *Server) release(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		if p, ok := sess.Context().Value(programKey{}).(*tea.Program); ok {
