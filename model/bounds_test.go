@@ -68,3 +68,20 @@ func TestLargestRecordRoundTrips(t *testing.T) {
 		t.Fatalf("a history past its bound: %v", err)
 	}
 }
+
+func TestClip(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"abcdefghij", 8, "abcde…"},
+		{"Nguyễn Văn", 9, "Nguy…"},
+	} {
+		got := Clip(tc.in, tc.n)
+		if got != tc.want || len(got) > tc.n {
+			t.Errorf("Clip(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package model
 
-import "math"
+import (
+	"math"
+	"unicode/utf8"
+)
 
 // Bounds on what a record may hold. Everything from outside is bounded, so
 // one record can neither grow a store without limit nor become a line
@@ -33,4 +36,20 @@ func AddSat(a, b int64) int64 {
 		return math.MinInt64
 	}
 	return s
+}
+
+// Clip cuts s to at most n bytes on a character boundary, ending it with
+// "…" when it was cut: how adapters fit a remote's long free text (a
+// Zendesk description holding a whole email thread) into the bounds
+// instead of refusing the record.
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	const more = "…"
+	cut := n - len(more)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:max(cut, 0)] + more
 }

@@ -292,6 +292,19 @@ func TestHeldWithoutSocket(t *testing.T) {
 		!strings.HasSuffix(r.errOut, "which serves no control socket (an older cxtop, or another program): close the other cxtop and try again\n") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.errOut)
 	}
+	// Held read-only (a viewer console, serve without --remote): readers
+	// share it, a write names the reader.
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	if r := cxtop(t, nil, "kpi", "--db", db, "--json"); r.code != 0 {
+		t.Fatalf("kpi beside a reader: %+v", r)
+	}
+	r = cxtop(t, nil, "triage", "T00000001", "--db", db, "--escalate")
+	want = fmt.Sprintf("cxtop: store is in use by another cxtop process: %s is open read-only in process %d (", db, os.Getpid())
+	if r.code != 1 || !strings.HasPrefix(r.errOut, want) || strings.Count(r.errOut, "\n") != 1 {
+		t.Fatalf("triage beside a reader: exit %d, stderr %q", r.code, r.errOut)
+	}
 }
 
 // TestAnotherUserIsRefused: the holder runs as another user; a client as
@@ -345,4 +358,27 @@ func TestAnotherUserIsRefused(t *testing.T) {
 	waitSocket(t, local+".sock", true)
 	r := cxtop(t, nil, "kpi", "--db", local)
 	wantOneLineError(t, r, 1, "refused: user root (uid 0) may not use the control socket of a store owned by uid 65534")
+}
+
+// TestClientLeavingCancelsItsCommand: an export through the socket whose
+// reader stops after one line (export | head -1) ends without harm to the
+// holder, which serves the next command.
+func TestClientLeavingCancelsItsCommand(t *testing.T) {
+	dir := t.TempDir()
+	db, url := syncedStore(t, dir)
+	holder, log := startSyncHolder(t, db, url)
+	for i := 0; i < 3; i++ {
+		cmd := exec.Command("sh", "-c", binary+" export --db "+db+" | head -c 100")
+		cmd.Env = cleanEnv(t)
+		out, err := cmd.Output()
+		if err != nil || len(out) != 100 {
+			t.Fatalf("export | head: %v, %d bytes", err, len(out))
+		}
+	}
+	if r := cxtop(t, nil, "tickets", "--db", db, "--limit", "1", "--json"); r.code != 0 {
+		t.Fatalf("the holder did not serve after its clients left: %+v\n%s", r, log)
+	}
+	if err := holder.Process.Signal(syscall.Signal(0)); err != nil {
+		t.Fatalf("the holder is gone: %v\n%s", err, log)
+	}
 }

@@ -93,6 +93,9 @@ func (a *app) heldError(err error) error {
 	if !ok {
 		return err
 	}
+	if h.Shared {
+		return fmt.Errorf("%w: %s is open read-only in %s, so nothing may write it now", store.ErrInUse, a.dbPath, h)
+	}
 	if a.forwardable() {
 		return fmt.Errorf("%w: %s is held by %s, which serves no control socket (an older cxtop, or another program)", store.ErrInUse, a.dbPath, h)
 	}

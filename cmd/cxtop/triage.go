@@ -121,7 +121,7 @@ When another cxtop holds the store, it applies them (docs/control-socket.md).`,
 				if err != nil {
 					return fmt.Errorf("triage %s: %s: %w", t.ID, c.kind, err)
 				}
-				fmt.Fprintf(out, "%s: %s (by %s, queued for sync)\n", t.ID, c.what, gate.User())
+				fmt.Fprintf(out, "%s: %s (by %s, queued for sync)\n", model.Sanitize(t.ID), model.Sanitize(c.what), model.Sanitize(gate.User()))
 				t = n
 			}
 			return nil

@@ -72,9 +72,10 @@ func Run(ctx context.Context, path, version string, req Request, stdout, stderr 
 	if _, err := c.Write(appendFrame(nil, frameRequest, q)); err != nil {
 		return 0, fmt.Errorf("control socket %s: %w", path, err)
 	}
-	c.SetDeadline(time.Time{}) // a command may take its time: export streams for minutes
+	c.SetDeadline(time.Time{})      // a command may take its time: export streams for minutes
+	buf := make([]byte, MaxPayload) // reused: writers do not keep what they are given
 	for {
-		f, err := readFrame(c)
+		f, err := readFrameInto(c, buf)
 		if err != nil {
 			if ctx.Err() != nil {
 				return 0, ctx.Err()

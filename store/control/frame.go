@@ -53,7 +53,11 @@ func knownType(t byte) bool {
 // MaxPayload before reading the payload, so a hostile peer cannot make it
 // allocate more than MaxPayload. io.EOF means the peer closed between
 // frames; a frame cut short is io.ErrUnexpectedEOF.
-func readFrame(r io.Reader) (frame, error) {
+func readFrame(r io.Reader) (frame, error) { return readFrameInto(r, nil) }
+
+// readFrameInto is readFrame with the payload read into buf when it is
+// large enough, so a client copying a long output allocates once.
+func readFrameInto(r io.Reader, buf []byte) (frame, error) {
 	var h [headerLen]byte
 	if _, err := io.ReadFull(r, h[:]); err != nil {
 		return frame{}, err
@@ -69,7 +73,11 @@ func readFrame(r io.Reader) (frame, error) {
 	if f.typ == frameExit && n != 4 {
 		return frame{}, fmt.Errorf("%w: exit frame of %d bytes, want 4", ErrFrame, n)
 	}
-	f.payload = make([]byte, n)
+	if uint32(cap(buf)) >= n {
+		f.payload = buf[:n]
+	} else {
+		f.payload = make([]byte, n)
+	}
 	if _, err := io.ReadFull(r, f.payload); err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF

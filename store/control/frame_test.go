@@ -82,6 +82,20 @@ func TestReadFrameRefusesMalformed(t *testing.T) {
 	}
 }
 
+func TestReadFrameIntoReusesItsBuffer(t *testing.T) {
+	buf := make([]byte, 16)
+	in := append(appendFrame(nil, frameStdout, []byte("abc")), appendFrame(nil, frameStdout, bytes.Repeat([]byte("x"), 20))...)
+	r := bytes.NewReader(in)
+	f, err := readFrameInto(r, buf)
+	if err != nil || string(f.payload) != "abc" || &f.payload[0] != &buf[0] {
+		t.Fatalf("a small frame: %q %v (in the buffer: %v)", f.payload, err, err == nil && &f.payload[0] == &buf[0])
+	}
+	// Larger than the buffer: a payload of its own, the buffer untouched.
+	if f, err = readFrameInto(r, buf); err != nil || len(f.payload) != 20 || string(buf[:3]) != "abc" {
+		t.Fatalf("a large frame: %d bytes, %v", len(f.payload), err)
+	}
+}
+
 func TestReadFrameAcceptsTheLimit(t *testing.T) {
 	in := append(header('O', MaxPayload), make([]byte, MaxPayload)...)
 	f, err := readFrame(bytes.NewReader(in))

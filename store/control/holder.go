@@ -16,6 +16,7 @@ import (
 type Holder struct {
 	PID     int
 	Command string // its command line, sanitized and clipped; "" when unreadable
+	Shared  bool   // it holds the file read-only (a shared lock), not for writing
 }
 
 func (h Holder) String() string {
@@ -39,20 +40,19 @@ func FindHolder(path string) (h Holder, ok bool) {
 		return Holder{}, false
 	}
 	defer f.Close()
-	pid, ok := lockHolder(bufio.NewScanner(f), uint64(unix.Major(st.Dev)), uint64(unix.Minor(st.Dev)), st.Ino)
+	pid, write, ok := lockHolder(bufio.NewScanner(f), uint64(unix.Major(st.Dev)), uint64(unix.Minor(st.Dev)), st.Ino)
 	if !ok {
 		return Holder{}, false
 	}
-	return Holder{PID: pid, Command: commandLine(pid)}, true
+	return Holder{PID: pid, Command: commandLine(pid), Shared: !write}, true
 }
 
 // lockHolder finds the pid of a granted FLOCK on (major, minor, inode) in
 // /proc/locks lines: "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF".
 // Waiters ("1: -> FLOCK ...") are skipped; a writer is preferred to a
-// reader.
-func lockHolder(sc *bufio.Scanner, major, minor, ino uint64) (int, bool) {
+// reader, and write says which was found.
+func lockHolder(sc *bufio.Scanner, major, minor, ino uint64) (pid int, write, ok bool) {
 	want := fmt.Sprintf("%02x:%02x:%d", major, minor, ino)
-	pid, found := 0, false
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
 		if len(f) < 6 || f[1] != "FLOCK" {
@@ -66,11 +66,11 @@ func lockHolder(sc *bufio.Scanner, major, minor, ino uint64) (int, bool) {
 			continue
 		}
 		if f[3] == "WRITE" {
-			return p, true
+			return p, true, true
 		}
-		pid, found = p, true
+		pid, ok = p, true
 	}
-	return pid, found
+	return pid, false, ok
 }
 
 // maxCommandLine bounds the command line shown in a message.

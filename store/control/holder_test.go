@@ -20,16 +20,16 @@ func TestLockHolderParsesProcLocks(t *testing.T) {
 	for _, tc := range []struct {
 		major, minor, ino uint64
 		pid               int
-		ok                bool
+		write, ok         bool
 	}{
-		{8, 1, 1234, 901, true},    // the granted flock, not the POSIX lock or the waiter
-		{0xfd, 1, 1234, 902, true}, // device numbers are hex
-		{8, 1, 99, 904, true},
-		{8, 2, 1234, 0, false},
+		{8, 1, 1234, 901, false, true},   // the granted flock (shared), not the POSIX lock or the waiter
+		{0xfd, 1, 1234, 902, true, true}, // device numbers are hex
+		{8, 1, 99, 904, true, true},
+		{8, 2, 1234, 0, false, false},
 	} {
-		pid, ok := lockHolder(bufio.NewScanner(strings.NewReader(locks)), tc.major, tc.minor, tc.ino)
-		if pid != tc.pid || ok != tc.ok {
-			t.Errorf("%x:%x:%d: pid %d %v, want %d %v", tc.major, tc.minor, tc.ino, pid, ok, tc.pid, tc.ok)
+		pid, write, ok := lockHolder(bufio.NewScanner(strings.NewReader(locks)), tc.major, tc.minor, tc.ino)
+		if pid != tc.pid || write != tc.write || ok != tc.ok {
+			t.Errorf("%x:%x:%d: pid %d %v %v, want %d %v %v", tc.major, tc.minor, tc.ino, pid, write, ok, tc.pid, tc.write, tc.ok)
 		}
 	}
 }
@@ -48,7 +48,7 @@ func TestFindHolderFindsThisProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, ok := FindHolder(path)
-	if !ok || h.PID != os.Getpid() || !strings.Contains(h.Command, "control.test") {
+	if !ok || h.PID != os.Getpid() || h.Shared || !strings.Contains(h.Command, "control.test") {
 		t.Fatalf("holder %+v %v, want this test process", h, ok)
 	}
 }

@@ -43,10 +43,10 @@ func (z *ZendeskRemote) records(zt *zendeskTicket, m *zendeskMetricSet) ([]model
 	id := zt.ID.String()
 	t := &model.Ticket{
 		ID: "zd-" + id, System: "zendesk", ExternalID: id,
-		Subject: string(zt.Subject), Description: string(zt.Description),
+		Subject: model.Clip(string(zt.Subject), model.MaxSubjectLen), Description: model.Clip(string(zt.Description), model.MaxDescriptionLen),
 		Priority:  model.PriorityNormal,
 		CreatedAt: zt.CreatedAt.T, UpdatedAt: zt.UpdatedAt.T,
-		Tags: slices.Clone([]string(zt.Tags)),
+		Tags: slices.Clone([]string(zt.Tags)[:min(len(zt.Tags), model.MaxTags)]),
 		// generated_timestamp moves on every change, so it orders versions.
 		Version:     uint64(max(int64(zt.GeneratedTimestamp), zt.UpdatedAt.T.Unix(), 1)),
 		SourceStamp: zt.UpdatedAt.Raw,
@@ -105,7 +105,7 @@ func (z *ZendeskRemote) records(zt *zendeskTicket, m *zendeskMetricSet) ([]model
 		out = append(out, model.Record{Feedback: &model.Feedback{
 			ID: satisfactionID(t.ID), Survey: model.SurveyCSAT, Score: score, At: at, CustomerID: t.CustomerID,
 			Segment: t.Segment, Touchpoint: "support", Kind: model.KindPostResolution, Channel: t.Source,
-			TicketID: t.ID, Comment: string(sr.Comment),
+			TicketID: t.ID, Comment: model.Clip(string(sr.Comment), model.MaxDescriptionLen),
 		}})
 	}
 	return out, nil

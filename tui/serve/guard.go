@@ -200,7 +200,40 @@ func (s *Server) sessionChannel(srv *ssh.Server, sc *gossh.ServerConn, nc gossh.
 			c.timer.Reset(g.timeout)
 		}
 	}()
-	ssh.DefaultSessionHandler(srv, sc, nc, ctx)
+	ssh.DefaultSessionHandler(srv, sc, boundedChannel{nc}, ctx)
+}
+
+// MaxEnvPerSession bounds the environment variables a session may send:
+// the library keeps every one, so an endless stream of env requests would
+// grow its memory without end.
+const MaxEnvPerSession = 64
+
+// boundedChannel passes a session's requests on, refusing env requests
+// past MaxEnvPerSession.
+type boundedChannel struct{ gossh.NewChannel }
+
+func (b boundedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
+	ch, reqs, err := b.NewChannel.Accept()
+	if err != nil {
+		return ch, reqs, err
+	}
+	out := make(chan *gossh.Request)
+	go func() {
+		defer close(out)
+		env := 0
+		for r := range reqs {
+			if r.Type == "env" {
+				if env++; env > MaxEnvPerSession {
+					if r.WantReply {
+						r.Reply(false, nil)
+					}
+					continue
+				}
+			}
+			out <- r
+		}
+	}()
+	return ch, out, nil
 }
 
 func hostOf(a net.Addr) string {

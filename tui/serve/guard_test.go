@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -170,5 +171,32 @@ func TestNoPtyKeyGetsNoConsole(t *testing.T) {
 	}
 	if err := sess.RequestPty("xterm", 24, 80, nil); err == nil {
 		t.Fatal("a restrict key got a pty")
+	}
+}
+
+// A session may send a bounded number of environment variables: the rest
+// are refused, and the session still works.
+func TestEnvRequestsAreBounded(t *testing.T) {
+	s := startServer(t, testStore(t), nil)
+	conn, err := dial(s, clientKey(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	sess, err := conn.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := 0
+	for i := 0; i < MaxEnvPerSession+50; i++ {
+		if err := sess.Setenv(fmt.Sprintf("V%d", i), "x"); err != nil {
+			refused++
+		}
+	}
+	if refused != 50 {
+		t.Fatalf("%d env requests refused, want 50", refused)
+	}
+	if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
+		t.Fatalf("the session after its env requests: %v", err)
 	}
 }

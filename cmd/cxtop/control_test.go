@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	binenc "encoding/binary"
+	"encoding/json"
+	"io"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/store/control"
+)
+
+// TestHolderRunsOnlyTheAllowedCommands: the holder's handler runs the
+// read and gate commands against its store, and answers anything else —
+// another command, the console, another store — with one line and exit 1.
+func TestHolderRunsOnlyTheAllowedCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := simulated(t, dir)
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a := &app{getenv: func(string) string { return "" }}
+	handle := a.controlHandler(st)
+	run := func(args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := handle(context.Background(), control.Peer{UID: 1000}, control.Request{Args: args, Dir: dir}, &out, &errOut)
+		return code, out.String(), errOut.String()
+	}
+	if code, out, errOut := run("tickets", "--db=sim.db", "--limit=2", "--json"); code != 0 || !strings.HasPrefix(out, "[\n{\"kind\":\"ticket\"") || errOut != "" {
+		t.Fatalf("tickets with a --db relative to the client's directory: %d %q %q", code, out, errOut)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"simulate", "--db=" + db, "--days=1"}, "cxtop: 'cxtop simulate' does not run through the control socket of the cxtop holding " + db},
+		{[]string{"import", "--db=" + db, "x.jsonl"}, "'cxtop import' does not run through the control socket"},
+		{[]string{"--db=" + db}, "cxtop: the console does not run through the control socket"},
+		{[]string{"kpi", "--db=" + filepath.Join(dir, "other.db")}, "this control socket serves " + db + ", not " + filepath.Join(dir, "other.db")},
+	} {
+		code, out, errOut := run(tc.args...)
+		if code != 1 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want one line with %q", tc.args, code, out, errOut, tc.want)
+		}
+	}
+}
+
+// fakeHolder listens at path and answers a hello with a welcome of
+// protocol version v.
+func fakeHolder(t *testing.T, path string, v int) {
+	t.Helper()
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			var h [5]byte
+			io.ReadFull(c, h[:])
+			io.CopyN(io.Discard, c, int64(binenc.BigEndian.Uint32(h[1:])))
+			w, _ := json.Marshal(control.Welcome{Protocol: v, Cxtop: "v9", PID: 42})
+			c.Write(append(binenc.BigEndian.AppendUint32([]byte{'W'}, uint32(len(w))), w...))
+			c.Close()
+		}
+	}()
+}
+
+// TestProtocolMismatchIsOneLine: a holder of another protocol version is
+// named with both versions, in one line, and nothing runs.
+func TestProtocolMismatchIsOneLine(t *testing.T) {
+	db := simulated(t, t.TempDir())
+	fakeHolder(t, db+".sock", control.Protocol+1)
+	r := runIn(t, "kpi", "--db", db)
+	wantOneLineError(t, r, 1, "control protocol mismatch: the cxtop holding the store speaks v2, this cxtop (dev) v1")
+	if r.out != "" {
+		t.Fatalf("stdout %q", r.out)
+	}
+}
