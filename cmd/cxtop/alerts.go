@@ -67,6 +67,12 @@ stored alerts are listed without evaluating (see docs/alerts.md).`,
 				if err := evaluateOnce(s.Store, set, now, cmd.ErrOrStderr()); err != nil {
 					return err
 				}
+				// The rules' webhook and hook actions of what fired.
+				if acts := a.alertActions(s.Store, set, func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop "+f+"\n", args...) }); acts != nil {
+					if _, err := acts.Once(cmd.Context()); err != nil {
+						return err
+					}
+				}
 			}
 			list, err := s.Alerts(all)
 			if err != nil {
