@@ -66,6 +66,9 @@ func (w *Writer) PutAlert(a alert.Alert) error {
 	if err := idx.Put(alertIndexKey(&a), []byte{}); err != nil {
 		return err
 	}
+	if err := w.recordFiring(prev, a); err != nil {
+		return err
+	}
 	w.change.Meta, w.change.Alerts = true, true
 	return w.tx.Bucket(bucketAlerts).Put([]byte(a.Key), v)
 }

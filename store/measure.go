@@ -116,12 +116,7 @@ func (s *Store) MeasureRebuild() (rebuild, decodeAll time.Duration, err error) {
 		return 0, 0, err
 	}
 	start = time.Now()
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		if err := rebuildRollups(tx); err != nil {
-			return err
-		}
-		return rebuildSpans(tx)
-	})
+	err = s.rebuildDerived()
 	return time.Since(start), decodeAll, err
 }
 

@@ -295,8 +295,9 @@ func (r *Rollups) gapsBefore(family string, from, to uint32, start []byte) int64
 }
 
 // rebuildSpans derives the span counters and bucketActHours from the
-// activity counters in the rollups bucket (after rebuildRollups).
-func rebuildSpans(tx *bolt.Tx) error {
+// activity counters in the rollups bucket named rollups (the rollups, or a
+// rebuild's staging: rebuildDerived), and adds the span counters to it.
+func rebuildSpans(tx *bolt.Tx, rollups []byte) error {
 	if tx.Bucket(bucketActHours) != nil {
 		if err := tx.DeleteBucket(bucketActHours); err != nil {
 			return err
@@ -306,7 +307,7 @@ func rebuildSpans(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	rb := tx.Bucket(bucketRollups)
+	rb := tx.Bucket(rollups)
 	d := rollupDeltas{}
 	for _, family := range spanFamilies {
 		hours := map[string][]uint32{}
@@ -339,5 +340,5 @@ func rebuildSpans(tx *bolt.Tx) error {
 	}
 	w := &Writer{tx: tx, meta: tx.Bucket(bucketMeta), deltas: d}
 	w.seq = readU64(w.meta.Get(metaSeq))
-	return w.mergeDeltas()
+	return w.mergeDeltasInto(rb)
 }

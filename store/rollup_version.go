@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 
@@ -10,7 +11,7 @@ import (
 // rollupVersion names the set of metric families contributions writes.
 // Bump it whenever a family is added or a contribution changes: rollups
 // are derived from the records, so a store written with an older set is
-// brought up to date by recomputing them (rebuildRollups) on its next
+// brought up to date by recomputing them (rebuildDerived) on its next
 // writable open. A store without the meta key is version 1.
 //
 //	1  the families up to issue 3
@@ -28,7 +29,8 @@ const rollupVersion = 6
 var metaRollupVersion = []byte("rollup_version")
 
 // rebuildEvery bounds the memory of a rebuild: the deltas of this many
-// records are merged into the bucket before the next ones are read.
+// records are merged into the staging bucket, one transaction each, before
+// the next ones are read.
 var rebuildEvery = 200_000
 
 func storedRollupVersion(tx *bolt.Tx) uint64 {
@@ -58,59 +60,126 @@ func (s *Store) upgradeRollups() error {
 	if old < rollupVersion && s.onUpgrade != nil {
 		s.onUpgrade(old, rollupVersion)
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		if old >= rollupVersion { // a new store: nothing to derive yet
+	var err error
+	if old >= rollupVersion { // a new store: nothing to derive yet
+		err = s.db.Update(func(tx *bolt.Tx) error {
 			_, err := tx.CreateBucket(bucketActHours)
 			return err
-		}
-		if err := rebuildRollups(tx); err != nil {
-			return err
-		}
-		if err := rebuildSpans(tx); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketMeta).Put(metaRollupVersion, u64(rollupVersion))
-	})
+		})
+	} else {
+		err = s.rebuildDerived()
+	}
 	if err != nil {
 		return fmt.Errorf("rebuild rollups of %s (v%d → v%d): %w", s.path, old, rollupVersion, err)
 	}
 	return nil
 }
 
-// rebuildRollups replaces the rollups bucket by the sum of every record's
-// contributions: what cxtop check compares it with.
-func rebuildRollups(tx *bolt.Tx) error {
-	if err := tx.DeleteBucket(bucketRollups); err != nil {
-		return err
-	}
-	if _, err := tx.CreateBucket(bucketRollups); err != nil {
-		return err
-	}
-	w := &Writer{tx: tx, meta: tx.Bucket(bucketMeta), deltas: rollupDeltas{}}
-	w.keys.sink = w.deltas.add
-	w.seq = readU64(w.meta.Get(metaSeq))
-	n := 0
-	for _, name := range [][]byte{bucketTickets, bucketFeedback, bucketEvents} {
-		err := tx.Bucket(name).ForEach(func(k, v []byte) error {
-			r, err := decodeStored(v)
-			if err != nil {
-				return fmt.Errorf("%w: %s %q: %v", ErrCorrupt, name, k, err)
+// bucketRollupsStaging holds a rebuild's rollups until its last
+// transaction moves them into bucketRollups.
+var bucketRollupsStaging = []byte("rollups_rebuild")
+
+// rebuildDerived recomputes the rollups and activity spans from the
+// records and writes the rollup version. The sums are staged in a bucket of
+// their own, rebuildEvery records a transaction (bbolt splits a
+// transaction's nodes only at its commit: merging a whole store's deltas in
+// one transaction inserted keys into the middle of ever larger nodes, and
+// moved their tails each time), then one more derives the activity spans
+// from the staged sums (and writes bucketActHours), and the last replaces
+// the rollups by the staged ones in key order (appends only) and writes
+// the version. The old rollups and version stay until that transaction
+// commits, so an interrupted rebuild starts again at the next writable
+// open; until then the old version makes every reader refuse the store
+// (RollupsOutdated).
+func (s *Store) rebuildDerived() error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketRollupsStaging) != nil {
+			if err := tx.DeleteBucket(bucketRollupsStaging); err != nil {
+				return err
 			}
-			contributions(r, 1, &w.keys)
-			if n++; n%rebuildEvery == 0 {
-				if err := w.mergeDeltas(); err != nil {
-					return err
-				}
-				w.deltas = rollupDeltas{}
-				w.keys.sink = w.deltas.add
+		}
+		_, err := tx.CreateBucket(bucketRollupsStaging)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	// One chunk a transaction, resuming after the last record read.
+	buckets := [][]byte{bucketTickets, bucketFeedback, bucketEvents}
+	bi, after := 0, []byte(nil)
+	// Records read so far of how many, for Options.OnRebuildProgress.
+	done, total := 0, 0
+	if s.onRebuild != nil {
+		if err := s.db.View(func(tx *bolt.Tx) error {
+			for _, name := range buckets {
+				total += tx.Bucket(name).Stats().KeyN
 			}
 			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	for bi < len(buckets) {
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			w := &Writer{tx: tx, meta: tx.Bucket(bucketMeta), deltas: rollupDeltas{}}
+			w.keys.sink = w.deltas.add
+			n := 0
+			for bi < len(buckets) && n < rebuildEvery {
+				c := tx.Bucket(buckets[bi]).Cursor()
+				k, v := c.First()
+				if after != nil {
+					if k, v = c.Seek(after); k != nil && bytes.Equal(k, after) {
+						k, v = c.Next()
+					}
+				}
+				for ; k != nil && n < rebuildEvery; k, v = c.Next() {
+					r, err := decodeStored(v)
+					if err != nil {
+						return fmt.Errorf("%w: %s %q: %v: run 'cxtop check'", ErrCorrupt, buckets[bi], k, err)
+					}
+					contributions(r, 1, &w.keys)
+					after = append(after[:0], k...)
+					n++
+				}
+				if k == nil { // this bucket is done
+					bi, after = bi+1, nil
+				}
+			}
+			done += n
+			return w.mergeDeltasInto(tx.Bucket(bucketRollupsStaging))
 		})
 		if err != nil {
 			return err
 		}
+		if s.onRebuild != nil {
+			s.onRebuild(min(done, total), total)
+		}
 	}
-	return w.mergeDeltas()
+	// The spans, in the staging too: merged into the final bucket they
+	// were inserted between its keys, in nodes not split until the commit.
+	if err := s.db.Update(func(tx *bolt.Tx) error { return rebuildSpans(tx, bucketRollupsStaging) }); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketRollups); err != nil {
+			return err
+		}
+		rb, err := tx.CreateBucket(bucketRollups)
+		if err != nil {
+			return err
+		}
+		rb.FillPercent = fillAppend
+		c := tx.Bucket(bucketRollupsStaging).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if err := rb.Put(k, v); err != nil {
+				return err
+			}
+		}
+		if err := tx.DeleteBucket(bucketRollupsStaging); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(metaRollupVersion, u64(rollupVersion))
+	})
 }
 
 // RollupsOutdated is nil when the rollups hold every family this cxtop

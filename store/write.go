@@ -232,7 +232,11 @@ func (w *Writer) flush() error {
 
 // mergeDeltas adds the batch's rollup deltas to the rollups bucket.
 func (w *Writer) mergeDeltas() error {
-	rb := w.tx.Bucket(bucketRollups)
+	return w.mergeDeltasInto(w.tx.Bucket(bucketRollups))
+}
+
+// mergeDeltasInto adds the deltas to rb (the rollups, or a rebuild's staging).
+func (w *Writer) mergeDeltasInto(rb *bolt.Bucket) error {
 	// A family's keys grow with the hour, and history arrives roughly in
 	// time order: pages split near full, then fill from the right. At the
 	// default half fill the bucket was half empty (issue 14, size row).

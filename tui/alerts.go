@@ -43,9 +43,45 @@ type alertsPane struct {
 	gen       uint64 // the state's AlertsGen shown
 	list      list
 	view      string
+
+	// The bell: an alert that fires after the session started rings it
+	// once (seen: key → fired at); quiet names the rules whose actions
+	// leave "bell" out.
+	seen       map[string]time.Time
+	start      time.Time
+	quiet      map[string]bool
+	flashUntil time.Time
 }
 
-func newAlertsPane(e *env) *alertsPane { return &alertsPane{env: e} }
+// flashFor is how long the alert pane stays highlighted after a firing.
+const flashFor = 2 * time.Second
+
+type (
+	// bellMsg asks the root to ring the terminal bell once.
+	bellMsg struct{}
+	// flashEndMsg ends the alert pane's flash.
+	flashEndMsg struct{}
+)
+
+func newAlertsPane(e *env) *alertsPane {
+	return &alertsPane{env: e, seen: map[string]time.Time{}, quiet: e.cfg.NoBell, start: e.now()}
+}
+
+// fired notes the list's firings and reports whether one is new to this
+// session and rings.
+func (p *alertsPane) fired(list []alert.Alert) bool {
+	ring := false
+	for _, a := range list {
+		if a.State != alert.Firing {
+			continue
+		}
+		if prev, ok := p.seen[a.Key]; (!ok || !prev.Equal(a.FiredAt)) && a.FiredAt.After(p.start) && !p.quiet[a.Rule] {
+			ring = true
+		}
+		p.seen[a.Key] = a.FiredAt
+	}
+	return ring
+}
 
 func (p *alertsPane) SetSize(w, h int) { p.w, p.h = w, h; p.render() }
 func (p *alertsPane) SetFocus(f bool)  { p.focused = f; p.render() }
@@ -70,7 +106,14 @@ func (p *alertsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.evaluated = msg.st.Evaluated
 		if msg.st.AlertsGen != p.gen {
 			p.take(msg.st)
+			if p.fired(msg.st.Alerts) {
+				p.flashUntil = p.env.now().Add(flashFor)
+				p.render()
+				return p, tea.Batch(func() tea.Msg { return bellMsg{} },
+					tea.Tick(flashFor, func(time.Time) tea.Msg { return flashEndMsg{} }))
+			}
 		}
+	case flashEndMsg:
 	case tea.KeyMsg:
 		k := p.env.keys
 		switch {
@@ -117,7 +160,13 @@ func (p *alertsPane) render() {
 	}
 	p.list.setRows(p.h - 3)
 	title := fmt.Sprintf("4 Alerts: %d active · %s", p.active, evaluatedText(p.evaluated, p.env.now()))
-	p.view = p.env.frame(title, p.lines(p.w-4), p.w, p.h, p.focused)
+	flash := p.env.now().Before(p.flashUntil)
+	if flash {
+		// The flash: the pane drawn as focused, with a marker that shows
+		// without colour too.
+		title = "▶▶ ALERT FIRED ◀◀  " + title
+	}
+	p.view = p.env.frame(title, p.lines(p.w-4), p.w, p.h, p.focused || flash)
 }
 
 func (p *alertsPane) lines(w int) []string {

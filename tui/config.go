@@ -17,6 +17,9 @@ type Config struct {
 	// Departments a ticket can be assigned to (model.Departments of the
 	// configured routes); nil means the default routes'.
 	Departments []string
+	// NoBell names the alert rules whose actions leave "bell" out: their
+	// firings neither ring nor flash the console.
+	NoBell map[string]bool
 }
 
 // departments are the departments the assign prompt accepts.

@@ -66,6 +66,8 @@ type savedView struct {
 // search, a ticket's detail) it reads in commands through a read-only
 // view. It writes only through its gate.
 type Model struct {
+	// bell rings the terminal bell with the next frame (an alert fired).
+	bell   bool
 	opt    Options
 	env    *env
 	th     theme.Theme
@@ -166,8 +168,9 @@ func (m *Model) Close() {
 // Messages from commands.
 type (
 	// stateMsg is a state the engine published.
-	stateMsg struct{ st *engine.State }
-	errMsg   struct {
+	stateMsg    struct{ st *engine.State }
+	bellDoneMsg struct{}
+	errMsg      struct {
 		what string
 		err  error
 	}
@@ -272,6 +275,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case errMsg:
 		m.message = msg.what + ": " + model.Sanitize(msg.err.Error())
 		return m, nil
+	case bellMsg:
+		m.bell = true
+		return m, tea.Tick(100*time.Millisecond, func(time.Time) tea.Msg { return bellDoneMsg{} })
+	case bellDoneMsg:
+		m.bell = false
+		return m, nil
+	case flashEndMsg:
+		return m, m.broadcast(msg)
 	case actionMsg:
 		switch {
 		case errors.Is(msg.err, engine.ErrReadOnly):

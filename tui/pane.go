@@ -96,17 +96,18 @@ func (e *env) draw(title string, lines []string, w, h, inner int, focused bool) 
 	return border.Width(w-2).Padding(0, 1).Render(strings.Join(body, "\n"))
 }
 
-// frameCache holds drawn panes by everything their drawing depends on.
+// frameCache holds drawn panes (or styled lines) by everything their
+// drawing depends on. Past max entries it starts again empty: the
+// drawings of the latest state are what sessions ask for.
 type frameCache struct {
-	mu sync.Mutex
-	m  map[string]string
+	mu  sync.Mutex
+	m   map[string]string
+	max int
 }
 
-// maxFrames bounds the drawings (or lines) kept: a few per pane and
-// terminal size in use; past it the cache starts again empty.
-const maxFrames = 4096
-
-var frames = &frameCache{m: map[string]string{}}
+// frames holds a few drawings per pane, terminal size and theme in use
+// (a drawing is a pane's whole text, kilobytes).
+var frames = &frameCache{m: map[string]string{}, max: 256}
 
 func (c *frameCache) get(key string, draw func() string) string {
 	c.mu.Lock()
@@ -117,7 +118,7 @@ func (c *frameCache) get(key string, draw func() string) string {
 	}
 	v = draw()
 	c.mu.Lock()
-	if len(c.m) >= maxFrames {
+	if len(c.m) >= c.max {
 		c.m = map[string]string{}
 	}
 	c.m[key] = v
@@ -133,4 +134,4 @@ func (e *env) paint(kind string, st lipgloss.Style, s string) string {
 }
 
 // painted holds styled lines (paint), frames the drawn panes.
-var painted = &frameCache{m: map[string]string{}}
+var painted = &frameCache{m: map[string]string{}, max: 4096}

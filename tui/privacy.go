@@ -69,7 +69,7 @@ func (e *env) maskText(s string) string {
 	return maskedText.get(fmt.Sprintf("%p\x00", e.mask)+s, func() string { return e.mask.AlertMessage(s) })
 }
 
-var maskedText = &frameCache{m: map[string]string{}}
+var maskedText = &frameCache{m: map[string]string{}, max: 4096}
 
 // maskHead is the engine state's head of the queue as the session may see
 // it: masked once per state for every session with the same masker.

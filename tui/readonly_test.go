@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,8 +39,9 @@ func keyOf(t *testing.T, name string) tea.KeyMsg {
 // A command that does not answer at once (a timer, the cursor's blink) is
 // left.
 type driver struct {
-	t *testing.T
-	m *Model
+	t       *testing.T
+	m       *Model
+	running sync.WaitGroup // commands still running (a write lands late under load)
 }
 
 func (d *driver) send(msgs ...tea.Msg) {
@@ -60,7 +62,8 @@ func (d *driver) run(cmd tea.Cmd) []tea.Msg {
 		return nil
 	}
 	done := make(chan tea.Msg, 1)
-	go func() { done <- cmd() }()
+	d.running.Add(1)
+	go func() { defer d.running.Done(); done <- cmd() }()
 	select {
 	case msg := <-done:
 		if batch, ok := msg.(tea.BatchMsg); ok {
@@ -129,6 +132,7 @@ func TestViewerAndSnapshotSessionsCannotCommit(t *testing.T) {
 			t.Fatalf("%s: no state", role)
 		}
 		d.everything()
+		d.running.Wait() // every command has returned: whatever it wrote is committed
 		after, err := st.Commits()
 		if err != nil {
 			t.Fatal(err)

@@ -38,6 +38,11 @@ func (m *Model) View() string {
 	if m.opt.Banner != "" {
 		body = m.banner() + "\n" + body
 	}
+	if m.bell {
+		// BEL has no width: the frame keeps its shape, and the renderer
+		// writes the changed first line (so the bell) once.
+		body = "\a" + body
+	}
 	return body + "\n" + m.statusBar()
 }
 

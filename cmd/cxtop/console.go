@@ -99,6 +99,11 @@ func (a *app) addConsole(root *cobra.Command) {
 			notice = "KPIs incomplete: this store's rollups are from an older cxtop (open it once without --read-only)"
 		}
 		eng.Start(cmd.Context())
+		if eng.CanWrite() && role == engine.RoleLead {
+			// The rules' webhook and hook actions, once per firing, by the
+			// process that evaluates them.
+			defer a.runAlertActions(cmd.Context(), eng.Store(), log.Printf)()
+		}
 		return tui.Run(cmd.Context(), tui.Options{Engine: eng, Config: a.cfg.TUI(), Role: role, Theme: f.theme,
 			User: a.user(), Notice: notice, Mask: mask}, a.io.in, a.io.out)
 	}

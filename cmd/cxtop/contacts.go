@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os/signal"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/cxtop/cxtop/cmd/cxtop/config"
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/deliver"
 )
@@ -233,4 +235,49 @@ func (a *app) deliverer(st *store.Store) (*deliver.Deliverer, error) {
 // cancelContacts fails the queued requests of a forgotten customer.
 func cancelContacts(st *store.Store, customer, anon string) (int, error) {
 	return deliver.Cancel(st, customer, anon, "cancelled: the customer was forgotten", time.Now())
+}
+
+// alertActions is what runs the rules' webhook and hook actions in this
+// process, or nil when no rule has one or the store is read-only. The
+// webhook is signed with $CXTOP_ALERT_WEBHOOK_SECRET (else
+// $CXTOP_WEBHOOK_SECRET).
+func (a *app) alertActions(st *store.Store, set alert.Settings, logf func(string, ...any)) *deliver.AlertActions {
+	acts := false
+	for _, r := range set.Rules {
+		acts = acts || r.Has(alert.ActionWebhook) || r.Has(alert.ActionHook)
+	}
+	if st == nil || st.ReadOnly() || !acts {
+		return nil
+	}
+	x := &deliver.AlertActions{Store: st, Rules: set.Rules, Hook: set.Hook, Logf: logf}
+	if set.Webhook != "" {
+		secret := a.getenv("CXTOP_ALERT_WEBHOOK_SECRET")
+		if secret == "" {
+			secret = a.getenv("CXTOP_WEBHOOK_SECRET")
+		}
+		if secret == "" {
+			logf("alerts: alerts.webhook is set but $CXTOP_ALERT_WEBHOOK_SECRET is not: the webhook action is off")
+		} else {
+			x.Webhook = &deliver.Webhook{URL: set.Webhook, Secret: []byte(secret)}
+		}
+	}
+	return x
+}
+
+// runAlertActions runs the rules' webhook and hook actions beside an
+// engine that evaluates the rules, until ctx ends or the returned stop is
+// called (before the store closes).
+func (a *app) runAlertActions(ctx context.Context, st *store.Store, logf func(string, ...any)) (stop func()) {
+	set, err := a.alertSettings()
+	if err != nil {
+		return func() {}
+	}
+	acts := a.alertActions(st, set, logf)
+	if acts == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); acts.Run(ctx) }()
+	return func() { cancel(); <-done }
 }

@@ -124,6 +124,8 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 				}()
 			}
 			eng.Start(ctx)
+			// The rules' webhook and hook actions, once per firing.
+			defer a.runAlertActions(ctx, st, hubLog)()
 			if dl != nil {
 				// The hub is the origin of its contact requests: it alone sends them.
 				delivered := make(chan struct{})

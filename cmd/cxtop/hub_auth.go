@@ -4,12 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"net"
 	"os"
 	"strings"
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store/hub"
+	"github.com/cxtop/cxtop/tui/serve"
 )
 
 // hubAuth is who may call a hub: one token (its client is "client") or
@@ -82,21 +82,8 @@ func readTokenFile(path string) (hubAuth, error) {
 // checkHubListen refuses a hub that anyone on the network could call
 // without a token, unless that is asked for by name.
 func checkHubListen(listen string, auth hubAuth, insecure bool) error {
-	if !auth.none() || insecure || loopbackAddr(listen) {
+	if !auth.none() || insecure || serve.Loopback(listen) {
 		return nil
 	}
 	return usagef("--listen %s is reachable from other machines and no token is set: give one with --token-file or $CXTOP_HUB_TOKEN, or pass --insecure-no-token", listen)
-}
-
-// loopbackAddr reports whether a HOST:PORT listens on the loopback only.
-func loopbackAddr(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -300,6 +300,11 @@ templates = { follow_up = "101", survey = "102", escalation_notice = "103", form
 	if r := cxtop(t, nil, "check", "--db", db); r.code != 0 {
 		t.Fatalf("check: %s", r.out)
 	}
+	// The outbox holds nothing more: every request reached a final state.
+	var ss struct{ Pending int }
+	if err := json.Unmarshal([]byte(mustRun(t, env, "sync", "status", "--db", db, "--json")), &ss); err != nil || ss.Pending != 0 {
+		t.Fatalf("outbox after delivery: %d pending (%v)", ss.Pending, err)
+	}
 }
 
 // forget erases a customer's personal data and keeps every KPI.
@@ -370,5 +375,53 @@ func TestZendeskSyncSurvivesKill9(t *testing.T) {
 	}
 	if r := cxtop(t, nil, "check", "--db", db); r.code != 0 {
 		t.Fatalf("check: %s", r.out)
+	}
+}
+
+// A rule's hook and webhook run once per firing, from the evaluating
+// command, with the alert as JSON; running the rules again runs nothing.
+func TestAlertHookAndWebhookRunOncePerFiring(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cx.db")
+	env := cleanEnv(t)
+	mustRun(t, env, "simulate", "--db", db, "--days", "3", "--seed", "7")
+	rx := delivertest.NewWebhook("alert-secret")
+	defer rx.Close()
+	log := filepath.Join(dir, "hook.log")
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`[alerts]
+webhook = %q
+hook = "cat >> '%s'"
+[[alerts.rule]]
+id = "bot_low_rating"
+actions = ["bell", "hook", "webhook"]
+[[alerts.rule]]
+id = "nps_below_target"
+actions = ["bell"]
+`, rx.URL, log)), 0o600)
+	aenv := append(env, "CXTOP_ALERT_WEBHOOK_SECRET=alert-secret")
+	for range 2 {
+		mustRun(t, aenv, "alerts", "--db", db, "--config", cfg)
+	}
+	b, _ := os.ReadFile(log)
+	var fired []string
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var m struct {
+			Type  string
+			Alert struct{ Key, Rule string }
+		}
+		if err := json.Unmarshal([]byte(l), &m); err != nil || m.Type != "alert" || m.Alert.Rule != "bot_low_rating" {
+			t.Fatalf("hook stdin line %q: %v", l, err)
+		}
+		fired = append(fired, m.Alert.Key)
+	}
+	got, bad := rx.Received()
+	if len(fired) == 0 || len(got) != len(fired) || bad != 0 {
+		t.Fatalf("hook ran for %d firings, webhook got %d keys (%d bad)", len(fired), len(got), bad)
+	}
+	for k, n := range got {
+		if n != 1 {
+			t.Errorf("webhook %s posted %d times", k, n)
+		}
 	}
 }

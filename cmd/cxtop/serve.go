@@ -87,6 +87,9 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			defer stop()
 			eng.Start(ctx)
 			stopRotate := rotate.start(ctx, eng.Store(), a.dbPath, logger.Printf)
+			if eng.CanWrite() {
+				defer a.runAlertActions(ctx, eng.Store(), logger.Printf)()
+			}
 			defer stopRotate()
 			srv, err := serve.New(opt)
 			if err != nil {

@@ -118,6 +118,7 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 				eo.Remote, eo.Replica, eo.Logf = remote, opt, logf
 				eng := engine.New(st, eo)
 				eng.Start(ctx)
+				defer a.runAlertActions(ctx, st, logf)()
 				stopRotate := rotate.start(ctx, st, a.dbPath, logf)
 				defer stopRotate()
 				select {

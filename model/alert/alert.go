@@ -6,6 +6,7 @@ package alert
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -84,6 +85,8 @@ type Rule struct {
 	// before a firing alert resolves, so a value hovering at the line
 	// does not flap.
 	Hysteresis float64
+	// Actions run when it fires (ActionBell, ActionWebhook, ActionHook).
+	Actions []string
 	// Baseline is what a drop is measured from: BaselinePrevious,
 	// BaselineTrailing4w or BaselineFixed (with BaselineValue, in the
 	// KPI's units). "" is BaselinePrevious.
@@ -127,6 +130,19 @@ func Reports(src kpi.Source, rules []Rule, defs []kpi.Def, now time.Time) (map[s
 	}
 	return reports, nil
 }
+
+// Alert actions a rule may name.
+const (
+	ActionBell    = "bell"    // every console that sees it fire rings and flashes
+	ActionWebhook = "webhook" // POST the alert to Settings.Webhook, once per firing
+	ActionHook    = "hook"    // run Settings.Hook with the alert on stdin, once per firing
+)
+
+// DefaultActions are the actions of a rule that names none.
+var DefaultActions = []string{ActionBell}
+
+// Has reports whether the rule runs action when it fires.
+func (r Rule) Has(action string) bool { return slices.Contains(r.Actions, action) }
 
 // Subjects of the rules on single records, used as a rule's KPI: a record
 // rule raises one alert per ticket or answer, where a KPI rule raises one.

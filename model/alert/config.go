@@ -15,6 +15,8 @@ import (
 type Settings struct {
 	Rules       []Rule
 	Automations Automations
+	// Webhook and Hook receive the firings of rules with those actions.
+	Webhook, Hook string
 }
 
 // DefaultSettings are the settings of a config file that says nothing.
@@ -61,6 +63,24 @@ func FromConfig(tax model.Taxonomy, cfg Config) (Settings, error) {
 		if r.Baseline == BaselineFixed && rc.BaselineValue == nil && (at < 0 || rules[at].Baseline != BaselineFixed) {
 			return Settings{}, fmt.Errorf("%s: baseline fixed needs baseline_value (in the KPI's units, like 0.88 for CSAT)", name)
 		}
+		if rc.Actions != nil {
+			r.Actions = slices.Clone(*rc.Actions)
+			for _, act := range r.Actions {
+				switch act {
+				case ActionBell:
+				case ActionWebhook:
+					if cfg.Webhook == "" {
+						return Settings{}, fmt.Errorf("%s: actions: webhook needs alerts.webhook (the URL)", name)
+					}
+				case ActionHook:
+					if cfg.Hook == "" {
+						return Settings{}, fmt.Errorf("%s: actions: hook needs alerts.hook (the command)", name)
+					}
+				default:
+					return Settings{}, fmt.Errorf("%s: actions: %q is not known: use bell, webhook or hook", name, act)
+				}
+			}
+		}
 		if err := checkRule(r); err != nil {
 			return Settings{}, fmt.Errorf("%s: %w", name, err)
 		}
@@ -95,7 +115,15 @@ func FromConfig(tax model.Taxonomy, cfg Config) (Settings, error) {
 			auto.FollowUpWithin = time.Duration(r.Threshold * float64(time.Hour))
 		}
 	}
-	return Settings{Rules: rules, Automations: auto}, nil
+	for i := range rules {
+		if rules[i].Actions == nil {
+			rules[i].Actions = slices.Clone(DefaultActions)
+		}
+	}
+	if cfg.Webhook != "" && !strings.HasPrefix(cfg.Webhook, "http://") && !strings.HasPrefix(cfg.Webhook, "https://") {
+		return Settings{}, fmt.Errorf("alerts webhook %q: use an http:// or https:// URL", cfg.Webhook)
+	}
+	return Settings{Rules: rules, Automations: auto, Webhook: cfg.Webhook, Hook: cfg.Hook}, nil
 }
 
 // isShare reports whether the KPI with id is a share (unit "%").

@@ -25,6 +25,11 @@ type Config struct {
 	Rules   []RuleConfig    `toml:"rule"`
 	Routes  []model.Route   `toml:"route"`
 	Horizon *model.Duration `toml:"horizon"`
+	// Webhook and Hook are where the rules' "webhook" and "hook" actions
+	// go: a URL (signed like the contact webhook) and a command that gets
+	// the alert as JSON on stdin.
+	Webhook string `toml:"webhook"`
+	Hook    string `toml:"hook"`
 }
 
 // RuleConfig is one [[alerts.rule]] entry. Pointers tell "not said"
@@ -38,6 +43,9 @@ type RuleConfig struct {
 	Severity   *string         `toml:"severity"`
 	Hysteresis *float64        `toml:"hysteresis"`
 	Enabled    *bool           `toml:"enabled"`
+	// Actions run when the rule fires: "bell" (a terminal bell and a flash
+	// of the alert pane in every console that sees it), "webhook", "hook".
+	Actions *[]string `toml:"actions"`
 	// Baseline is what a drop is measured from: "previous" (the window
 	// before), "trailing_4w" (the four weeks before) or "fixed" (with
 	// baseline_value, in the KPI's units).

@@ -67,7 +67,7 @@ func (o Options) Validate() error {
 	if err := checkListen(o.Listen); err != nil {
 		return err
 	}
-	if o.AuthorizedKeysPath == "" && !o.AllowAnyKey && !loopback(o.Listen) {
+	if o.AuthorizedKeysPath == "" && !o.AllowAnyKey && !Loopback(o.Listen) {
 		return fmt.Errorf("--listen %s is reachable from other machines and any public key could watch: name the keys that may with --authorized-keys FILE, or pass --allow-any-key", o.Listen)
 	}
 	if o.MaxSessions < 1 || o.MaxSessions > MaxSessionsLimit {
@@ -102,8 +102,9 @@ func checkListen(addr string) error {
 	return nil
 }
 
-// loopback reports whether addr listens on the loopback interface only.
-func loopback(addr string) bool {
+// Loopback reports whether a HOST:PORT listens on the loopback interface
+// only (cxtop hub asks the same of its --listen).
+func Loopback(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return false

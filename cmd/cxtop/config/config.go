@@ -59,7 +59,13 @@ type Settings struct {
 
 // TUI is what a console session needs of the settings.
 func (s Settings) TUI() tui.Config {
-	return tui.Config{Taxonomy: s.Taxonomy, Console: s.Console, Departments: model.Departments(s.Alerts.Automations.Routes)}
+	noBell := map[string]bool{}
+	for _, r := range s.Alerts.Rules {
+		if !r.Has(alert.ActionBell) {
+			noBell[r.ID] = true
+		}
+	}
+	return tui.Config{Taxonomy: s.Taxonomy, Console: s.Console, Departments: model.Departments(s.Alerts.Automations.Routes), NoBell: noBell}
 }
 
 // Default are the settings of a config file that says nothing.
