@@ -29,8 +29,8 @@ var socketCommands = map[string]bool{
 type holding struct {
 	store *store.Store
 	eng   *engine.Engine // the holder's engine, nil for sync --once
-	uid   uint32 // the client's user id, from SO_PEERCRED: writes are recorded as theirs
-	dir   string // the client's working directory
+	uid   uint32         // the client's user id, from SO_PEERCRED: writes are recorded as theirs
+	dir   string         // the client's working directory
 }
 
 // file is the path the command's file argument p names: relative paths
