@@ -118,9 +118,6 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 		return err
 	}
 	defer stopEngine(local, logStop)
-	// Commands run beside the demo reach both stores through their sockets.
-	defer a.serveControl(hubSt, logger.Printf)()
-	defer a.serveControl(local.Store(), logger.Printf)()
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

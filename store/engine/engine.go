@@ -160,6 +160,10 @@ func (e *Engine) Reader() Reader { return Reader{st: e.st} }
 // CanWrite reports whether the engine may write the store.
 func (e *Engine) CanWrite() bool { return e.write }
 
+// Logf logs through the engine's logger (Options.Logf), for what runs
+// beside the engine, such as its control seam.
+func (e *Engine) Logf(format string, args ...any) { e.opt.Logf(format, args...) }
+
 // Client is the sync loop's client, nil without a remote.
 func (e *Engine) Client() *replica.Client { return e.client }
 
