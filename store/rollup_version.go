@@ -107,6 +107,18 @@ func (s *Store) rebuildDerived() error {
 	// One chunk a transaction, resuming after the last record read.
 	buckets := [][]byte{bucketTickets, bucketFeedback, bucketEvents}
 	bi, after := 0, []byte(nil)
+	// Records read so far of how many, for Options.OnRebuildProgress.
+	done, total := 0, 0
+	if s.onRebuild != nil {
+		if err := s.db.View(func(tx *bolt.Tx) error {
+			for _, name := range buckets {
+				total += tx.Bucket(name).Stats().KeyN
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
 	for bi < len(buckets) {
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			w := &Writer{tx: tx, meta: tx.Bucket(bucketMeta), deltas: rollupDeltas{}}
@@ -133,10 +145,14 @@ func (s *Store) rebuildDerived() error {
 					bi, after = bi+1, nil
 				}
 			}
+			done += n
 			return w.mergeDeltasInto(tx.Bucket(bucketRollupsStaging))
 		})
 		if err != nil {
 			return err
+		}
+		if s.onRebuild != nil {
+			s.onRebuild(min(done, total), total)
 		}
 	}
 	// The spans, in the staging too: merged into the final bucket they

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,13 +121,19 @@ func TestOlderRollupsAreRebuiltOnAWritableOpen(t *testing.T) {
 	defer func(n int) { rebuildEvery = n }(rebuildEvery)
 	rebuildEvery = 3
 	var told [][2]uint64
-	rw, err := Open(path, Options{OnUpgrade: func(from, to uint64) { told = append(told, [2]uint64{from, to}) }})
+	var progress [][2]int
+	rw, err := Open(path, Options{OnUpgrade: func(from, to uint64) { told = append(told, [2]uint64{from, to}) },
+		OnRebuildProgress: func(n, total int) { progress = append(progress, [2]int{n, total}) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rw.Close()
 	if len(told) != 1 || told[0] != [2]uint64{1, rollupVersion} {
 		t.Fatalf("OnUpgrade calls %v, want one (1 → %d) before the rebuild", told, rollupVersion)
+	}
+	// 8 records read 3 at a time: progress at 3 and 6 of 8, then done.
+	if want := [][2]int{{3, 8}, {6, 8}, {8, 8}}; !slices.Equal(progress, want) {
+		t.Errorf("rebuild progress %v, want %v", progress, want)
 	}
 	if err := rw.RollupsOutdated(); err != nil {
 		t.Fatalf("after a writable open: %v", err)

@@ -31,6 +31,9 @@ type Options struct {
 	// on a large store that takes minutes, and the user should know why
 	// the open waits.
 	OnUpgrade func(fromVersion, toVersion uint64)
+	// OnRebuildProgress, when set, is called as that rebuild goes, with
+	// the records read so far and how many there are.
+	OnRebuildProgress func(records, total int)
 	// OnSchemaUpgrade, when set, is called before the indexes a newer
 	// schema adds are built from the records of an older store (a
 	// writable open, once): a million-ticket store takes tens of seconds.
@@ -44,6 +47,7 @@ type Store struct {
 	readOnly bool
 	// onUpgrade is Options.OnUpgrade.
 	onUpgrade       func(fromVersion, toVersion uint64)
+	onRebuild       func(records, total int)
 	onSchemaUpgrade func(fromVersion, toVersion uint64)
 	// schema is the store's schema version: an older read-only store
 	// lacks the newer indexes, and its readers fall back to scans.
@@ -95,7 +99,7 @@ func Open(path string, opt Options) (s *Store, err error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	s = &Store{db: db, path: path, readOnly: opt.ReadOnly, onUpgrade: opt.OnUpgrade, onSchemaUpgrade: opt.OnSchemaUpgrade, subs: map[*Subscription]struct{}{}}
+	s = &Store{db: db, path: path, readOnly: opt.ReadOnly, onUpgrade: opt.OnUpgrade, onRebuild: opt.OnRebuildProgress, onSchemaUpgrade: opt.OnSchemaUpgrade, subs: map[*Subscription]struct{}{}}
 	if !fresh && opt.Create && !opt.ReadOnly && noBuckets(db) {
 		// A process killed while creating the store left bbolt's file
 		// without a bucket: nothing was written yet, so create it now.

@@ -44,7 +44,7 @@ func ParseFilter(text string) (store.TicketFilter, error) {
 		case "assignee":
 			f.Assignee = v
 		case "escalated", "breached":
-			t, err := parseYesNo(k, v)
+			t, err := ParseYesNo(k, v)
 			if err != nil {
 				return store.TicketFilter{}, err
 			}
@@ -60,8 +60,8 @@ func ParseFilter(text string) (store.TicketFilter, error) {
 	return f, nil
 }
 
-// parseYesNo reads a yes/no filter value.
-func parseYesNo(field, v string) (store.Tri, error) {
+// ParseYesNo reads a yes/no filter value (also `tickets --escalated`).
+func ParseYesNo(field, v string) (store.Tri, error) {
 	switch strings.ToLower(v) {
 	case "yes", "y", "true", "1":
 		return store.Yes, nil

@@ -146,20 +146,53 @@ func (a *app) alertSettings() (alert.Settings, error) {
 const unseenNotice = 200_000
 
 // evaluateOnce runs the automations, then every rule. A store synced from
-// a remote is a replica: its remote queues the contact requests.
+// a remote is a replica: its remote queues the contact requests. A long
+// pass (a first run over a big store takes minutes) reports its progress.
 func evaluateOnce(s *store.Store, set alert.Settings, now time.Time, notice io.Writer) error {
 	cursor, err := replica.ReadCursor(s)
 	if err != nil {
 		return err
 	}
-	if n, err := engine.Unseen(s); err == nil && n > unseenNotice {
-		fmt.Fprintf(notice, "cxtop: running the automations over %d changes they have not seen yet: this can take a while\n", n)
+	done, seq, err := engine.Position(s)
+	if err != nil {
+		return err
+	}
+	if seq-done > unseenNotice {
+		fmt.Fprintf(notice, "cxtop: running the automations over %d changes they have not seen yet: this can take a while\n", seq-done)
+		stop := watchAutomations(s, done, seq, newProgress(notice, isTerminal(notice), "automations", "changes", nil))
+		defer stop()
 	}
 	if _, err := engine.Automate(s, set, cursor != "", now); err != nil {
 		return err
 	}
 	_, err = engine.Evaluate(s, set.Rules, now)
 	return err
+}
+
+// watchAutomations reports the automations' pass from their position in
+// the change log until stop is called.
+func watchAutomations(s *store.Store, from, to uint64, prog *progressLine) (stop func()) {
+	quit, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(ttyEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+				if done, _, err := engine.Position(s); err == nil && done >= from {
+					prog.Update(float64(done-from)/float64(max(to-from, 1)), int64(done-from))
+				}
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-finished
+		prog.Done()
+	}
 }
 
 func writeAlerts(out io.Writer, list []alert.Alert, now time.Time) error {

@@ -86,10 +86,6 @@ func (a *app) addConsole(root *cobra.Command) {
 			return err
 		}
 		defer stopEngine(eng, func(format string, args ...any) { log.Printf("console: "+format, args...) })
-		if eng.CanWrite() {
-			// Commands run beside the console reach the store through it.
-			defer a.serveControl(eng.Store(), log.Printf)()
-		}
 		role := engine.RoleLead
 		if f.readOnly {
 			role = engine.RoleViewer

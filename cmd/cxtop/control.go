@@ -28,8 +28,9 @@ var socketCommands = map[string]bool{
 // the process that holds the store.
 type holding struct {
 	store *store.Store
-	uid   uint32 // the client's user id, from SO_PEERCRED: writes are recorded as theirs
-	dir   string // the client's working directory
+	eng   *engine.Engine // the holder's engine, nil for sync --once
+	uid   uint32         // the client's user id, from SO_PEERCRED: writes are recorded as theirs
+	dir   string         // the client's working directory
 }
 
 // file is the path the command's file argument p names: relative paths
@@ -92,34 +93,63 @@ func actor(configured, login string, uid int) string {
 }
 
 // gate is the door a command's writes go through, as the console's do:
-// one action per change, written with its outbox entry. It is a lead's
-// gate of an engine on the store (not started: the command only writes).
+// one action per change, written with its outbox entry. Run for a
+// control-socket client, it is a lead's gate of the holder's engine (the
+// one its console's keys go through); otherwise of an engine on the
+// store, not started: the command only writes.
 func (a *app) gate(s *openedStore) *engine.Gate {
+	if a.held != nil && a.held.eng != nil {
+		return a.held.eng.Gate(engine.RoleLead, a.user())
+	}
 	opt := a.engineOptions()
 	opt.NoRules = true
 	return engine.New(s.Store, opt).Gate(engine.RoleLead, a.user())
 }
 
-// serveControl opens the control socket of st, which this process holds
-// for writing, and returns what closes it (before the store closes). A
-// socket that cannot be opened is reported with logf and is not fatal:
-// the holder works, other commands say the store is in use.
-func (a *app) serveControl(st *store.Store, logf func(string, ...any)) (stop func()) {
-	path, err := a.socketPath(st.Path())
-	var srv *control.Server
-	if err == nil {
-		srv, err = control.Listen(path, control.Options{Store: absPath(st.Path()), Version: version, Handler: a.controlHandler(st), Logf: logf})
-	}
+// controlSeam is every engine's Control (engineOptions): while an engine
+// that may write runs, its store's control socket is open, and commands
+// run for clients write through that engine's gate. The socket closes,
+// waiting for the commands it runs, before the engine closes the store.
+func (a *app) controlSeam(ctx context.Context, e *engine.Engine) error {
+	srv, err := a.listenControl(e.Store(), e, e.Logf)
 	if err != nil {
-		logf("control socket: %v: other cxtop commands on this store will say it is in use", err)
+		return err
+	}
+	<-ctx.Done()
+	return srv.Close()
+}
+
+// serveControl opens the control socket of st, which this process holds
+// for writing without an engine (sync --once), and returns what closes
+// it (before the store closes). A socket that cannot be opened is
+// reported with logf and is not fatal: the holder works, other commands
+// say the store is in use.
+func (a *app) serveControl(st *store.Store, logf func(string, ...any)) (stop func()) {
+	srv, err := a.listenControl(st, nil, logf)
+	if err != nil {
+		logf("%v", err)
 		return func() {}
 	}
 	return func() { srv.Close() }
 }
 
+// listenControl opens the control socket of st; eng, when set, is the
+// engine whose gate the clients' writes go through.
+func (a *app) listenControl(st *store.Store, eng *engine.Engine, logf func(string, ...any)) (*control.Server, error) {
+	path, err := a.socketPath(st.Path())
+	var srv *control.Server
+	if err == nil {
+		srv, err = control.Listen(path, control.Options{Store: absPath(st.Path()), Version: version, Handler: a.controlHandler(st, eng), Logf: logf})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("control socket: %w: other cxtop commands on this store will say it is in use", err)
+	}
+	return srv, nil
+}
+
 // controlHandler runs a client's command line in this process, against
 // the held store, with the same command code as an unheld run.
-func (a *app) controlHandler(st *store.Store) control.Handler {
+func (a *app) controlHandler(st *store.Store, eng *engine.Engine) control.Handler {
 	return func(ctx context.Context, peer control.Peer, req control.Request, stdout, stderr io.Writer) (code int) {
 		// A command's bug must not take the holder (a console, a sync)
 		// down with it.
@@ -130,7 +160,7 @@ func (a *app) controlHandler(st *store.Store) control.Handler {
 			}
 		}()
 		c := &app{io: stdio{in: strings.NewReader(""), out: stdout, err: stderr},
-			getenv: func(k string) string { return req.Env[k] }, held: &holding{store: st, uid: peer.UID, dir: req.Dir}}
+			getenv: func(k string) string { return req.Env[k] }, held: &holding{store: st, eng: eng, uid: peer.UID, dir: req.Dir}}
 		return c.execute(ctx, req.Args)
 	}
 }

@@ -27,7 +27,7 @@ func TestHolderRunsOnlyTheAllowedCommands(t *testing.T) {
 	}
 	defer st.Close()
 	a := &app{getenv: func(string) string { return "" }}
-	handle := a.controlHandler(st)
+	handle := a.controlHandler(st, nil)
 	run := func(args ...string) (int, string, string) {
 		var out, errOut bytes.Buffer
 		code := handle(context.Background(), control.Peer{UID: 1000}, control.Request{Args: args, Dir: dir}, &out, &errOut)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -42,9 +43,21 @@ func startDemo(t *testing.T, args ...string) (*exec.Cmd, io.WriteCloser) {
 func TestDemoSyncsAndStopsOnSIGTERM(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "demo")
 	cmd, _ := startDemo(t, "--dir", dir)
+	// Both of the demo's stores answer commands through their sockets.
+	for _, name := range []string{"cxtop.db", "hub.db"} {
+		waitSocket(t, filepath.Join(dir, name+".sock"), true)
+		if r := cxtop(t, nil, "tickets", "--db", filepath.Join(dir, name), "--limit", "1", "--json"); r.code != 0 {
+			t.Fatalf("tickets beside the demo, %s: %+v", name, r)
+		}
+	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("demo did not exit cleanly on SIGTERM: %v", err)
+	}
+	for _, name := range []string{"cxtop.db", "hub.db"} {
+		if _, err := os.Lstat(filepath.Join(dir, name+".sock")); !os.IsNotExist(err) {
+			t.Fatalf("the demo left its socket %s: %v", name, err)
+		}
 	}
 	// The kept stores are whole: the synced one passes check.
 	if r := cxtop(t, nil, "check", "--db", filepath.Join(dir, "cxtop.db")); r.code != 0 {

@@ -5,11 +5,12 @@ import (
 )
 
 // engineOptions are what every command's engine shares, from the config:
-// the alert rules and automations, the KPI targets and the taxonomy.
+// the alert rules and automations, the KPI targets and the taxonomy, and
+// the control socket an engine that may write serves while it runs.
 // Commands add the remote, the role and the logger.
 func (a *app) engineOptions() engine.Options {
 	alerts := a.cfg.Alerts
-	return engine.Options{Alerts: &alerts, KPIs: a.cfg.KPI.Defs, Taxonomy: a.cfg.Taxonomy}
+	return engine.Options{Alerts: &alerts, KPIs: a.cfg.KPI.Defs, Programme: a.cfg.KPI.Programme, Taxonomy: a.cfg.Taxonomy, Control: a.controlSeam}
 }
 
 // stopEngine closes an engine at the end of a command, logging why its

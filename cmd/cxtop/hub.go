@@ -97,7 +97,6 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 			}
 			defer stopEngine(eng, hubLog)
 			st := eng.Store()
-			defer a.serveControl(st, hubLog)()
 			hopt := hub.Options{Token: auth.token, Clients: auth.clients, Taxonomy: a.cfg.Taxonomy, Rate: rps, Burst: burst}
 			if up := eng.Client(); up != nil {
 				hopt.Forward, hopt.Forwarded = true, up.Kick

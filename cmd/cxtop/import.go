@@ -40,7 +40,23 @@ version, which is kept (the rule sync follows).`,
 			if err != nil {
 				return err
 			}
-			n, kept, res, err := importRecords(s.Store, in, &a.cfg.Taxonomy)
+			// A file's size says how much is read; stdin's is unknown.
+			var size int64 = -1
+			if f, ok := in.(*os.File); ok {
+				if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+					size = fi.Size()
+				}
+			}
+			prog := a.progress("import", "records")
+			counted := &countingReader{r: in}
+			n, kept, res, err := importRecords(s.Store, counted, &a.cfg.Taxonomy, func(n int) {
+				frac := -1.0
+				if size > 0 {
+					frac = float64(counted.n) / float64(size)
+				}
+				prog.Update(frac, int64(n))
+			})
+			prog.Done()
 			s.Close()
 			if err != nil {
 				if created {
@@ -97,7 +113,7 @@ func eachLine(in io.Reader, fn func(n int, line []byte) error) error {
 // transaction: what is validated is exactly what is written, and either the
 // whole input lands or, on any failure, none of it. It returns the records
 // read and the tickets kept because the store's version is newer.
-func importRecords(s *store.Store, in io.Reader, tax *model.Taxonomy) (n, kept int, res store.WriteResult, err error) {
+func importRecords(s *store.Store, in io.Reader, tax *model.Taxonomy, progress func(n int)) (n, kept int, res store.WriteResult, err error) {
 	res, err = s.Update(func(w *store.Writer) error {
 		return eachLine(in, func(line int, text []byte) error {
 			r, err := model.ParseRecord(text)
@@ -115,8 +131,23 @@ func importRecords(s *store.Store, in io.Reader, tax *model.Taxonomy) (n, kept i
 			if !written {
 				kept++
 			}
+			if progress != nil && n%1000 == 0 {
+				progress(n)
+			}
 			return nil
 		})
 	})
 	return n, kept, res, err
+}
+
+// countingReader counts the bytes read through it, for import's progress.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }

@@ -226,13 +226,22 @@ func writeKPITable(out io.Writer, rep kpi.Report) error {
 	fmt.Fprintln(tw, "KPI\tVALUE\tTARGET\tSTATUS\tΔ BASELINE\tWINDOW\tN")
 	for _, v := range rep.KPIs {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", model.Sanitize(v.Label), v.Text(), targetText(v),
-			statusMark[v.Status], kpi.FormatDelta(v.DeltaUnit(), v.Delta), ShortWindow(v.Window.Length), v.N)
+			statusMark[v.Status], kpi.FormatDelta(v.DeltaUnit(), v.Delta), windowCell(v), v.N)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	writeNotes(out, rep)
 	return nil
+}
+
+// windowCell is what a KPI was read over: "30d", or for a state (the
+// backlog) the hour it was counted at.
+func windowCell(v kpi.Value) string {
+	if v.Cumulative {
+		return "@" + v.Window.At.Format("15:04")
+	}
+	return ShortWindow(v.Window.Length)
 }
 
 // sameWindow reports whether every KPI of rep was read over rep.Window.

@@ -236,3 +236,22 @@ func TestActionsAreRecordedAsAPerson(t *testing.T) {
 	os.WriteFile(bad, []byte("user = \"lan\\u001b[31m\"\n"), 0o600)
 	wantOneLineError(t, runIn(t, "kpi", "--db", db, "--config", bad), 1, `user "lan\x1b[31m": use printable characters`)
 }
+
+// tickets takes the console's new filters as flags.
+func TestTicketsFilterFlags(t *testing.T) {
+	db := simulated(t, t.TempDir())
+	at, _ := time.Parse(time.RFC3339, simEnd)
+	r := runIn(t, "tickets", "--db", db, "--at", simEnd, "--breached", "yes", "--priority", "high", "--limit", "200", "--json")
+	var raw []map[string]any
+	if err := json.Unmarshal([]byte(r.out), &raw); err != nil || r.code != 0 || len(raw) == 0 {
+		t.Fatalf("no breached high-priority ticket listed: %v %+v", err, r)
+	}
+	for _, tk := range raw {
+		due, _ := time.Parse(time.RFC3339, tk["sla_due_at"].(string))
+		if tk["priority"] != "high" || !at.After(due) {
+			t.Errorf("ticket %v: priority %v, due %v, at %v", tk["id"], tk["priority"], due, at)
+		}
+	}
+	wantOneLineError(t, runIn(t, "tickets", "--db", db, "--escalated", "maybe"), 2, `--escalated "maybe": use yes or no`)
+	wantOneLineError(t, runIn(t, "tickets", "--db", db, "--priority", "asap"), 2, `--priority "asap" is not known`)
+}

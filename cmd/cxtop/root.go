@@ -213,9 +213,19 @@ func (a *app) storeOptions(o store.Options) store.Options {
 		fmt.Fprintf(a.io.err, "cxtop: %s was written by an older cxtop: building its new indexes (schema v%d → v%d) from its records, once; a store of a million tickets takes under a minute\n",
 			a.dbPath, from, to)
 	}
+	var prog *progressLine
 	o.OnUpgrade = func(from, to uint64) {
 		fmt.Fprintf(a.io.err, "cxtop: %s was written by an older cxtop: rebuilding its rollups (v%d → v%d) from its records, once; a store of a million tickets takes a few minutes\n",
 			a.dbPath, from, to)
+		prog = a.progress("rebuild rollups", "records")
+	}
+	o.OnRebuildProgress = func(n, total int) {
+		if prog != nil {
+			prog.Update(float64(n)/float64(max(total, 1)), int64(n))
+			if n >= total {
+				prog.Done()
+			}
+		}
 	}
 	return o
 }

@@ -80,9 +80,6 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			// before the store closes.
 			defer stopEngine(eng, func(format string, args ...any) { logger.Printf("serve: "+format, args...) })
 			opt.Engine, opt.Config, opt.Logf = eng, a.cfg.TUI(), logger.Printf
-			if eng.CanWrite() {
-				defer a.serveControl(eng.Store(), logger.Printf)()
-			}
 			if opt.Mask, err = a.sessionMask(false, false); err != nil {
 				return err
 			}

@@ -54,8 +54,17 @@ give the same records, so running it again rewrites them rather than adding more
 			defer s.Close()
 			start := time.Now()
 			var counts [3]int
+			// History is generated in time order: the time of a batch's
+			// last record says how much of it is done.
+			prog := a.progress("simulate", "records")
+			defer prog.Done()
+			span := time.Duration(days) * 24 * time.Hour
 			err = sim.Generate(sim.Options{Seed: seed, End: end, Days: days, Tickets: tickets, Taxonomy: a.cfg.Taxonomy, BatchSize: simulateBatch},
 				func(batch []model.Record) error {
+					if len(batch) > 0 {
+						at := recordTime(batch[len(batch)-1])
+						prog.Update(1-float64(end.Sub(at))/float64(span), int64(counts[0]+counts[1]+counts[2]+len(batch)))
+					}
 					for _, r := range batch {
 						switch {
 						case r.Ticket != nil:
@@ -83,4 +92,18 @@ give the same records, so running it again rewrites them rather than adding more
 	fl.StringVar(&endFlag, "end", "", "when the history ends (a date like 2026-11-01 or RFC 3339; default now)")
 	fl.Uint64Var(&seed, "seed", 1, "random seed: the same seed gives the same records")
 	return cmd
+}
+
+// recordTime is when a record happened: a ticket's creation, an answer's
+// or an event's time.
+func recordTime(r model.Record) time.Time {
+	switch {
+	case r.Ticket != nil:
+		return r.Ticket.CreatedAt
+	case r.Feedback != nil:
+		return r.Feedback.At
+	case r.Event != nil:
+		return r.Event.At
+	}
+	return time.Time{}
 }

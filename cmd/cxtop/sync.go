@@ -103,7 +103,6 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 			logf := func(format string, args ...any) {
 				fmt.Fprintln(a.io.err, "cxtop "+model.Sanitize(fmt.Sprintf(format, args...)))
 			}
-			defer a.serveControl(st, func(f string, args ...any) { logf("sync: "+f, args...) })()
 			opt := replica.Options{Source: set.source, Taxonomy: a.cfg.Taxonomy, PageSize: pageSize, Interval: interval, Attempts: retries + 1}
 			if verbose || !once {
 				opt.Logf = logf
@@ -129,6 +128,8 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 				eng.Close()
 				return eng.SyncErr()
 			}
+			// No engine for one pass: the socket is opened here.
+			defer a.serveControl(st, func(f string, args ...any) { logf("sync: "+f, args...) })()
 			c := replica.New(st, remote, opt)
 			before := c.Status()
 			if err := c.SyncOnce(ctx); err != nil {

@@ -25,6 +25,7 @@ func (a *app) ticketsCommand() *cobra.Command {
 		offset  int
 		asJSON  bool
 		nowFlag string
+		yesNo   = map[string]*string{"escalated": new(string), "breached": new(string)}
 	)
 	cmd := &cobra.Command{
 		Use:   "tickets",
@@ -50,10 +51,28 @@ first), then priority and age. --status done lists done tickets, most recently u
 			if err := checkChoice("--source", f.Source, tax.Sources); err != nil {
 				return err
 			}
+			if err := checkChoice("--priority", f.Priority, tax.Priorities); err != nil {
+				return err
+			}
+			for name, v := range yesNo {
+				if *v == "" {
+					continue
+				}
+				t, err := tui.ParseYesNo(name, *v)
+				if err != nil {
+					return usagef("--%s %q: use yes or no", name, *v)
+				}
+				if name == "escalated" {
+					f.Escalated = t
+				} else {
+					f.Breached = t
+				}
+			}
 			now, err := timeFlag("--at", nowFlag, time.Now().UTC())
 			if err != nil {
 				return err
 			}
+			f.Now = now
 			s, err := a.openStore(false)
 			if err != nil {
 				return err
@@ -75,6 +94,10 @@ first), then priority and age. --status done lists done tickets, most recently u
 	fl.StringVar(&f.Source, "source", "", "only tickets from this source (channel)")
 	fl.StringVar(&f.Segment, "segment", "", "only tickets of customers in this segment")
 	fl.StringVar(&f.Department, "department", "", "only tickets of this department")
+	fl.StringVar(&f.Priority, "priority", "", "only tickets of this priority")
+	fl.StringVar(&f.Assignee, "assignee", "", "only tickets assigned to this person")
+	fl.StringVar(yesNo["escalated"], "escalated", "", "yes: only escalated tickets; no: only the others")
+	fl.StringVar(yesNo["breached"], "breached", "", "yes: only tickets past their SLA due time at --at; no: only the others")
 	fl.IntVar(&limit, "limit", 50, fmt.Sprintf("how many tickets to list (1–%d)", maxListLimit))
 	fl.IntVar(&offset, "offset", 0, "skip this many tickets first")
 	fl.BoolVar(&asJSON, "json", false, "print a JSON array of tickets in the export format")

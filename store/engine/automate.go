@@ -261,3 +261,17 @@ func Unseen(st *store.Store) (uint64, error) {
 	}
 	return seq - min(readU64(raw), seq), nil
 }
+
+// Position is where the automations stand in the store's change log:
+// the sequence they have handled (0 before their first run) and the
+// store's latest, for a progress report of a long first pass.
+func Position(st *store.Store) (done, seq uint64, err error) {
+	raw, err := st.Meta(metaCursor)
+	if err != nil {
+		return 0, 0, err
+	}
+	if seq, err = st.Seq(); err != nil {
+		return 0, 0, err
+	}
+	return min(readU64(raw), seq), seq, nil
+}

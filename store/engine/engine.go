@@ -39,6 +39,9 @@ type Options struct {
 	// KPIs are the definitions with the configured targets (default
 	// kpi.Defs()).
 	KPIs []kpi.Def
+	// Programme is what the CX programme is measured against; with a
+	// go-live, the state carries every KPI since it (State.SinceGoLive).
+	Programme kpi.Programme
 	// Taxonomy validates triage actions (default model.DefaultTaxonomy()).
 	Taxonomy model.Taxonomy
 	// Windows are the spans the state holds KPIs and trends for (default
@@ -156,6 +159,10 @@ func (e *Engine) Reader() Reader { return Reader{st: e.st} }
 
 // CanWrite reports whether the engine may write the store.
 func (e *Engine) CanWrite() bool { return e.write }
+
+// Logf logs through the engine's logger (Options.Logf), for what runs
+// beside the engine, such as its control seam.
+func (e *Engine) Logf(format string, args ...any) { e.opt.Logf(format, args...) }
 
 // Client is the sync loop's client, nil without a remote.
 func (e *Engine) Client() *replica.Client { return e.client }

@@ -42,6 +42,10 @@ type State struct {
 	// others).
 	Own       kpi.Report
 	OwnSeries map[string][]*float64
+	// SinceGoLive is every KPI from the programme's go-live to At, against
+	// the programme's baselines (kpi.SinceGoLive); no KPIs without a
+	// go-live.
+	SinceGoLive kpi.Report
 
 	// Queue is the head of the open queue in urgency order (QueueHead
 	// rows), Open the number of open tickets, Pending the triage actions
