@@ -34,6 +34,8 @@ type gaugesPane struct {
 
 	report  kpi.Report
 	series  map[string][]*float64
+	since   map[string]kpi.Value // each KPI since the programme's go-live (nil: none configured)
+	goLive  time.Time
 	missing bool // the engine computes no report for this window
 	list    list // the cursor over the KPIs
 	lines   list // the scroll over the text (group headers take lines)
@@ -80,11 +82,20 @@ func (p *gaugesPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 // (window 0), with their trend lines.
 func (p *gaugesPane) take(st *engine.State) {
 	defer func() { p.list.setLen(len(p.report.KPIs)) }()
+	p.since = nil
 	if p.window > 0 {
 		rep, ok := st.Reports[p.window]
 		p.report, p.missing = rep, !ok
 		p.series, _ = resample(st.Trends[p.window].Series, sparkPoints)
 		return
+	}
+	p.since = nil
+	if len(st.SinceGoLive.KPIs) > 0 {
+		p.since = make(map[string]kpi.Value, len(st.SinceGoLive.KPIs))
+		for _, v := range st.SinceGoLive.KPIs {
+			p.since[v.ID] = v
+		}
+		p.goLive = st.SinceGoLive.Window.At.Add(-st.SinceGoLive.Window.Length)
 	}
 	p.report, p.missing = st.Own, false
 	p.series = make(map[string][]*float64, len(st.Own.KPIs))
@@ -128,7 +139,10 @@ func (p *gaugesPane) text(w int) ([]string, int) {
 	th := p.env.th
 	var lines []string
 	group, cursorLine := "", 0
-	cols := gaugeColumnsFor(w-2, p.report.KPIs)
+	cols := gaugeColumnsFor(w-2, p.report.KPIs, p.since != nil)
+	if cols.since {
+		lines = append(lines, p.env.paint("Header", th.Header, "  "+gaugeHeader(cols, p.goLive)))
+	}
 	for i, v := range p.report.KPIs {
 		if v.Group != group {
 			group = v.Group
@@ -141,7 +155,7 @@ func (p *gaugesPane) text(w int) ([]string, int) {
 		if i == p.list.cursor && p.focused {
 			mark, cursorLine = "▸ ", len(lines)
 		}
-		line := mark + gaugeLine(v, cols, statusSymbol(p.env, v.Status))
+		line := mark + gaugeLine(v, cols, statusSymbol(p.env, v.Status), p.sinceOf(v.ID))
 		if cols.spark {
 			line += " " + sparkline(p.series[v.ID])
 		}
@@ -160,8 +174,8 @@ func (p *gaugesPane) text(w int) ([]string, int) {
 // gaugeColumns is which columns a gauge line has room for, and how wide
 // its label is.
 type gaugeColumns struct {
-	label                     int
-	bar, delta, window, spark bool
+	label                            int
+	bar, delta, window, since, spark bool
 }
 
 // Widths of a gauge line's columns, with the space before each.
@@ -171,13 +185,14 @@ const (
 	gaugeBarW    = 11
 	gaugeDeltaW  = 11 // " -12.5 pts"
 	gaugeWindowW = 7  // " @14:00", " 30d"
+	gaugeSinceW  = 12 // "       87.2%": the KPI since the programme's go-live
 	gaugeMinLbl  = 10
 )
 
 // gaugeColumnsFor fits a gauge line into w cells: the full label first
 // (no "Digital revenue g…" on a wide terminal), then value and status, then
 // the delta, the window, the bar and the trend line as room allows.
-func gaugeColumnsFor(w int, kpis []kpi.Value) gaugeColumns {
+func gaugeColumnsFor(w int, kpis []kpi.Value, since bool) gaugeColumns {
 	longest := gaugeMinLbl
 	for _, v := range kpis {
 		longest = max(longest, ansi.StringWidth(v.Label))
@@ -193,6 +208,7 @@ func gaugeColumnsFor(w int, kpis []kpi.Value) gaugeColumns {
 	}
 	c.delta = take(gaugeDeltaW)
 	c.window = take(gaugeWindowW)
+	c.since = since && take(gaugeSinceW)
 	c.bar = take(gaugeBarW)
 	c.spark = take(sparkPoints + 1)
 	return c
@@ -201,7 +217,7 @@ func gaugeColumnsFor(w int, kpis []kpi.Value) gaugeColumns {
 // gaugeLine is one KPI's line without the cursor mark and the trend line:
 // label, value, bar, delta with its unit (pp, pts, h, ★), the window it
 // was read over (the time of day for a state like the backlog) and status.
-func gaugeLine(v kpi.Value, c gaugeColumns, status string) string {
+func gaugeLine(v kpi.Value, c gaugeColumns, status string, since *kpi.Value) string {
 	line := fit(v.Label, c.label) + fmt.Sprintf(" %8s", v.Text())
 	if c.bar {
 		line += " " + bar(v, 10)
@@ -212,7 +228,41 @@ func gaugeLine(v kpi.Value, c gaugeColumns, status string) string {
 	if c.window {
 		line += fmt.Sprintf(" %6s", gaugeWindow(v))
 	}
+	if c.since {
+		text := "-"
+		if since != nil {
+			text = since.Text()
+		}
+		line += fmt.Sprintf(" %11s", text)
+	}
 	return line + "  " + fit(status, 8)
+}
+
+// gaugeHeader names the columns of gaugeLine, shown when the since
+// go-live column is: a bare number beside the value would be a puzzle.
+func gaugeHeader(c gaugeColumns, goLive time.Time) string {
+	h := fit("KPI", c.label) + fmt.Sprintf(" %8s", "VALUE")
+	if c.bar {
+		h += " " + fit("", 10)
+	}
+	if c.delta {
+		h += fmt.Sprintf(" %10s", "Δ")
+	}
+	if c.window {
+		h += fmt.Sprintf(" %6s", "OVER")
+	}
+	if c.since {
+		h += fmt.Sprintf(" %11s", "SINCE "+goLive.Format("01-02"))
+	}
+	return h
+}
+
+// sinceOf is the KPI since the programme's go-live, nil without one.
+func (p *gaugesPane) sinceOf(id string) *kpi.Value {
+	if v, ok := p.since[id]; ok {
+		return &v
+	}
+	return nil
 }
 
 // gaugeWindow is what a gauge was read over: "30d", or for a state (the

@@ -74,7 +74,7 @@ removed on exit (or in --dir, kept). Quit with q, Ctrl-C or SIGTERM.`,
 func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64, days int) error {
 	settings := demoSettings(a.cfg, time.Now().UTC(), days)
 	opt := a.engineOptions()
-	opt.KPIs = settings.KPI.Defs
+	opt.KPIs, opt.Programme = settings.KPI.Defs, settings.KPI.Programme
 	logFile, err := os.OpenFile(filepath.Join(dir, "demo.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)

@@ -10,7 +10,7 @@ import (
 // Commands add the remote, the role and the logger.
 func (a *app) engineOptions() engine.Options {
 	alerts := a.cfg.Alerts
-	return engine.Options{Alerts: &alerts, KPIs: a.cfg.KPI.Defs, Taxonomy: a.cfg.Taxonomy, Control: a.controlSeam}
+	return engine.Options{Alerts: &alerts, KPIs: a.cfg.KPI.Defs, Programme: a.cfg.KPI.Programme, Taxonomy: a.cfg.Taxonomy, Control: a.controlSeam}
 }
 
 // stopEngine closes an engine at the end of a command, logging why its

@@ -137,6 +137,9 @@ func TestServeUnderHostileClients(t *testing.T) {
 		t.Fatalf("an SSH viewer sees a real customer id:\n%s", scr)
 	}
 	s.keys("Escape")
+	// Wait for the queue before q: an escape and a q that arrive together
+	// read as alt+q.
+	s.waitFor("Queue: ")
 	s.keys("q")
 	s.waitFor("ssh exited 0")
 	if mib := rssMiB(t, srv.cmd.Process.Pid); mib > 400 {

@@ -39,6 +39,9 @@ type Options struct {
 	// KPIs are the definitions with the configured targets (default
 	// kpi.Defs()).
 	KPIs []kpi.Def
+	// Programme is what the CX programme is measured against; with a
+	// go-live, the state carries every KPI since it (State.SinceGoLive).
+	Programme kpi.Programme
 	// Taxonomy validates triage actions (default model.DefaultTaxonomy()).
 	Taxonomy model.Taxonomy
 	// Windows are the spans the state holds KPIs and trends for (default

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/replica"
 )
@@ -178,6 +179,14 @@ func (e *Engine) compute(prev *State, alerts, full bool) *State {
 	k, err := computeKPIs(r, now, e.opt.Windows, e.opt.KPIs, trends, full)
 	keep(err)
 	st.Reports, st.Trends, st.Own, st.OwnSeries = k.reports, k.trends, k.own, k.ownSeries
+	if p := e.opt.Programme; !p.GoLive.IsZero() && now.After(p.GoLive) {
+		// A go-live over a year back (past the longest window) leaves the
+		// column empty rather than failing the state.
+		keep(r.ViewRollups(func(ro *store.Rollups) error {
+			st.SinceGoLive, _ = kpi.SinceGoLive(ro, p, now, e.opt.KPIs)
+			return nil
+		}))
+	}
 	st.Queue, st.Open, st.Pending, st.outbox, err = readQueue(r, prev)
 	keep(err)
 	if alerts || prev == nil {

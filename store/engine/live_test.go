@@ -9,6 +9,7 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/alert"
+	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
 )
 
@@ -203,4 +204,34 @@ func values(s []*float64) []any {
 		}
 	}
 	return out
+}
+
+// TestOwnEqualsComputeDefault: every KPI over its own window, as the state
+// carries it (taken from the windows' reports where it can), equals
+// kpi.ComputeDefault, as `cxtop kpi` reads it.
+func TestOwnEqualsComputeDefault(t *testing.T) {
+	s := gateStore(t)
+	if _, err := s.Write([]model.Record{{Feedback: &model.Feedback{ID: "F9", Survey: model.SurveyCSAT, Score: 4,
+		At: now.Add(-3 * 24 * time.Hour), CustomerID: "C1"}}}); err != nil {
+		t.Fatal(err)
+	}
+	e := startEngine(t, s, Options{NoRules: true})
+	var want kpi.Report
+	if err := s.ViewRollups(func(r *store.Rollups) (err error) {
+		want, err = kpi.ComputeDefault(r, now, e.opt.KPIs)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got := e.State().Own
+	if len(got.KPIs) != len(want.KPIs) || got.Window != want.Window {
+		t.Fatalf("own: %d KPIs over %v, want %d over %v", len(got.KPIs), got.Window, len(want.KPIs), want.Window)
+	}
+	for i := range want.KPIs {
+		g, w := got.KPIs[i], want.KPIs[i]
+		if g.ID != w.ID || g.Window != w.Window || g.Status != w.Status || !sameSeries([]*float64{g.Value}, []*float64{w.Value}) {
+			t.Errorf("%s: %v over %v (%s), want %v over %v (%s)", w.ID, values([]*float64{g.Value}), g.Window, g.Status,
+				values([]*float64{w.Value}), w.Window, w.Status)
+		}
+	}
 }

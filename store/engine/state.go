@@ -1,7 +1,7 @@
 package engine
 
 import (
-	"slices"
+	"fmt"
 	"time"
 
 	"github.com/cxtop/cxtop/model"
@@ -42,6 +42,10 @@ type State struct {
 	// others).
 	Own       kpi.Report
 	OwnSeries map[string][]*float64
+	// SinceGoLive is every KPI from the programme's go-live to At, against
+	// the programme's baselines (kpi.SinceGoLive); no KPIs without a
+	// go-live.
+	SinceGoLive kpi.Report
 
 	// Queue is the head of the open queue in urgency order (QueueHead
 	// rows), Open the number of open tickets, Pending the triage actions
@@ -127,18 +131,6 @@ func computeKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.De
 	reports, trends := out.reports, out.trends
 	err := r.ViewRollups(func(ro *store.Rollups) error {
 		src := kpi.WithPrefixSums(ro)
-		own, err := kpi.ComputeDefault(src, now, defs)
-		if err != nil {
-			return err
-		}
-		out.own = own
-		for i, v := range own.KPIs {
-			if !slices.Contains(windows, v.Window.Length) {
-				for id, s := range kpi.Series(src, v.Window, OwnPoints, defs[i:i+1]) {
-					out.ownSeries[id] = s
-				}
-			}
-		}
 		for _, span := range windows {
 			w, err := kpi.NewWindow(now, span)
 			if err != nil {
@@ -156,6 +148,32 @@ func computeKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.De
 				continue
 			}
 			trends[span] = Trend{At: w.At, Step: step, Series: kpi.Series(src, w, n, defs)}
+		}
+		// Each KPI over its own window, as kpi.ComputeDefault reads it,
+		// taken from the reports above when that window is one of them
+		// (a KPI's value does not depend on the others computed with it).
+		for i, d := range defs {
+			length := d.Window
+			if length == 0 {
+				length = kpi.DefaultWindow
+			}
+			w, err := kpi.NewWindow(now, length)
+			if err != nil {
+				return fmt.Errorf("kpi %s: %w", d.ID, err)
+			}
+			rep, ok := reports[length]
+			if !ok || i >= len(rep.KPIs) || rep.KPIs[i].ID != d.ID {
+				rep = kpi.Compute(src, w, defs[i:i+1], nil)
+				for id, s := range kpi.Series(src, w, OwnPoints, defs[i:i+1]) {
+					out.ownSeries[id] = s
+				}
+				out.own.KPIs = append(out.own.KPIs, rep.KPIs[0])
+			} else {
+				out.own.KPIs = append(out.own.KPIs, rep.KPIs[i])
+			}
+			if w.Length > out.own.Window.Length {
+				out.own.Window = w
+			}
 		}
 		return nil
 	})
