@@ -127,3 +127,17 @@ func TestBenchRuns(t *testing.T) {
 		t.Fatalf("machine %+v", got.Machine)
 	}
 }
+
+// A miss of more than 3× fails the run unless --known-miss names its row
+// or the row's family.
+func TestBenchKnownMiss(t *testing.T) {
+	rows := []benchRow{{Name: "ingest", far: true}, {Name: "first_frame.p50", far: true}, {Name: "kpi"}, {Name: "size", far: true}}
+	far, known := farRows(rows, []string{"ingest", "first_frame", "kpi"})
+	if strings.Join(far, ",") != "size" || strings.Join(known, ",") != "ingest,first_frame.p50" {
+		t.Fatalf("far %v, known %v", far, known)
+	}
+	if far, _ := farRows(rows, nil); len(far) != 3 {
+		t.Fatalf("with no known miss every far row fails: %v", far)
+	}
+	wantOneLineError(t, runIn(t, "bench", "--known-miss", "warp"), 2, `--known-miss "warp" is not a row`)
+}
