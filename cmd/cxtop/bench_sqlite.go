@@ -16,8 +16,8 @@ import (
 	"github.com/cxtop/cxtop/store"
 )
 
-// The SQL of the kpi row's reference, published as docs/bench/*.sql (a
-// test keeps the copies equal).
+// The SQL of the kpi row's reference, in one place: embedded here, and run
+// by hand with docs/bench/kpis-sqlite.sh.
 var (
 	//go:embed benchsql/kpis-sqlite-load.sql
 	sqliteLoadSQL string
@@ -81,7 +81,7 @@ func (b *bench) kpi() error {
 	if err != nil {
 		return err
 	}
-	r := newRow("kpi", cx, "ms", "sqlite3, same records, covering indexes (docs/bench)", ms(ref), target)
+	r := newRow("kpi", cx, "ms", "sqlite3, same records, covering indexes (cmd/cxtop/benchsql)", ms(ref), target)
 	if plan != "" {
 		r.Note = "sqlite3 plan scans a whole table: " + plan
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -64,18 +63,6 @@ func TestBenchFigures(t *testing.T) {
 	}
 	if figure(nil) != "—" {
 		t.Error("a missing figure should print as —")
-	}
-}
-
-func TestBenchSQLIsPublished(t *testing.T) {
-	for name, embedded := range map[string]string{"kpis-sqlite-load.sql": sqliteLoadSQL, "kpis-sqlite-query.sql": sqliteQuerySQL} {
-		doc, err := os.ReadFile("../../docs/bench/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(doc) != embedded {
-			t.Errorf("docs/bench/%s differs from cmd/cxtop/benchsql/%s: copy it", name, name)
-		}
 	}
 }
 

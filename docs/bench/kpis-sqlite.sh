@@ -8,14 +8,14 @@
 set -eu
 export_jsonl=$1
 db=$2
-here=$(dirname "$0")
+sql=$(dirname "$0")/../../cmd/cxtop/benchsql # the SQL cxtop bench embeds, in one place
 if [ ! -s "$db" ]; then
 	start=$(date +%s)
-	sed "s|EXPORT_JSONL|$export_jsonl|" "$here/kpis-sqlite-load.sql" | sqlite3 "$db"
+	sed "s|EXPORT_JSONL|$export_jsonl|" "$sql/kpis-sqlite-load.sql" | sqlite3 "$db"
 	echo "loaded $export_jsonl into $db in $(($(date +%s) - start)) s"
 fi
 for run in 1 2 3; do
-	sqlite3 "$db" < "$here/kpis-sqlite-query.sql" > "$db.out.$run"
+	sqlite3 "$db" < "$sql/kpis-sqlite-query.sql" > "$db.out.$run"
 	awk '/^Run Time/ { real += $4 } END { printf "run '"$run"': all KPIs, 2 windows: %.3f s (sum of real)\n", real }' "$db.out.$run"
 done
 grep -v '^Run Time' "$db.out.3"
