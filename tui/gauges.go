@@ -18,9 +18,13 @@ const sparkPoints = 24
 
 // selectKPIMsg says which KPI the gauges' cursor is on: the trends pane
 // charts it.
+// Each carries a number that grows with every move: commands run in
+// goroutines of their own, so two quick moves can arrive out of order,
+// and the trends pane keeps only the newest.
 type selectKPIMsg struct {
 	id    string
-	focus bool // enter: show the trends pane too
+	focus bool   // enter: show the trends pane too
+	seq   uint64 // the gauges' move count when it was sent
 }
 
 // gaugesPane shows every KPI against its target, grouped, with a bar, the
@@ -36,9 +40,10 @@ type gaugesPane struct {
 	series  map[string][]*float64
 	since   map[string]kpi.Value // each KPI since the programme's go-live (nil: none configured)
 	goLive  time.Time
-	missing bool // the engine computes no report for this window
-	list    list // the cursor over the KPIs
-	lines   list // the scroll over the text (group headers take lines)
+	missing bool   // the engine computes no report for this window
+	list    list   // the cursor over the KPIs
+	moves   uint64 // selections sent (selectKPIMsg.seq)
+	lines   list   // the scroll over the text (group headers take lines)
 	view    string
 }
 
@@ -113,8 +118,9 @@ func (p *gaugesPane) selectCmd(focus bool) tea.Cmd {
 	if p.list.cursor >= len(p.report.KPIs) {
 		return nil
 	}
-	id := p.report.KPIs[p.list.cursor].ID
-	return func() tea.Msg { return selectKPIMsg{id: id, focus: focus} }
+	p.moves++
+	msg := selectKPIMsg{id: p.report.KPIs[p.list.cursor].ID, focus: focus, seq: p.moves}
+	return func() tea.Msg { return msg }
 }
 
 func (p *gaugesPane) render() {

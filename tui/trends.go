@@ -35,7 +35,8 @@ type trendsPane struct {
 	env     *env
 	w, h    int
 	focused bool
-	list    list // the cursor over the KPIs: the charted one
+	list    list   // the cursor over the KPIs: the charted one
+	picked  uint64 // the newest gauges' selection taken (selectKPIMsg.seq)
 
 	defs     []kpi.Def // with the configured targets, from the state
 	state    *engine.State
@@ -153,6 +154,10 @@ func (p *trendsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 		p.rows = msg.rows
 	case selectKPIMsg:
+		if msg.seq < p.picked {
+			return p, nil // an older move that arrived late
+		}
+		p.picked = msg.seq
 		for i, d := range p.defs {
 			if d.ID == msg.id {
 				p.list.setCursor(i)
