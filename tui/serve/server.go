@@ -183,3 +183,6 @@ func (s *Server) waitSessions(d time.Duration) bool {
 		return false
 	}
 }
+
+// HostKey is the server's public host key (a client's known host).
+func (s *Server) HostKey() gossh.PublicKey { return s.signer.PublicKey() }
