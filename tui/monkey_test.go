@@ -39,7 +39,7 @@ func TestRandomKeysAndResizesNeverBreakTheConsole(t *testing.T) {
 	s := &session{t: t, tm: tm, p: p}
 	f := s.waitFor("")
 	tm.Quit()
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 	m.Close()
 	lines := strings.Split(f, "\n")
 	if last[0] >= MinWidth && last[1] >= MinHeight && len(lines) != last[1] {

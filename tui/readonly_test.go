@@ -124,7 +124,16 @@ func TestViewerAndSnapshotSessionsCannotCommit(t *testing.T) {
 			t.Fatal(err)
 		}
 		d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
-		d.send(d.run(m.Init())...)
+		// The first state is waited for, however long a loaded machine
+		// takes to publish it (run would leave it after 10 ms).
+		first := make(chan tea.Msg, 1)
+		go func() { first <- m.Init()() }()
+		select {
+		case msg := <-first:
+			d.send(msg)
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s: the engine published no state in 30 s", role)
+		}
 		// The session's state subscription would block the drive: after
 		// the first state it is closed, and every state is sent by hand.
 		m.Close()

@@ -105,7 +105,7 @@ func startSession(t *testing.T, st *store.Store, role engine.Role, w, h int) *se
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h))
 	t.Cleanup(func() {
 		tm.Quit()
-		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+		tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 		m.Close()
 	})
 	return &session{t: t, tm: tm, p: p, st: st}
@@ -145,7 +145,7 @@ func (s *session) typeText(text string) {
 // holds every one of want, and returns the frame.
 func (s *session) waitFor(want ...string) string {
 	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		f, ok := s.p.frame()
 		for _, w := range want {

@@ -41,7 +41,7 @@ func TestBannerAndWindowKey(t *testing.T) {
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(200, 60))
 	t.Cleanup(func() {
 		tm.Quit()
-		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+		tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 		m.Close()
 	})
 	s := &session{t: t, tm: tm, p: p, st: st}

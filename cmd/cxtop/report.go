@@ -74,7 +74,7 @@ every figure; HTML is one self-contained file with inline SVG charts that opens 
 			if err != nil {
 				return err
 			}
-			doc, err := buildReport(s.Store, kind, when, settings.Defs, settings.ABControl)
+			doc, err := buildReport(s.Store, kind, when, settings)
 			if err != nil {
 				return err
 			}
@@ -139,6 +139,15 @@ type reportDoc struct {
 	Tickets     map[string][]ticketRowJSON `json:"tickets_by,omitempty"`
 	Improved    []string                   `json:"improved,omitempty"`
 	Worsened    []string                   `json:"worsened,omitempty"`
+	// GoLive is the [programme] go-live when one is configured: each KPI
+	// then carries its value since go-live (SinceGoLive); GoLiveNote says
+	// why it does not when the go-live is not before At.
+	GoLive     *time.Time `json:"go_live,omitempty"`
+	GoLiveNote string     `json:"go_live_note,omitempty"`
+	// Currency is the ISO 4217 code amounts (NPS revenue) are in, as minor
+	// units in JSON; cur writes them in the Markdown and HTML.
+	Currency string         `json:"currency"`
+	cur      model.Currency // the programme's currency
 }
 
 type reportSnapshot struct {
@@ -161,6 +170,19 @@ type reportKPI struct {
 	WrongWay bool       `json:"wrong_way"`
 	Hot      bool       `json:"hot"`
 	Trend    []*float64 `json:"trend"`
+	// SinceGoLive is the KPI from the programme's go-live to At, against
+	// its value before go-live (kpi.SinceGoLive); nil without a go-live.
+	SinceGoLive *sinceGoLive `json:"since_go_live,omitempty"`
+}
+
+// sinceGoLive is one KPI over [go-live, At), as `cxtop kpi --since
+// go-live` gives it.
+type sinceGoLive struct {
+	Value    *float64 `json:"value"`
+	N        int64    `json:"n"`
+	Baseline *float64 `json:"baseline"` // before go-live
+	Delta    *float64 `json:"delta"`
+	Status   string   `json:"status"`
 }
 
 type subtypeRow struct {
@@ -191,19 +213,25 @@ var reportShapes = map[string]reportShape{
 
 // buildReport reads every figure of a report from one view of the rollups
 // (and the few records it lists: alerts, follow-ups).
-func buildReport(s *store.Store, kind string, at time.Time, defs []kpi.Def, abControl string) (reportDoc, error) {
+func buildReport(s *store.Store, kind string, at time.Time, settings kpi.Settings) (reportDoc, error) {
+	defs, abControl := settings.Defs, settings.ABControl
 	shape := reportShapes[kind]
 	w, err := kpi.NewWindow(at, shape.window)
 	if err != nil {
 		return reportDoc{}, err
 	}
 	trendW, _ := kpi.NewWindow(at, shape.step*time.Duration(shape.points))
-	doc := reportDoc{Kind: kind, At: w.At, WindowHours: w.HoursLong(), TrendStepHours: int(shape.step / time.Hour)}
+	cur := settings.Programme.Currency
+	doc := reportDoc{Kind: kind, At: w.At, WindowHours: w.HoursLong(), TrendStepHours: int(shape.step / time.Hour),
+		Currency: cur.Unit(), cur: cur}
 	err = s.ViewRollups(func(r *store.Rollups) error {
 		rep := kpi.Compute(r, w, defs, nil)
 		trend := kpi.Series(r, trendW, shape.points, defs)
+		since := sinceGoLiveOf(&doc, r, settings.Programme, defs)
 		for _, v := range rep.KPIs {
-			doc.KPIs = append(doc.KPIs, toReportKPI(v, trend[v.ID]))
+			k := toReportKPI(v, trend[v.ID])
+			k.SinceGoLive = since[v.ID]
+			doc.KPIs = append(doc.KPIs, k)
 		}
 		slices.SortStableFunc(doc.KPIs, func(x, y reportKPI) int { return hotRank(x) - hotRank(y) })
 		doc.SubTypes = subtypeGrowth(r, w, trendW, shape)
@@ -258,6 +286,27 @@ func buildReport(s *store.Store, kind string, at time.Time, defs []kpi.Def, abCo
 	}
 	doc.Waiting, doc.WaitingTotal, err = waitingAt(s, w.At)
 	return doc, err
+}
+
+// sinceGoLiveOf reads every KPI since the programme's go-live (nothing
+// without one), the figures of `cxtop kpi --since go-live --at` the
+// report's end, and notes the go-live in doc.
+func sinceGoLiveOf(doc *reportDoc, r *store.Rollups, p kpi.Programme, defs []kpi.Def) map[string]*sinceGoLive {
+	if p.GoLive.IsZero() {
+		return nil
+	}
+	goLive := p.GoLive.UTC()
+	doc.GoLive = &goLive
+	rep, err := kpi.SinceGoLive(r, p, doc.At, defs)
+	if err != nil {
+		doc.GoLiveNote = err.Error()
+		return nil
+	}
+	out := make(map[string]*sinceGoLive, len(rep.KPIs))
+	for _, v := range rep.KPIs {
+		out[v.ID] = &sinceGoLive{Value: v.Value, N: v.N, Baseline: v.Baseline, Delta: v.Delta, Status: v.Status}
+	}
+	return out
 }
 
 func toReportKPI(v kpi.Value, trend []*float64) reportKPI {

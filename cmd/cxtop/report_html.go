@@ -138,6 +138,11 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 		return id
 	},
 	"monthly": func(d reportDoc) bool { return d.Kind == reportMonthly },
+	"since":   func(d reportDoc) bool { return d.GoLive != nil && d.GoLiveNote == "" },
+	"golive":  goLiveLine,
+	"sincev":  sinceText,
+	"money":   func(d reportDoc, v *float64) string { return money(d.cur, v) },
+	"amount":  func(d reportDoc, v int64) string { return d.cur.FormatFloat(float64(v)) },
 }).Parse(reportHTML))
 
 func writeReportHTML(w io.Writer, d reportDoc) error { return reportTemplate.Execute(w, d) }
@@ -164,9 +169,10 @@ svg.chart circle { fill: #2456a6; } svg.bars rect { fill: #6b87c4; } svg text { 
 <p class="note">From the {{source .}}. Every KPI over the {{.WindowHours}}h window, against its target (dashed in the charts) and the {{.WindowHours}}h before; a point per {{.TrendStepHours}}h.</p>
 
 <h2>KPIs, hot first</h2>
-<table>
-<tr><th>KPI</th><th>value</th><th>target</th><th>status</th><th>change</th><th>trend</th><th>n</th></tr>
-{{range .KPIs}}<tr{{if .Hot}} class="hot"{{end}}><td>{{.Label}}</td><td class="n">{{value .}}</td><td class="n">{{target .}}</td><td class="{{.Status}}">{{state .}}</td><td class="n">{{delta .}}</td><td>{{chart .}}</td><td class="n">{{.N}}</td></tr>
+{{with golive .}}<p class="note">{{.}}</p>
+{{end}}{{$since := since .}}<table>
+<tr><th>KPI</th><th>value</th>{{if $since}}<th>since go-live</th>{{end}}<th>target</th><th>status</th><th>change</th><th>trend</th><th>n</th></tr>
+{{range .KPIs}}<tr{{if .Hot}} class="hot"{{end}}><td>{{.Label}}</td><td class="n">{{value .}}</td>{{if $since}}<td class="n">{{sincev .}}</td>{{end}}<td class="n">{{target .}}</td><td class="{{.Status}}">{{state .}}</td><td class="n">{{delta .}}</td><td>{{chart .}}</td><td class="n">{{.N}}</td></tr>
 {{end}}</table>
 
 <h2>Alerts that fired or still fire ({{len .Alerts}})</h2>
@@ -208,8 +214,8 @@ svg.chart circle { fill: #2456a6; } svg.bars rect { fill: #6b87c4; } svg text { 
 {{end}}</table>
 
 <h2>NPS against revenue per segment</h2>
-<table><tr><th>segment</th><th>category</th><th>customers</th><th>revenue</th><th>per customer</th><th>churned</th></tr>
-{{range .NPSRevenue}}<tr><td>{{clean .Segment}}</td><td>{{.Category}}</td><td class="n">{{.Customers}}</td><td class="n">{{.Revenue}}</td><td class="n">{{num .RevenuePerCustomer}}</td><td class="n">{{.Churned}}/{{.PrevCustomers}}</td></tr>
+{{$d := .}}<table><tr><th>segment</th><th>category</th><th>customers</th><th>revenue ({{.Currency}})</th><th>per customer ({{.Currency}})</th><th>churned</th></tr>
+{{range .NPSRevenue}}<tr><td>{{clean .Segment}}</td><td>{{.Category}}</td><td class="n">{{.Customers}}</td><td class="n">{{amount $d .Revenue}}</td><td class="n">{{money $d .RevenuePerCustomer}}</td><td class="n">{{.Churned}}/{{.PrevCustomers}}</td></tr>
 {{end}}</table>
 
 <h2>A/B forms</h2>

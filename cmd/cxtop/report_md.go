@@ -116,9 +116,21 @@ func writeReportMarkdown(w io.Writer, d reportDoc) error {
 		}
 	}
 	p("## KPIs (%d hot: in breach, at warning or moving the wrong way)\n\n", hot)
-	p("| KPI | value | target | status | change | trend | n |\n|---|---:|---:|---|---:|---|---:|\n")
+	if note := goLiveLine(d); note != "" {
+		p("%s\n\n", note)
+	}
+	since := d.GoLive != nil && d.GoLiveNote == ""
+	if since {
+		p("| KPI | value | since go-live | target | status | change | trend | n |\n|---|---:|---:|---:|---|---:|---|---:|\n")
+	} else {
+		p("| KPI | value | target | status | change | trend | n |\n|---|---:|---:|---|---:|---|---:|\n")
+	}
 	for _, k := range d.KPIs {
-		p("| %s | %s | %s | %s | %s | `%s` | %d |\n", mdCell(k.Label), kpi.Format(k.Unit, k.Value, false), kpiTarget(k), kpiState(k), reportDelta(k), sparkline(k.Trend), k.N)
+		col := ""
+		if since {
+			col = " " + sinceText(k) + " |"
+		}
+		p("| %s | %s |%s %s | %s | %s | `%s` | %d |\n", mdCell(k.Label), kpi.Format(k.Unit, k.Value, false), col, kpiTarget(k), kpiState(k), reportDelta(k), sparkline(k.Trend), k.N)
 	}
 
 	p("\n## Alerts that fired or still fire (%d)\n\n", len(d.Alerts))
@@ -194,9 +206,9 @@ func writeMonthlyMarkdown(p func(string, ...any), d reportDoc) {
 			p("| %s | %s | %d | %s | %d |\n", mdCell(r.Value), kpi.Format("%", r.CSAT, false), r.CSATN, kpi.Format("pts", r.NPS, true), r.NPSN)
 		}
 	}
-	p("\n## NPS against revenue per segment\n\n| segment | category | customers | revenue | per customer | churned |\n|---|---|---:|---:|---:|---:|\n")
+	p("\n## NPS against revenue per segment\n\n| segment | category | customers | revenue (%[1]s) | per customer (%[1]s) | churned |\n|---|---|---:|---:|---:|---:|\n", d.Currency)
 	for _, r := range d.NPSRevenue {
-		p("| %s | %s | %d | %d | %s | %d/%d |\n", mdCell(r.Segment), r.Category, r.Customers, r.Revenue, kpi.Format("", r.RevenuePerCustomer, false), r.Churned, r.PrevCustomers)
+		p("| %s | %s | %d | %s | %s | %d/%d |\n", mdCell(r.Segment), r.Category, r.Customers, d.cur.FormatFloat(float64(r.Revenue)), money(d.cur, r.RevenuePerCustomer), r.Churned, r.PrevCustomers)
 	}
 	p("\n## A/B forms\n\n| variant | started | completed | completion | lift | p | wins |\n|---|---:|---:|---:|---:|---:|---|\n")
 	for _, v := range d.AB {
@@ -217,6 +229,42 @@ func writeMonthlyMarkdown(p func(string, ...any), d reportDoc) {
 				kpi.Format("h", r.HandlingH, false), kpi.Format("%", r.SLA, false), kpi.Format("%", r.CSATPostRes, false), kpi.Format("%", r.Success, false))
 		}
 	}
+}
+
+// goLiveLine says what the since go-live column holds, or why there is
+// none ("" without a programme go-live).
+func goLiveLine(d reportDoc) string {
+	switch {
+	case d.GoLive == nil:
+		return ""
+	case d.GoLiveNote != "":
+		return "No since go-live column: " + d.GoLiveNote + "."
+	}
+	return fmt.Sprintf("Since go-live: each KPI from the programme's go-live %s to %s, with its change against before go-live ([programme.baselines], else the same span before).",
+		d.GoLive.Format(time.DateOnly), d.At.Format("2006-01-02 15:04Z"))
+}
+
+// sinceText is a KPI since go-live with its change against before go-live:
+// "87.2% (+3.1 pp)".
+func sinceText(k reportKPI) string {
+	g := k.SinceGoLive
+	if g == nil {
+		return "-"
+	}
+	s := kpi.Format(k.Unit, g.Value, false)
+	if g.Delta != nil {
+		s += " (" + kpi.FormatDelta(kpi.DeltaUnitOf(k.Unit), g.Delta) + ")"
+	}
+	return s
+}
+
+// money writes an amount in minor units in the report's currency, "-"
+// when there is none.
+func money(cur model.Currency, v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return cur.FormatFloat(*v)
 }
 
 func shortStep(d time.Duration) string {

@@ -34,6 +34,30 @@ func reportKPIs(t *testing.T, out string) map[string]*float64 {
 	return m
 }
 
+// reportSinceGoLive reads each KPI's value since go-live from a report's
+// JSON, by id (none without a programme go-live).
+func reportSinceGoLive(t *testing.T, out string) map[string]*float64 {
+	t.Helper()
+	var doc struct {
+		KPIs []struct {
+			ID    string `json:"id"`
+			Since *struct {
+				Value *float64 `json:"value"`
+			} `json:"since_go_live"`
+		} `json:"kpis"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	m := map[string]*float64{}
+	for _, k := range doc.KPIs {
+		if k.Since != nil {
+			m[k.ID] = k.Since.Value
+		}
+	}
+	return m
+}
+
 // TestReportsEqualKPIAndGoldens: both reports in every format against their
 // golden files (a simulated store is the same every run); the figures of
 // each equal `cxtop kpi` over the same window; the HTML parses, holds an
@@ -42,14 +66,29 @@ func reportKPIs(t *testing.T, out string) map[string]*float64 {
 func TestReportsEqualKPIAndGoldens(t *testing.T) {
 	dir := t.TempDir()
 	db := simulated(t, dir)
-	for _, tc := range []struct{ kind, window string }{{"weekly", "7d"}, {"monthly", "30d"}} {
-		kpis := reportKPIs(t, cxtop(t, nil, "kpi", "--db", db, "--at", simEnd, "--window", tc.window, "--json").out)
+	programme := filepath.Join(dir, "programme.toml")
+	os.WriteFile(programme, []byte("[kpi]\nprogramme_cost = 5000000000\n\n[programme]\ngo_live = 2026-10-27\n\n[programme.baselines]\norder_processing_h = 120\ncsat = 0.72\n"), 0o600)
+	for _, tc := range []struct{ kind, window, config, golden string }{
+		{"weekly", "7d", "", "weekly"}, {"monthly", "30d", "", "monthly"}, {"monthly", "30d", programme, "monthly-programme"},
+	} {
+		var cfg []string
+		if tc.config != "" {
+			cfg = []string{"--config", tc.config}
+		}
+		kpis := reportKPIs(t, cxtop(t, nil, append([]string{"kpi", "--db", db, "--at", simEnd, "--window", tc.window, "--json"}, cfg...)...).out)
+		var since map[string]*float64 // `cxtop kpi --since go-live` with a programme
+		if tc.config != "" {
+			since = reportKPIs(t, cxtop(t, nil, append([]string{"kpi", "--db", db, "--at", simEnd, "--since", "go-live", "--json"}, cfg...)...).out)
+		}
 		for _, format := range []string{"md", "json", "html"} {
-			r := cxtop(t, nil, "report", tc.kind, "--db", db, "--at", simEnd, "--format", format)
+			r := cxtop(t, nil, append([]string{"report", tc.kind, "--db", db, "--at", simEnd, "--format", format}, cfg...)...)
 			if r.code != 0 {
 				t.Fatalf("report %s --format %s: %+v", tc.kind, format, r)
 			}
-			golden := filepath.Join("testdata", "report", tc.kind+"."+format)
+			if hasSince := strings.Contains(strings.ToLower(r.out), "since go-live") || strings.Contains(r.out, `"since_go_live"`); hasSince != (tc.config != "") {
+				t.Errorf("report %s --format %s with config %q: since go-live shown %v", tc.kind, format, tc.config, hasSince)
+			}
+			golden := filepath.Join("testdata", "report", tc.golden+"."+format)
 			if *updateReports {
 				os.MkdirAll(filepath.Dir(golden), 0o755)
 				os.WriteFile(golden, []byte(r.out), 0o644)
@@ -69,6 +108,13 @@ func TestReportsEqualKPIAndGoldens(t *testing.T) {
 				}
 				for id, v := range kpis {
 					wantClose(t, tc.kind+" "+id, got[id], v)
+				}
+				gotSince := reportSinceGoLive(t, r.out)
+				if len(gotSince) != len(since) {
+					t.Fatalf("%s: %d KPIs since go-live, kpi --since go-live gives %d", tc.golden, len(gotSince), len(since))
+				}
+				for id, v := range since {
+					wantClose(t, tc.golden+" since go-live "+id, gotSince[id], v)
 				}
 			case "html":
 				checkReportHTML(t, tc.kind, r.out, len(kpis))

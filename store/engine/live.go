@@ -86,8 +86,10 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 		data, alerts bool // what the commits since the last computation touched
 		more         bool // a commit changed more tickets than it listed: trends in full
 		last         = time.Now()
-		evaluated    time.Time // the last round of the rules
+		cost         time.Duration // how long the last computation took
+		evaluated    time.Time     // the last round of the rules
 	)
+	gap := func() time.Duration { return computeGap(e.opt.Coalesce, cost) }
 	// changed takes a store notification and arms the computation.
 	changed := func() {
 		ch := sub.Take()
@@ -95,7 +97,7 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 		data = data || ch.More || len(ch.Tickets) > 0 || ch.Feedback > 0 || ch.Events > 0 || ch.Alerts
 		more = more || ch.More
 		if dueC == nil {
-			due = time.NewTimer(max(e.opt.Coalesce-time.Since(last), 0))
+			due = time.NewTimer(max(gap()-time.Since(last), 0))
 			dueC = due.C
 		}
 	}
@@ -118,6 +120,7 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 		case <-dueC:
 			dueC = nil
 			prev := e.State()
+			began := time.Now()
 			if data {
 				publish(e.compute(prev, alerts, more))
 			} else {
@@ -126,6 +129,7 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 				publish(e.refreshSync(prev, true))
 			}
 			data, alerts, more, last = false, false, false, time.Now()
+			cost = last.Sub(began)
 		case <-clock.C:
 			publish(e.compute(e.State(), false, true))
 			last = time.Now()
@@ -158,6 +162,12 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 		}
 	}
 }
+
+// computeGap is the least time between two computations: coalesce, or
+// twice what the last one cost when that is more, so that a bulk load (a
+// first sync, the demo's history) is not slowed by states computed back
+// to back: computing the state takes at most a third of a core.
+func computeGap(coalesce, cost time.Duration) time.Duration { return max(coalesce, 2*cost) }
 
 // compute reads the whole state; the alert list is read again only when
 // alerts says a commit wrote one (reading thousands of alerts is costly)
