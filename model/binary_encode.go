@@ -151,7 +151,7 @@ func (e *binWriter) str(s string) {
 	if !utf8.ValidString(s) {
 		s = jsonText(s)
 	}
-	if i, ok := binaryDictionaryIndex[s]; ok {
+	if i, ok := dictionaryRef(s); ok {
 		e.b = binary.AppendUvarint(e.b, i<<1|1)
 		return
 	}

@@ -296,3 +296,35 @@ func FuzzBinaryRecord(f *testing.F) {
 		binaryRoundTrip(t, r)
 	})
 }
+
+// BenchmarkRecordCodec: the binary encoding against the JSON one, on a
+// ticket with a history (go test -bench RecordCodec ./model).
+func BenchmarkRecordCodec(b *testing.B) {
+	r := Record{Ticket: fullTicket()}
+	js, bin := AppendRecord(nil, r), AppendBinary(nil, r)
+	buf := make([]byte, 0, 2048)
+	b.Run("encode/json", func(b *testing.B) {
+		for b.Loop() {
+			buf = AppendRecord(buf[:0], r)
+		}
+	})
+	b.Run("encode/binary", func(b *testing.B) {
+		for b.Loop() {
+			buf = AppendBinary(buf[:0], r)
+		}
+	})
+	b.Run("decode/json", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := ParseRecord(js); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decode/binary", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := ParseBinary(bin); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
