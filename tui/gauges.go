@@ -109,8 +109,10 @@ type gaugesTakeKey struct{ window time.Duration }
 func gaugesOf(st *engine.State, window time.Duration) gaugeData {
 	var p gaugeData
 	if window > 0 {
+		// A window the engine is still computing shows "computing…" (no
+		// KPIs, not missing) until the next state brings it.
 		rep, ok := st.Reports[window]
-		p.report, p.missing = rep, !ok
+		p.report, p.missing = rep, !ok && !st.IsComputing(window)
 		p.series, _ = resample(st.Trends[window].Series, sparkPoints)
 		return p
 	}

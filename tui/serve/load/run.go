@@ -151,10 +151,10 @@ func Run(ctx context.Context, opt Options) (Result, error) {
 	return res, err
 }
 
-// ready waits for the engine's first round (its rules' first evaluation
-// and the automations' first pass, which on a big store take a while) to
-// end: the one session's figures are then the steady state's, as the
-// many's are.
+// ready waits for the engine's first round (every window computed, the
+// rules' first evaluation and the automations' first pass, which on a big
+// store take a while) to end: the one session's figures are then the
+// steady state's, as the many's are.
 func ready(ctx context.Context, eng *engine.Engine, logf func(string, ...any)) error {
 	sub := eng.Subscribe()
 	defer sub.Cancel()
@@ -175,7 +175,7 @@ func ready(ctx context.Context, eng *engine.Engine, logf func(string, ...any)) e
 			if st.Err != nil {
 				return fmt.Errorf("load: %w", st.Err)
 			}
-			if !st.Rules || !st.Evaluated.IsZero() {
+			if st.Complete() && (!st.Rules || !st.Evaluated.IsZero()) {
 				return nil
 			}
 		}
