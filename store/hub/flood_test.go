@@ -25,17 +25,23 @@ func do(h http.Handler, addr, token string) *httptest.ResponseRecorder {
 	return w
 }
 
+// tokenHub is a hub's handler wanting the token "right", on the clock *now.
+func tokenHub(t *testing.T, now *time.Time) http.Handler {
+	t.Helper()
+	st, _ := newHub(t, 1, Options{})
+	s, err := New(st, Options{Token: "right", Now: func() time.Time { return *now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Handler()
+}
+
 // One address guessing tokens is refused by itself; a client at another
 // address is not, and an IPv6 host's guesses count as one address
 // whichever address of its /64 it sends them from.
 func TestOneAddressCannotLockOutAnother(t *testing.T) {
-	st, _ := newHub(t, 1, Options{})
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s, err := New(st, Options{Token: "right", Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.Handler()
+	h := tokenHub(t, &now)
 	for i := 0; i < 50; i++ {
 		do(h, "198.51.100.66:4000", "wrong")
 	}
@@ -66,13 +72,8 @@ func TestOneAddressCannotLockOutAnother(t *testing.T) {
 // while it is spent, a client that authenticated before is still served,
 // and an address never seen must wait.
 func TestFailureCeilingSparesKnownClients(t *testing.T) {
-	st, _ := newHub(t, 1, Options{})
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s, err := New(st, Options{Token: "right", Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.Handler()
+	h := tokenHub(t, &now)
 	if w := do(h, "192.0.2.10:1000", "right"); w.Code != 200 {
 		t.Fatalf("the console: %d", w.Code)
 	}
