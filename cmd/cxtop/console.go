@@ -63,8 +63,11 @@ func (a *app) addConsole(root *cobra.Command) {
 		// syncs in-process: a store one process holds, no other can open.
 		var syncSet syncSettings
 		if !f.readOnly && !f.offline {
-			if syncSet = a.fillSync(syncSettings{}, true); syncSet.remote != "" {
-				var err error
+			var err error
+			if syncSet, err = a.fillSync(syncSettings{}, true); err != nil {
+				return err
+			}
+			if syncSet.remote != "" {
 				if opt.Remote, err = a.newRemote(syncSet); err != nil {
 					return fmt.Errorf("[sync] remote: %w", err)
 				}

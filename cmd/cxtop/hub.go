@@ -39,7 +39,8 @@ changes by cursor, push triage actions, and survey tools ingest feedback and eve
 owns its store; fill it with 'cxtop simulate --db F' or --simulate, or replicate a Zendesk account
 with --source zendesk --remote https://SUBDOMAIN.zendesk.com: the hub then syncs Zendesk once for
 every console, serves it, and forwards the consoles' triage actions to Zendesk (its token comes
-from --remote-token, $CXTOP_ZENDESK_TOKEN, or [sync] token). The hub delivers the contact requests
+from --remote-token-file, $CXTOP_ZENDESK_TOKEN, or [sync] token/token_file; --remote-token
+works too, but other users see it in ps). The hub delivers the contact requests
 its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or SIGTERM.`,
 		Example: "  cxtop hub --db hub.db --listen 127.0.0.1:7080\n  CXTOP_HUB_TOKEN=s3cret cxtop hub --db hub.db --simulate 20\n" +
 			"  CXTOP_ZENDESK_TOKEN=me@acme.com/token:XXXX cxtop hub --db hub.db --source zendesk --remote https://acme.zendesk.com",
@@ -75,11 +76,13 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 			hubLog := func(f string, args ...any) { fmt.Fprintf(a.io.err, "cxtop hub: "+f+"\n", args...) }
 			eo.Logf = hubLog
 			if source == "zendesk" {
-				if upstream.token == "" {
+				if upstream.token == "" && upstream.tokenFile == "" {
 					upstream.token = a.getenv("CXTOP_ZENDESK_TOKEN")
 				}
-				upstream.source = "zendesk"
-				upstream = a.fillSync(upstream, false)
+				upstream.source, upstream.tokenFlag = "zendesk", "--remote-token"
+				if upstream, err = a.fillSync(upstream, false); err != nil {
+					return err
+				}
 				remote, err := a.newRemote(upstream)
 				if err != nil {
 					return err
@@ -152,7 +155,7 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&listen, "listen", "127.0.0.1:7080", "address to listen on (port 0: any free port)")
-	fl.StringVar(&token, "token", "", "require this bearer token (default $CXTOP_HUB_TOKEN; prefer --token-file, which ps does not show)")
+	fl.StringVar(&token, "token", "", "require this bearer token; visible to other users in ps: prefer --token-file or $CXTOP_HUB_TOKEN")
 	fl.StringVar(&tokenFile, "token-file", "", "read the token from this file (mode 0600): one token, or one NAME TOKEN line per client")
 	fl.BoolVar(&insecureNoToken, "insecure-no-token", false, "serve a non-loopback --listen without any token")
 	fl.Float64Var(&rps, "rps", 0, "answer 429 past this many requests a second (0: no limit)")
@@ -161,7 +164,8 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 	fl.Uint64Var(&seed, "seed", 1, "random seed of --simulate")
 	fl.StringVar(&source, "source", "", "zendesk: replicate the Zendesk account at --remote and forward triage to it")
 	fl.StringVar(&upstream.remote, "remote", "", "with --source zendesk: https://SUBDOMAIN.zendesk.com")
-	fl.StringVar(&upstream.token, "remote-token", "", "Zendesk token, EMAIL/token:API_TOKEN or OAuth (default $CXTOP_ZENDESK_TOKEN or [sync] token)")
+	fl.StringVar(&upstream.token, "remote-token", "", "Zendesk token, EMAIL/token:API_TOKEN or OAuth; visible to other users in ps: prefer --remote-token-file or $CXTOP_ZENDESK_TOKEN")
+	fl.StringVar(&upstream.tokenFile, "remote-token-file", "", "read the Zendesk token from this file, which only you may read (default $CXTOP_ZENDESK_TOKEN or [sync] token/token_file)")
 	fl.Int64Var(&upstream.since, "since", 0, "with --source zendesk: Unix time the first export starts from")
 	return cmd
 }

@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"os"
 	"strings"
 
+	"github.com/cxtop/cxtop/cmd/cxtop/config"
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store/hub"
 	"github.com/cxtop/cxtop/tui/serve"
@@ -38,12 +38,9 @@ func resolveHubAuth(token, tokenFile string, getenv func(string) string) (hubAut
 }
 
 func readTokenFile(path string) (hubAuth, error) {
-	data, err := os.ReadFile(path)
+	data, err := config.ReadPrivateFile("--token-file", path)
 	if err != nil {
-		return hubAuth{}, fmt.Errorf("--token-file %s: %w", path, unwrapPathError(err))
-	}
-	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		return hubAuth{}, fmt.Errorf("--token-file %s is readable by others (mode %04o): chmod 600 it", path, fi.Mode().Perm())
+		return hubAuth{}, err
 	}
 	var lines [][]string
 	sc := bufio.NewScanner(bytes.NewReader(data))

@@ -58,13 +58,15 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 			var remote replica.Remote
 			switch {
 			case set.remote != "":
-				set = a.fillSync(set, false)
 				var err error
+				if set, err = a.fillSync(set, false); err != nil {
+					return err
+				}
 				if remote, err = a.newRemote(set); err != nil {
 					return err
 				}
-			case set.source != "" || set.token != "":
-				return usagef("--source and --token need --remote: the URL to sync from while serving")
+			case set.source != "" || set.token != "" || set.tokenFile != "":
+				return usagef("--source, --token and --token-file need --remote: the URL to sync from while serving")
 			}
 			eo := a.engineOptions()
 			logger := log.New(a.io.err, "", log.LstdFlags)
@@ -114,7 +116,8 @@ sync it itself with --remote (and --source, --token, as for cxtop sync).`,
 	fl.StringVar(&opt.Theme, "theme", "", "every session's theme: dark, light or high-contrast (default: per terminal, else dark)")
 	fl.StringVar(&set.remote, "remote", "", "sync the store from this remote while serving (as cxtop sync --remote)")
 	fl.StringVar(&set.source, "source", "", "with --remote: hub or zendesk (default [sync] source or hub)")
-	fl.StringVar(&set.token, "token", "", "with --remote: the token (default $CXTOP_TOKEN or [sync] token)")
+	fl.StringVar(&set.token, "token", "", "with --remote: the token; visible to other users in ps: prefer --token-file or $CXTOP_TOKEN")
+	fl.StringVar(&set.tokenFile, "token-file", "", "with --remote: read the token from this file, which only you may read (default $CXTOP_TOKEN or [sync] token/token_file)")
 	rotate.add(cmd)
 	return cmd
 }

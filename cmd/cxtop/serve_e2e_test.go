@@ -254,7 +254,8 @@ func TestServeFlagErrors(t *testing.T) {
 		{[]string{"--listen", "127.0.0.1:99999"}, `port "99999" is not a number from 0 to 65535`},
 		{[]string{"--theme", "neon"}, `--theme "neon" is not known`},
 		{[]string{"--idle-timeout", "1ms"}, "--idle-timeout 1ms is out of range"},
-		{[]string{"--token", "x"}, "--source and --token need --remote"},
+		{[]string{"--token", "x"}, "--source, --token and --token-file need --remote"},
+		{[]string{"--token-file", "x"}, "--source, --token and --token-file need --remote"},
 		{[]string{"--remote", "http://127.0.0.1:1", "--source", "jira"}, `--source "jira" is not known`},
 	} {
 		r := runIn(t, append([]string{"serve", "--db", "/nonexistent/cx.db"}, tc.args...)...)

@@ -17,8 +17,11 @@ import (
 // variables over the [sync] section of the config.
 type syncSettings struct {
 	remote, source, token string
-	since                 int64
-	timeout               time.Duration
+	// tokenFile holds the token instead of the flag; tokenFlag names the
+	// token's flag in errors (default --token).
+	tokenFile, tokenFlag string
+	since                int64
+	timeout              time.Duration
 }
 
 // newRemote builds the adapter for the source. A bad URL is a usage error.
@@ -55,16 +58,20 @@ func (a *app) syncCommand() *cobra.Command {
 		Long: `Keep the store at --db in step with a remote: a cxtop hub (docs/sync-api.md) or a Zendesk
 account (its incremental ticket export). Each page commits in one transaction with its
 cursor, so an interrupted sync resumes where it stopped with nothing lost or counted twice.
-The token comes from --token, $CXTOP_TOKEN or [sync] token in the config; it is never
-printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`,
+The token comes from --token-file (a file only you may read), $CXTOP_TOKEN, or [sync] token
+or token_file in the config; it is never printed. --token works too, but other users of the
+machine see it in ps. With --once, exit 0 when caught up, or 1 with one line saying why not.`,
 		Example: "  cxtop sync --db cx.db --remote http://127.0.0.1:7080 --once\n" +
-			"  cxtop sync --source zendesk --remote https://acme.zendesk.com --token me@acme.com/token:XXXX",
+			"  cxtop sync --source zendesk --remote https://acme.zendesk.com --token-file ~/.config/cxtop/zendesk.token",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if set.timeout <= 0 {
 				return usagef("--timeout %s must be positive", set.timeout)
 			}
-			set = a.fillSync(set, true)
+			var err error
+			if set, err = a.fillSync(set, true); err != nil {
+				return err
+			}
 			if set.remote == "" {
 				return usagef("--remote is required: the hub's URL (http://127.0.0.1:7080) or https://SUBDOMAIN.zendesk.com, or [sync] remote in the config")
 			}
@@ -151,7 +158,8 @@ printed. With --once, exit 0 when caught up, or 1 with one line saying why not.`
 	fl := cmd.Flags()
 	fl.StringVar(&set.remote, "remote", "", "the remote's URL (default $CXTOP_REMOTE or [sync] remote)")
 	fl.StringVar(&set.source, "source", "", "hub or zendesk (default [sync] source or hub)")
-	fl.StringVar(&set.token, "token", "", "bearer token, or EMAIL/token:API_TOKEN for Zendesk (default $CXTOP_TOKEN or [sync] token)")
+	fl.StringVar(&set.token, "token", "", "bearer token, or EMAIL/token:API_TOKEN for Zendesk; visible to other users in ps: prefer --token-file or $CXTOP_TOKEN")
+	fl.StringVar(&set.tokenFile, "token-file", "", "read the token from this file, which only you may read (default $CXTOP_TOKEN or [sync] token/token_file)")
 	fl.Int64Var(&set.since, "since", 0, "Zendesk: Unix time the first export starts from")
 	fl.DurationVar(&set.timeout, "timeout", replica.DefaultRequestTimeout, "time limit of one request")
 	fl.BoolVar(&once, "once", false, "sync until caught up, then exit")

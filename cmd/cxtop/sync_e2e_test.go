@@ -221,4 +221,21 @@ func TestSyncTokenFromEnvironmentAndConfig(t *testing.T) {
 	if r.code != 0 || strings.Contains(r.errOut, "tok-from") {
 		t.Fatalf("config token: %+v", r)
 	}
+
+	// From a private file, so that ps does not show it: a flag, or the
+	// config's token_file.
+	tokFile := filepath.Join(dir, "token")
+	os.WriteFile(tokFile, []byte("tok-from-somewhere\n"), 0o600)
+	r = cxtop(t, nil, "sync", "--db", filepath.Join(dir, "c.db"), "--remote", url, "--token-file", tokFile, "--once")
+	if r.code != 0 || strings.Contains(r.errOut, "tok-from") {
+		t.Fatalf("--token-file: %+v", r)
+	}
+	os.WriteFile(cfg, []byte("[sync]\nremote = \""+url+"\"\ntoken_file = \""+tokFile+"\"\n"), 0o600)
+	r = cxtop(t, nil, "sync", "--db", filepath.Join(dir, "d.db"), "--config", cfg, "--once")
+	if r.code != 0 || strings.Contains(r.errOut, "tok-from") {
+		t.Fatalf("sync.token_file: %+v", r)
+	}
+	// The file's token is the one sent: a wrong one is refused.
+	os.WriteFile(tokFile, []byte("wrong\n"), 0o600)
+	wantOneLineError(t, cxtop(t, nil, "sync", "--db", filepath.Join(dir, "e.db"), "--remote", url, "--token-file", tokFile, "--once", "--retries", "0"), 1, "HTTP 401")
 }

@@ -99,7 +99,10 @@ reason. It needs no network: the raw records are kept in the store.`,
 		Example: "  cxtop sync retry-quarantine --db cx.db --source zendesk",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			set = a.fillSync(set, true)
+			var err error
+			if set, err = a.fillSync(set, true); err != nil {
+				return err
+			}
 			if set.remote == "" {
 				// Remapping reads no network; the adapter only needs a URL to exist.
 				set.remote = "http://127.0.0.1"

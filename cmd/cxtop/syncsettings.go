@@ -3,14 +3,18 @@ package main
 import (
 	"time"
 
+	"github.com/cxtop/cxtop/cmd/cxtop/config"
 	"github.com/cxtop/cxtop/store/replica"
 )
 
 // fillSync completes what the flags left open the way every command that
 // syncs does: the remote from $CXTOP_REMOTE or [sync] remote (when
 // fromEnv; serve takes it only from its flag), the source from [sync]
-// source or "hub", the token from $CXTOP_TOKEN or [sync] token.
-func (a *app) fillSync(s syncSettings, fromEnv bool) syncSettings {
+// source or "hub", the token from the token flag or its file, else
+// $CXTOP_TOKEN, else [sync] token or token_file. A token file must be
+// private (config.ReadSecretFile): a token on the command line is visible
+// to every user of the machine in ps, one in a file or the environment is not.
+func (a *app) fillSync(s syncSettings, fromEnv bool) (syncSettings, error) {
 	if s.remote == "" && fromEnv {
 		s.remote = a.getenv("CXTOP_REMOTE")
 		if s.remote == "" {
@@ -23,16 +27,37 @@ func (a *app) fillSync(s syncSettings, fromEnv bool) syncSettings {
 	if s.source == "" {
 		s.source = "hub"
 	}
+	flag := s.tokenFlag
+	if flag == "" {
+		flag = "--token"
+	}
+	switch {
+	case s.token != "" && s.tokenFile != "":
+		return s, usagef("%s and %s-file exclude each other: keep the token in the file", flag, flag)
+	case s.tokenFile != "":
+		tok, err := config.ReadSecretFile(flag+"-file", s.tokenFile)
+		if err != nil {
+			return s, err
+		}
+		s.token = tok
+	}
 	if s.token == "" {
 		s.token = a.getenv("CXTOP_TOKEN")
 	}
 	if s.token == "" {
 		s.token = a.cfg.Sync.Token
 	}
+	if s.token == "" && a.cfg.Sync.TokenFile != "" {
+		tok, err := config.ReadSecretFile("sync.token_file", a.cfg.Sync.TokenFile)
+		if err != nil {
+			return s, err
+		}
+		s.token = tok
+	}
 	if s.timeout == 0 {
 		s.timeout = replica.DefaultRequestTimeout
 	}
-	return s
+	return s, nil
 }
 
 // syncInterval is the time between syncs once caught up: [sync] interval,

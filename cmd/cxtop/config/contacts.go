@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -136,7 +135,7 @@ func (c Contacts) QuietClock() (string, error) {
 }
 
 // Secret reads a secret from the environment variable env (getenv) or,
-// when that is empty, from file. It is never printed: errors name only
+// when that is empty, from file (private, see ReadSecretFile). It is never printed: errors name only
 // where it was looked for.
 func Secret(getenv func(string) string, env, defEnv, file string) (string, error) {
 	if env == "" {
@@ -148,11 +147,7 @@ func Secret(getenv func(string) string, env, defEnv, file string) (string, error
 	if file == "" {
 		return "", nil
 	}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return "", fmt.Errorf("read the secret file %s: %w", file, err)
-	}
-	return strings.TrimSpace(string(b)), nil
+	return ReadSecretFile("secret file", file)
 }
 
 func contains(list []string, v string) bool {
