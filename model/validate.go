@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // ValidationError names the record and the field that is wrong, so a user
@@ -49,6 +50,16 @@ func checkKey(kind, id, field, v string, required bool) error {
 	return nil
 }
 
+// checkYear refuses a time the export format cannot write back: RFC 3339
+// has four-digit years, so a record dated outside 0000–9999 could be
+// stored but never exported or synced again.
+func checkYear(kind, id, field string, t time.Time) error {
+	if y := t.UTC().Year(); !t.IsZero() && (y < 0 || y > 9999) {
+		return invalid(kind, id, field, "year %d is outside 0000–9999", y)
+	}
+	return nil
+}
+
 // CheckTicket applies the rules every stored ticket obeys, whatever the
 // taxonomy: what the store's indexes and rollups rely on.
 func CheckTicket(t *Ticket) error {
@@ -75,6 +86,19 @@ func CheckTicket(t *Ticket) error {
 	}
 	if t.CreatedAt.IsZero() {
 		return invalid(k, t.ID, "created_at", "is required")
+	}
+	for _, f := range [...]struct {
+		name string
+		at   time.Time
+	}{{"created_at", t.CreatedAt}, {"first_response_at", t.FirstResponseAt}, {"resolved_at", t.ResolvedAt}, {"sla_due_at", t.SLADueAt}, {"updated_at", t.UpdatedAt}} {
+		if err := checkYear(k, t.ID, f.name, f.at); err != nil {
+			return err
+		}
+	}
+	for _, c := range t.History {
+		if err := checkYear(k, t.ID, "history.at", c.At); err != nil {
+			return err
+		}
 	}
 	if t.Status == StatusDone && t.ResolvedAt.IsZero() {
 		return invalid(k, t.ID, "resolved_at", "is required when status is %q", StatusDone)
@@ -138,6 +162,9 @@ func CheckFeedback(f *Feedback) error {
 	if f.At.IsZero() {
 		return invalid(k, f.ID, "at", "is required")
 	}
+	if err := checkYear(k, f.ID, "at", f.At); err != nil {
+		return err
+	}
 	if len(f.Comment) > MaxDescriptionLen {
 		return invalid(k, f.ID, "comment", "is %d bytes long (at most %d)", len(f.Comment), MaxDescriptionLen)
 	}
@@ -169,6 +196,12 @@ func CheckEvent(e *Event) error {
 	}
 	if e.At.IsZero() {
 		return invalid(k, e.ID, "at", "is required")
+	}
+	if err := checkYear(k, e.ID, "at", e.At); err != nil {
+		return err
+	}
+	if err := checkYear(k, e.ID, "placed_at", e.PlacedAt); err != nil {
+		return err
 	}
 	for _, fl := range []struct{ name, v string }{
 		{"customer_id", e.CustomerID}, {"segment", e.Segment}, {"variant", e.Variant}, {"order_id", e.OrderID},

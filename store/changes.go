@@ -103,12 +103,16 @@ func (s *Store) ChangeLogBytes(after uint64, limit int, maxBytes int) (ChangePag
 			if len(rec) <= 8 {
 				return fmt.Errorf("%w: log entry %d names a missing record %q", ErrCorrupt, readU64(k), v[1:])
 			}
-			if maxBytes > 0 && len(p.Lines)+len(p.Deleted) > 0 && size+len(rec)-8 > maxBytes {
+			line, err := exportLine(nil, rec)
+			if err != nil {
+				return fmt.Errorf("%w: log entry %d names %q: %v", ErrCorrupt, readU64(k), v[1:], err)
+			}
+			if maxBytes > 0 && len(p.Lines)+len(p.Deleted) > 0 && size+len(line) > maxBytes {
 				p.HasMore = true
 				return nil
 			}
-			size += len(rec) - 8
-			p.Lines = append(p.Lines, append([]byte(nil), rec[8:]...))
+			size += len(line)
+			p.Lines = append(p.Lines, line)
 			p.Last = readU64(k)
 		}
 		return nil

@@ -103,8 +103,8 @@ func (s *Store) CheckContext(ctx context.Context) (rep *CheckReport, err error) 
 				if err := model.CheckRecord(r); err != nil {
 					rep.problem("%s: %v", name, err)
 				}
-				if canon := model.AppendRecord(nil, r); !bytes.Equal(canon, v[8:]) {
-					rep.problem("%s %q: stored JSON is not canonical", name, k)
+				if !canonicalValue(v, r) {
+					rep.problem("%s %q: stored value is not canonical", name, k)
 				}
 				seq := readU64(v[:8])
 				seqs[seq] = true

@@ -54,7 +54,7 @@ func (m *IngestMeter) Batch(records []model.Record) error {
 	// The reference puts bytes ready made, as the earlier figures did.
 	encoded := make([][]byte, len(records))
 	for i, r := range records {
-		encoded[i] = encodeRecord(r)
+		encoded[i] = storedValue(r)
 	}
 	start = time.Now()
 	err := m.raw.Update(func(tx *bolt.Tx) error {
@@ -84,12 +84,6 @@ func (m *IngestMeter) Close() (storeBytes, rawBytes int64, err error) {
 		err = e
 	}
 	return fileSize(m.storePath), fileSize(m.rawPath), err
-}
-
-// encodeRecord is a record's stored value: the sequence slot, then the
-// encoded record.
-func encodeRecord(r model.Record) []byte {
-	return model.AppendRecord(make([]byte, 8, 512), r)
 }
 
 // MeasureRebuild recomputes every rollup, activity span and derived index

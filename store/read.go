@@ -211,14 +211,15 @@ func (s *Store) Seq() (uint64, error) {
 }
 
 // Export writes every record as JSON Lines — tickets, then feedback, then
-// events, each in id order — from one consistent read transaction. The
-// stored values are already canonical export JSON, so nothing is decoded.
+// events, each in id order — from one consistent read transaction. A value
+// stored as JSON (before the binary encoding) is written as stored.
 func (s *Store) Export(out io.Writer) error { return s.ExportContext(context.Background(), out) }
 
 // ExportContext is Export that stops with ctx's error once ctx ends (a
 // control-socket client that went away, or stopped reading).
 func (s *Store) ExportContext(ctx context.Context, out io.Writer) error {
 	bw := bufio.NewWriterSize(out, 1<<16)
+	var line []byte
 	err := s.db.View(func(tx *bolt.Tx) error {
 		walked := 0
 		for _, name := range [][]byte{bucketTickets, bucketFeedback, bucketEvents} {
@@ -230,19 +231,22 @@ func (s *Store) ExportContext(ctx context.Context, out io.Writer) error {
 					return fmt.Errorf("%w: %s %q has a truncated value", ErrCorrupt, name, k)
 				}
 				// A backup is only as good as what import reads back: every
-				// line is checked before it is written, so a damaged record
+				// record is checked before it is written, so a damaged record
 				// fails the export instead of becoming a garbage line.
-				r, err := model.ParseRecord(v[8:])
+				r, err := decodeStored(v)
 				if err == nil && r.ID() != string(k) {
 					err = fmt.Errorf("it says it is %s %q", r.Kind(), r.ID())
 				}
 				if err == nil {
 					err = model.CheckRecord(r)
 				}
+				if err == nil {
+					line, err = exportLine(line[:0], v)
+				}
 				if err != nil {
 					return fmt.Errorf("%w: %s %q: %v: restore from a snapshot, or export with this record removed", ErrCorrupt, name, k, err)
 				}
-				bw.Write(v[8:])
+				bw.Write(line)
 				return bw.WriteByte('\n')
 			})
 			if err != nil {

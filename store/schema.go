@@ -13,8 +13,9 @@ package store
 const SchemaVersion = 2
 
 // Buckets. Record buckets map id → value, where a value is the record's
-// change-log sequence (8 bytes, big endian) followed by its canonical export
-// JSON, so export streams stored bytes and sync can resume by sequence.
+// change-log sequence (8 bytes, big endian), so sync can resume by
+// sequence, followed by the record in the binary encoding (or, written
+// before it, the canonical export JSON: record_value.go).
 var (
 	bucketMeta     = []byte("meta")
 	bucketTickets  = []byte("tickets")

@@ -96,17 +96,23 @@ func (w *Writer) Put(r model.Record) error {
 	b, kb := recordBucket(w.tx, r.Kind())
 	b.FillPercent = fillAppend
 	id := []byte(r.ID())
-	encoded := model.AppendRecord(make([]byte, 8, 512), r)
+	encoded := storedValue(r)
 	old := b.Get(id)
 	var oldEntries []indexEntry
 	if old != nil {
-		if len(old) > 8 && bytes.Equal(old[8:], encoded[8:]) {
+		if len(old) > 8 && old[8] != '{' && bytes.Equal(old[8:], encoded[8:]) {
 			w.result.Unchanged++
 			return nil
 		}
 		oldRec, err := decodeStored(old)
 		if err != nil {
 			return fmt.Errorf("%w: %s %s: stored value: %v", ErrCorrupt, r.Kind(), r.ID(), err)
+		}
+		// A value written before the binary encoding is the same record
+		// when its record encodes to the same bytes: it stays as it is.
+		if old[8] == '{' && bytes.Equal(model.AppendBinary(nil, oldRec), encoded[8:]) {
+			w.result.Unchanged++
+			return nil
 		}
 		contributions(oldRec, -1, &w.keys)
 		oldEntries = recordIndexEntries(oldRec)
@@ -262,11 +268,4 @@ func (w *Writer) mergeDeltasInto(rb *bolt.Bucket) error {
 		}
 	}
 	return nil
-}
-
-func decodeStored(v []byte) (model.Record, error) {
-	if len(v) <= 8 {
-		return model.Record{}, fmt.Errorf("value too short")
-	}
-	return model.ParseRecord(v[8:])
 }

@@ -114,12 +114,16 @@ func TestDamagedStores(t *testing.T) {
 	data, _ := os.ReadFile(db)
 	truncated := filepath.Join(dir, "truncated.db")
 	os.WriteFile(truncated, data[:len(data)/2], 0o600)
-	// a record whose stored JSON is damaged in place: same length, so
-	// bbolt itself finds nothing wrong
-	i := bytes.Index(data, []byte(`{"kind":"ticket"`))
+	// a record whose stored value is damaged in place: same length, so
+	// bbolt itself finds nothing wrong. A ticket's value is its format
+	// byte (0x01), then its id as a literal (length 9, written 18).
+	i := bytes.Index(data, []byte("\x01\x12T00000001"))
+	if i < 0 {
+		t.Fatal("no stored ticket T00000001 in the simulated store")
+	}
 	damaged := filepath.Join(dir, "damaged.db")
 	bad := append([]byte(nil), data...)
-	copy(bad[i:], `{"kind":"tick?t"`)
+	bad[i] = 0x7f
 	os.WriteFile(damaged, bad, 0o600)
 	for _, tc := range []struct {
 		path string
@@ -130,7 +134,7 @@ func TestDamagedStores(t *testing.T) {
 		{truncated, []string{"export"}, "is truncated"},
 		{truncated, []string{"kpi"}, "is truncated"},
 		{truncated, []string{"import", "-"}, "is truncated"},
-		{damaged, []string{"export"}, "unknown kind"},
+		{damaged, []string{"export"}, "unknown record format 0x7f"},
 	} {
 		t.Run(filepath.Base(tc.path)+"/"+tc.args[0], func(t *testing.T) {
 			before := fileSum(t, tc.path)

@@ -182,7 +182,8 @@ func (e *Engine) Gate(role Role, user string) *Gate {
 // runsRules reports whether this engine runs the rules and automations.
 func (e *Engine) runsRules() bool { return e.write && !e.opt.NoRules }
 
-// Start computes the first state, then starts the sync loop (with a
+// Start computes the first state (the windows a first frame shows; the
+// state holding every window follows at once), then starts the sync loop (with a
 // remote), the rules and automations (when the engine may write), the
 // computation of the state after each burst of commits, and the control
 // seam. Everything stops when ctx ends or Close is called.
@@ -190,7 +191,8 @@ func (e *Engine) Start(ctx context.Context) {
 	ctx, e.cancel = context.WithCancel(ctx)
 	// Subscribe before the first computation: a commit in between is seen.
 	sub := e.st.Subscribe()
-	e.publish(e.compute(nil, true, true))
+	// What a first frame shows first; the loop computes the rest at once.
+	e.publish(e.computeOver(nil, true, true, firstWindows(e.opt.Windows, e.opt.KPIs)))
 	e.spawn(func() { e.loop(ctx, sub) })
 	if e.client != nil {
 		e.spawn(func() {
