@@ -91,6 +91,7 @@ type Engine struct {
 	closed bool
 
 	rounds    chan time.Time // runner rounds, latest wins
+	runner    *Runner        // the rules and automations, nil when the engine runs none
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
 	syncEnded chan struct{}
@@ -204,6 +205,7 @@ func (e *Engine) Start(ctx context.Context) {
 	if e.runsRules() {
 		r := &Runner{Store: e.st, Settings: *e.opt.Alerts, Replica: e.replica(), Interval: e.opt.RuleInterval,
 			Now: e.opt.Now, Logf: e.opt.Logf}
+		e.runner = r
 		r.round = func() {
 			select {
 			case <-e.rounds:
@@ -220,6 +222,19 @@ func (e *Engine) Start(ctx context.Context) {
 			}
 		})
 	}
+}
+
+// Evaluate has the engine's own runner make a full round now (the
+// automations on what they have not seen, then every rule as of the
+// engine's clock) and waits for it: what a command that lists the alerts
+// of a store this engine holds asks for, so that the rules and automations
+// have one writer. ErrNotRunning when the engine runs no rules (read-only,
+// NoRules, or not started).
+func (e *Engine) Evaluate(ctx context.Context) error {
+	if e.runner == nil {
+		return ErrNotRunning
+	}
+	return e.runner.Ask(ctx)
 }
 
 func (e *Engine) spawn(fn func()) {
