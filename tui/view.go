@@ -45,7 +45,9 @@ func (m *Model) View() string {
 		// writes the changed first line (so the bell) once.
 		body = "\a" + body
 	}
-	return body + "\n" + m.statusBar()
+	// The frame, memoised like the panes' join: takeState and the
+	// renderer ask for the same frame three times a state.
+	return m.framed.of(func(b ...string) string { return b[0] + "\n" + b[1] }, body, m.statusBar())
 }
 
 // statusBar puts what just happened first, so it survives a narrow
@@ -103,15 +105,20 @@ type joined struct {
 	out    string
 }
 
-// join lays the panes out with how, memoised over the last call (the
-// panes' strings compare by pointer first, so an unchanged frame costs
-// nothing).
+// join lays the panes out with how, memoised over the last call.
 func (m *Model) join(how func(...string) string, blocks ...string) string {
-	if len(blocks) == len(m.joined.blocks) && slices.Equal(blocks, m.joined.blocks) {
-		return m.joined.out
+	return m.joined.of(how, blocks...)
+}
+
+// of is how(blocks...), or the last result when the blocks are the same
+// (the panes hand over the same strings until they change, and equal
+// strings compare by pointer first: an unchanged frame costs nothing).
+func (j *joined) of(how func(...string) string, blocks ...string) string {
+	if j.blocks != nil && slices.Equal(blocks, j.blocks) {
+		return j.out
 	}
-	m.joined = joined{blocks: blocks, out: how(blocks...)}
-	return m.joined.out
+	*j = joined{blocks: blocks, out: how(blocks...)}
+	return j.out
 }
 
 // tabs shows, for the modes that hide some panes, the one on screen by
