@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -38,7 +39,16 @@ func (r *CheckReport) problem(format string, args ...any) {
 // entry, rollup counter, log entry and counter in meta equals what the
 // records give. It reads everything once and holds the expected rollups in
 // memory: a tool for operators and tests, not for the console.
-func (s *Store) Check() (rep *CheckReport, err error) {
+func (s *Store) Check() (*CheckReport, error) { return s.CheckContext(context.Background()) }
+
+// cancelEvery is how many records a long read (check, export) walks
+// between two looks at its context.
+const cancelEvery = 4096
+
+// CheckContext is Check that stops with ctx's error once ctx ends (a
+// control-socket client that went away): it holds a read transaction,
+// which must not outlive the one who asked.
+func (s *Store) CheckContext(ctx context.Context) (rep *CheckReport, err error) {
 	rep = &CheckReport{}
 	defer func() {
 		if r := recover(); r != nil {
@@ -46,8 +56,14 @@ func (s *Store) Check() (rep *CheckReport, err error) {
 		}
 	}()
 	err = s.db.View(func(tx *bolt.Tx) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		for e := range tx.Check() {
 			rep.problem("file: %v", e)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		if !rep.OK() {
 			return nil // records cannot be trusted on a damaged file
@@ -60,7 +76,11 @@ func (s *Store) Check() (rep *CheckReport, err error) {
 		for _, name := range [][]byte{bucketTickets, bucketFeedback, bucketEvents} {
 			kind := map[string]byte{"tickets": kindTicket, "feedback": kindFeedback, "events": kindEvent}[string(name)]
 			log := tx.Bucket(bucketLog)
+			walked := 0
 			err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+				if walked++; walked%cancelEvery == 0 && ctx.Err() != nil {
+					return ctx.Err()
+				}
 				r, err := decodeStored(v)
 				if err != nil {
 					rep.problem("%s %q: unreadable value: %v", name, k, err)

@@ -3,6 +3,7 @@ package store
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"time"
@@ -212,12 +213,20 @@ func (s *Store) Seq() (uint64, error) {
 // Export writes every record as JSON Lines — tickets, then feedback, then
 // events, each in id order — from one consistent read transaction. A value
 // stored as JSON (before the binary encoding) is written as stored.
-func (s *Store) Export(out io.Writer) error {
+func (s *Store) Export(out io.Writer) error { return s.ExportContext(context.Background(), out) }
+
+// ExportContext is Export that stops with ctx's error once ctx ends (a
+// control-socket client that went away, or stopped reading).
+func (s *Store) ExportContext(ctx context.Context, out io.Writer) error {
 	bw := bufio.NewWriterSize(out, 1<<16)
 	var line []byte
 	err := s.db.View(func(tx *bolt.Tx) error {
+		walked := 0
 		for _, name := range [][]byte{bucketTickets, bucketFeedback, bucketEvents} {
 			err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+				if walked++; walked%cancelEvery == 1 && ctx.Err() != nil {
+					return ctx.Err()
+				}
 				if len(v) <= 8 {
 					return fmt.Errorf("%w: %s %q has a truncated value", ErrCorrupt, name, k)
 				}

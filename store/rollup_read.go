@@ -23,6 +23,9 @@ type Rollups struct {
 	// days: counters are also kept per day (version ≥ 4); gapDays: the
 	// activity gaps too (version ≥ 5).
 	days, gapDays bool
+	// cache is what distinct counts keep between calls (rollup_distinct.go):
+	// a Rollups is used by one goroutine, inside its transaction.
+	cache distinctCache
 }
 
 // ViewRollups runs fn with a consistent view of the rollups.
@@ -154,7 +157,7 @@ func (r *Rollups) DistinctSuffixes(metric string, from, to uint32) int {
 	if r.spans && isSpanFamily(metric) {
 		return r.DistinctActive(metric, from, to)
 	}
-	seen := make(map[string]struct{}, 1<<12)
+	seen := r.scratchSet()
 	r.scan(metric, from, to, func(_ uint32, sub []byte, v int64) {
 		if len(sub) > 0 && v != 0 {
 			// The key points into the read transaction's mmap, which
@@ -162,5 +165,7 @@ func (r *Rollups) DistinctSuffixes(metric string, from, to uint32) int {
 			seen[unsafe.String(&sub[0], len(sub))] = struct{}{}
 		}
 	})
-	return len(seen)
+	n := len(seen)
+	r.dropSet(seen)
+	return n
 }

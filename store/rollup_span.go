@@ -251,14 +251,16 @@ func (w *Writer) spanDeltas() error {
 // from the span counters: O(hours before to + hours after to), not
 // O(customers × hours).
 func (r *Rollups) DistinctActive(family string, from, to uint32) int {
-	n := r.Sum(spanFirst(family), 0, to) - r.Sum(spanLast(family), 0, from)
+	// A trend line asks once a point: the sums from hour 0 move from the
+	// last point's, and the gap day keys are decoded once a view.
+	n := r.sumFrom0(spanFirst(family), to) - r.sumFrom0(spanLast(family), from)
 	fromKey := hourBytes(from)
 	// Gaps ending at or after to: by hour up to the next whole day, then by
 	// day (the day keys hold the same sub-keys, summed over the day).
 	day := (to + 23) / 24 * 24
 	n -= r.gapsBefore(spanGap(family), to, day, fromKey)
 	if r.gapDays {
-		n -= r.gapsBefore(spanGap(family)+daySuffix, day, ^uint32(0), fromKey)
+		n -= r.gapsBeforeByDay(spanGap(family)+daySuffix, day, from)
 	} else {
 		n -= r.gapsBefore(spanGap(family), day, ^uint32(0), fromKey)
 	}

@@ -89,8 +89,10 @@ func (p *gaugesPane) take(st *engine.State) {
 	defer func() { p.list.setLen(len(p.report.KPIs)) }()
 	p.since = nil
 	if p.window > 0 {
+		// A window the engine is still computing shows "computing…" (no
+		// KPIs, not missing) until the next state brings it.
 		rep, ok := st.Reports[p.window]
-		p.report, p.missing = rep, !ok
+		p.report, p.missing = rep, !ok && !st.IsComputing(p.window)
 		p.series, _ = resample(st.Trends[p.window].Series, sparkPoints)
 		return
 	}

@@ -318,12 +318,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// settled reports whether no load is under way and the engine's rules
-// have run once (when it runs them): what is on screen is what the store
-// holds (tests wait for it before comparing frames).
+// settled reports whether no load is under way, the engine's state holds
+// every window and its rules have run once (when it runs them): what is on
+// screen is what the store holds (tests wait for it before comparing
+// frames).
 func (m *Model) settled() bool {
 	st := m.state
-	return st != nil && (!st.Rules || !st.Evaluated.IsZero()) && m.loading == 0 && m.queue.shown == m.queue.gen && m.trends.loaded == m.trends.gen
+	return st != nil && st.Complete() && (!st.Rules || !st.Evaluated.IsZero()) && m.loading == 0 && m.queue.shown == m.queue.gen && m.trends.loaded == m.trends.gen
 }
 
 // broadcast hands a data message to every pane.

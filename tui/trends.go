@@ -209,6 +209,9 @@ func (p *trendsPane) render() {
 // lines is the chart, then sparklines while rows remain.
 func (p *trendsPane) lines(d kpi.Def, w, rows int) []string {
 	series, step, ok := p.trend()
+	if !ok && p.state != nil && p.state.IsComputing(p.span()) {
+		return []string{"computing…"} // the engine's next state holds it
+	}
 	if !ok {
 		return []string{"no trend over " + ShortDuration(p.span()) + " in the engine's state"}
 	}

@@ -22,7 +22,8 @@ func nextWindow(w time.Duration) time.Duration {
 }
 
 // switchWindow moves the gauges to the next KPI window: the engine's
-// state holds every window, so nothing is read.
+// state holds every window (or says it is computing one, which its next
+// state brings), so nothing is read.
 func (m *Model) switchWindow() tea.Cmd {
 	m.opt.Window = nextWindow(m.opt.Window)
 	m.gauges.window = m.opt.Window

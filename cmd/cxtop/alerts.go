@@ -63,7 +63,16 @@ stored alerts are listed without evaluating (see docs/alerts.md).`,
 				return err
 			}
 			defer s.Close()
-			if !s.ReadOnly() {
+			switch {
+			case a.held != nil && a.held.eng != nil:
+				// Run for a control-socket client: the holder's engine
+				// owns the rules and automations (and runs the rules'
+				// actions); its runner makes the round, and the list is
+				// the one it stored.
+				if err := a.held.eng.Evaluate(cmd.Context()); err != nil && !errors.Is(err, engine.ErrNotRunning) {
+					return err
+				}
+			case !s.ReadOnly():
 				if err := evaluateOnce(s.Store, set, now, cmd.ErrOrStderr()); err != nil {
 					return err
 				}

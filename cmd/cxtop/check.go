@@ -21,7 +21,7 @@ counter equals what the records give. Exits 1 and lists the problems when anythi
 				return err
 			}
 			defer s.Close()
-			rep, err := s.Check()
+			rep, err := s.CheckContext(cmd.Context()) // a socket client that leaves ends it
 			if err != nil {
 				return err
 			}

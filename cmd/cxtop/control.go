@@ -19,7 +19,7 @@ import (
 // control-socket client (docs/control-socket.md): the reads, and the
 // writes that go through the gate.
 var socketCommands = map[string]bool{
-	"tickets": true, "kpi": true, "ab": true, "nps-revenue": true, "alerts": true, "export": true, "check": true,
+	"tickets": true, "kpi": true, "ab": true, "nps-revenue": true, "alerts": true, "export": true, "check": true, "contacts": true,
 	"snapshot": true, "report": true, "sync status": true,
 	"triage": true, "alerts ack": true,
 }

@@ -33,6 +33,8 @@ func besideCommands(db, ticket string) [][]string {
 		{"tickets", "--limit", "0"},                                   // a usage error: exit 2 and its two lines
 		{"triage", ticket, "--status", "no_such_status"},              // refused before any write
 		{"alerts", "--at", "2026-10-25T00:00:00Z", "--all", "--json"}, // a dry run
+		{"contacts", "--limit", "50"},
+		{"contacts", "--json", "--status", "queued"},
 	}
 }
 
@@ -211,6 +213,32 @@ func TestTriageBesideSync(t *testing.T) {
 			}
 		}
 		t.Fatalf("the note is not in %s's history as %s", ticket, user)
+	}
+}
+
+// TestForwardedAlertsRunTheHoldersRules: 'cxtop alerts' beside a holder
+// asks the holder's engine for a round of its own rules and lists what it
+// stored: a rule only the client's config names is not evaluated there
+// (it is on the store once free), so the rules have one writer.
+func TestForwardedAlertsRunTheHoldersRules(t *testing.T) {
+	dir := t.TempDir()
+	db, url := syncedStore(t, dir)
+	cfg := filepath.Join(dir, "client.toml")
+	// CES is far below 1000 whenever there is any: this rule always fires.
+	os.WriteFile(cfg, []byte("[[alerts.rule]]\nid = \"ces_client_only\"\nkpi = \"ces\"\nop = \"below\"\nthreshold = 1000\nwindow = \"365d\"\n"), 0o600)
+	holder, log := startSyncHolder(t, db, url)
+	held := cxtop(t, nil, "alerts", "--all", "--json", "--db", db, "--config", cfg)
+	if held.code != 0 {
+		t.Fatalf("alerts beside sync: %+v\n%s", held, log)
+	}
+	if strings.Contains(held.out, "ces_client_only") {
+		t.Fatalf("the client's rule was evaluated in the holder, beside its engine:\n%s", held.out)
+	}
+	holder.Process.Signal(syscall.SIGTERM)
+	holder.Wait()
+	waitSocket(t, db+".sock", false)
+	if free := cxtop(t, nil, "alerts", "--all", "--json", "--db", db, "--config", cfg); free.code != 0 || !strings.Contains(free.out, "ces_client_only") {
+		t.Fatalf("on the free store the client's rule fires: %+v", free)
 	}
 }
 

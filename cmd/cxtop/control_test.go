@@ -52,6 +52,48 @@ func TestHolderRunsOnlyTheAllowedCommands(t *testing.T) {
 	}
 }
 
+// TestHeldCheckAndExportEndWithTheirClient: check and export run for a
+// client that went away (the handler's context ended) stop, and say why,
+// instead of reading the whole store in the holder for nobody.
+func TestHeldCheckAndExportEndWithTheirClient(t *testing.T) {
+	dir := t.TempDir()
+	db := simulated(t, dir)
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a := &app{getenv: func(string) string { return "" }}
+	handle := a.controlHandler(st, nil)
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, cmd := range []string{"check", "export"} {
+		var out, errOut bytes.Buffer
+		code := handle(gone, control.Peer{UID: 1000}, control.Request{Args: []string{cmd, "--db=" + db}, Dir: dir}, &out, &errOut)
+		if code != 1 || out.Len() != 0 || !strings.Contains(errOut.String(), "context canceled") {
+			t.Errorf("%s for a client that left: exit %d, %d bytes out, stderr %q", cmd, code, out.Len(), errOut.String())
+		}
+	}
+}
+
+// TestRequestCarriesTheClientsOutputVariables: the variables that change
+// how output is written travel with a forwarded command (the holder's own
+// never apply); secrets do not.
+func TestRequestCarriesTheClientsOutputVariables(t *testing.T) {
+	env := map[string]string{"TZ": "Asia/Ho_Chi_Minh", "NO_COLOR": "1", "USER": "lan", "CXTOP_WEBHOOK_SECRET": "s3cret", "CXTOP_TOKEN": "t"}
+	got := (&app{getenv: func(k string) string { return env[k] }}).forwardedEnv()
+	for _, k := range []string{"TZ", "NO_COLOR", "USER"} {
+		if got[k] != env[k] {
+			t.Errorf("%s is %q in the request, want %q", k, got[k], env[k])
+		}
+	}
+	for _, k := range []string{"CXTOP_WEBHOOK_SECRET", "CXTOP_TOKEN"} {
+		if _, ok := got[k]; ok {
+			t.Errorf("the secret %s travels in the request", k)
+		}
+	}
+}
+
 // fakeHolder listens at path and answers a hello with a welcome of
 // protocol version v.
 func fakeHolder(t *testing.T, path string, v int) {

@@ -19,7 +19,7 @@ The output is canonical: export → import → export gives the same bytes.`,
 				return err
 			}
 			defer s.Close()
-			return s.Export(cmd.OutOrStdout())
+			return s.ExportContext(cmd.Context(), cmd.OutOrStdout()) // a socket client that leaves ends it
 		},
 	}
 }

@@ -169,8 +169,11 @@ func (a *app) resolvedArgs() []string {
 }
 
 // forwardedVars are the variables a forwarded command reads: the defaults
-// of paths it did not name, and the login name writes are recorded as. $CXTOP_DB and $CXTOP_CONFIG travel as flags.
-var forwardedVars = []string{"HOME", "USER", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR"}
+// of paths it did not name, the login name writes are recorded as, and
+// what may change how output is written (TZ, NO_COLOR: the command sees
+// the client's, never the holder's). $CXTOP_DB and $CXTOP_CONFIG travel as
+// flags; secrets never travel.
+var forwardedVars = []string{"HOME", "USER", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR", "TZ", "NO_COLOR"}
 
 func (a *app) forwardedEnv() map[string]string {
 	env := map[string]string{}

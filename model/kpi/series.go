@@ -13,10 +13,10 @@ func Series(src Source, w Window, n int, defs []Def) map[string][]*float64 {
 	if n <= 0 || to <= from {
 		return out
 	}
-	src = WithPrefixSums(src)
 	step := max((to-from)/uint32(n), 1)
 	count := min(uint32(n), (to-from)/step)
 	start := to - count*step
+	src = forSeries(WithPrefixSums(src), start, to, step)
 	for _, d := range defs {
 		points := make([]*float64, 0, count)
 		for h := start; h+step <= to; h += step {

@@ -91,6 +91,7 @@ type Engine struct {
 	closed bool
 
 	rounds    chan time.Time // runner rounds, latest wins
+	runner    *Runner        // the rules and automations, nil when the engine runs none
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
 	syncEnded chan struct{}
@@ -181,7 +182,8 @@ func (e *Engine) Gate(role Role, user string) *Gate {
 // runsRules reports whether this engine runs the rules and automations.
 func (e *Engine) runsRules() bool { return e.write && !e.opt.NoRules }
 
-// Start computes the first state, then starts the sync loop (with a
+// Start computes the first state (the windows a first frame shows; the
+// state holding every window follows at once), then starts the sync loop (with a
 // remote), the rules and automations (when the engine may write), the
 // computation of the state after each burst of commits, and the control
 // seam. Everything stops when ctx ends or Close is called.
@@ -189,7 +191,8 @@ func (e *Engine) Start(ctx context.Context) {
 	ctx, e.cancel = context.WithCancel(ctx)
 	// Subscribe before the first computation: a commit in between is seen.
 	sub := e.st.Subscribe()
-	e.publish(e.compute(nil, true, true))
+	// What a first frame shows first; the loop computes the rest at once.
+	e.publish(e.computeOver(nil, true, true, firstWindows(e.opt.Windows, e.opt.KPIs)))
 	e.spawn(func() { e.loop(ctx, sub) })
 	if e.client != nil {
 		e.spawn(func() {
@@ -202,6 +205,7 @@ func (e *Engine) Start(ctx context.Context) {
 	if e.runsRules() {
 		r := &Runner{Store: e.st, Settings: *e.opt.Alerts, Replica: e.replica(), Interval: e.opt.RuleInterval,
 			Now: e.opt.Now, Logf: e.opt.Logf}
+		e.runner = r
 		r.round = func() {
 			select {
 			case <-e.rounds:
@@ -218,6 +222,19 @@ func (e *Engine) Start(ctx context.Context) {
 			}
 		})
 	}
+}
+
+// Evaluate has the engine's own runner make a full round now (the
+// automations on what they have not seen, then every rule as of the
+// engine's clock) and waits for it: what a command that lists the alerts
+// of a store this engine holds asks for, so that the rules and automations
+// have one writer. ErrNotRunning when the engine runs no rules (read-only,
+// NoRules, or not started).
+func (e *Engine) Evaluate(ctx context.Context) error {
+	if e.runner == nil {
+		return ErrNotRunning
+	}
+	return e.runner.Ask(ctx)
 }
 
 func (e *Engine) spawn(fn func()) {

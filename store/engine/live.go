@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/cxtop/cxtop/model/kpi"
@@ -105,6 +106,12 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 		st.Evaluated = later(st.Evaluated, evaluated)
 		e.publish(st)
 	}
+	// The first state holds what a first frame shows; the other windows
+	// follow at once (a commit meanwhile waits for them, as it waited for
+	// the first state).
+	if st := e.State(); st != nil && !st.Complete() {
+		publish(withWindows(e.Reader(), st, e.opt.KPIs))
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -174,9 +181,20 @@ func computeGap(coalesce, cost time.Duration) time.Duration { return max(coalesc
 // or there is no previous state, the trends in full only when full or the
 // window moved (see computeKPIs).
 func (e *Engine) compute(prev *State, alerts, full bool) *State {
+	return e.computeOver(prev, alerts, full, e.opt.Windows)
+}
+
+// computeOver is compute with the reports and trends of windows alone (the
+// engine's first state); the state lists the others as Computing.
+func (e *Engine) computeOver(prev *State, alerts, full bool, windows []time.Duration) *State {
 	r := e.Reader()
 	now := e.opt.Now()
 	st := &State{At: now, KPIs: e.opt.KPIs, Rules: e.runsRules(), DataGen: e.gen + 1}
+	for _, w := range e.opt.Windows {
+		if !slices.Contains(windows, w) {
+			st.Computing = append(st.Computing, w)
+		}
+	}
 	keep := func(err error) {
 		if err != nil && st.Err == nil {
 			st.Err = err
@@ -186,7 +204,7 @@ func (e *Engine) compute(prev *State, alerts, full bool) *State {
 	if prev != nil {
 		trends = prev.Trends
 	}
-	k, err := computeKPIs(r, now, e.opt.Windows, e.opt.KPIs, trends, full)
+	k, err := computeKPIs(r, now, windows, e.opt.KPIs, trends, full)
 	keep(err)
 	st.Reports, st.Trends, st.Own, st.OwnSeries = k.reports, k.trends, k.own, k.ownSeries
 	if p := e.opt.Programme; !p.GoLive.IsZero() && now.After(p.GoLive) {

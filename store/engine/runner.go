@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"time"
 
 	"github.com/cxtop/cxtop/model/alert"
@@ -28,6 +30,45 @@ type Runner struct {
 	Logf     func(format string, a ...any) // failures; default: none
 
 	round func() // tests: called after each round
+	// asks are full rounds asked for by Ask; each gets the round's first
+	// error (nil when it went well) once the round has ended.
+	asks    chan chan error
+	stopped chan struct{} // closed when Run returns
+	once    sync.Once
+}
+
+// init makes the channels Run and Ask share, whichever comes first.
+func (r *Runner) init() {
+	r.once.Do(func() {
+		r.asks = make(chan chan error)
+		r.stopped = make(chan struct{})
+	})
+}
+
+// ErrNotRunning is Ask's error when the runner is not running (stopped,
+// or never started).
+var ErrNotRunning = errors.New("the rules and automations are not running in this process")
+
+// Ask runs a full round (the automations on what they have not seen, then
+// every rule as of the runner's clock) in the runner's own goroutine, the
+// one that writes alerts, and waits for it: the round a command such as
+// 'cxtop alerts' needs, without a second evaluator beside the runner.
+func (r *Runner) Ask(ctx context.Context) error {
+	r.init()
+	done := make(chan error, 1)
+	select {
+	case r.asks <- done:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-r.stopped:
+		return ErrNotRunning
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Run catches up (the automations on everything since their cursor, every
@@ -43,6 +84,8 @@ func (r *Runner) Run(ctx context.Context) error {
 	if r.Logf == nil {
 		r.Logf = func(string, ...any) {}
 	}
+	r.init()
+	defer close(r.stopped)
 	sub := r.Store.Subscribe()
 	defer sub.Cancel()
 	tick := time.NewTicker(r.Interval)
@@ -62,6 +105,12 @@ func (r *Runner) Run(ctx context.Context) error {
 			return nil
 		case <-tick.C:
 			r.evaluate(timed, nil)
+		case done := <-r.asks:
+			err := r.automate()
+			if e := r.evaluate(r.Settings.Rules, nil); err == nil {
+				err = e
+			}
+			done <- err
 		case _, ok := <-sub.C:
 			if !ok {
 				return nil // the store was closed
@@ -77,7 +126,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	}
 }
 
-func (r *Runner) automate() {
+func (r *Runner) automate() error {
 	res, err := Automate(r.Store, r.Settings, r.Replica, r.Now())
 	if err != nil {
 		r.Logf("automations: %v", err)
@@ -85,9 +134,10 @@ func (r *Runner) automate() {
 	for _, s := range res.Skipped {
 		r.Logf("automations: skipped: %s", s)
 	}
+	return err
 }
 
-func (r *Runner) evaluate(rules []alert.Rule, ch *store.Change) {
+func (r *Runner) evaluate(rules []alert.Rule, ch *store.Change) error {
 	var err error
 	if ch == nil {
 		_, err = Evaluate(r.Store, rules, r.Now())
@@ -97,6 +147,7 @@ func (r *Runner) evaluate(rules []alert.Rule, ch *store.Change) {
 	if err != nil {
 		r.Logf("alerts: %v", err)
 	}
+	return err
 }
 
 func (r *Runner) done() {

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/cxtop/cxtop/model"
@@ -36,6 +38,13 @@ type State struct {
 	// every KPI's value and its trend line.
 	Reports map[time.Duration]kpi.Report
 	Trends  map[time.Duration]Trend
+	// Computing lists the windows whose reports and trends are not in
+	// Reports and Trends yet: the engine's first state holds those a
+	// console's first frame shows (firstWindows), and the state published
+	// right after it all of them. A pane over a window listed here says
+	// it is computing; over a window neither here nor there, that the
+	// engine has none.
+	Computing []time.Duration
 	// Own is every KPI over its own default window (kpi.Def.Window), as
 	// `cxtop kpi` reads them; OwnSeries the trend lines (OwnPoints) of
 	// those whose window is none of the windows above (Trends has the
@@ -113,6 +122,40 @@ const (
 // trend ranges.
 var DefaultWindows = []time.Duration{24 * time.Hour, 7 * 24 * time.Hour, 30 * 24 * time.Hour, 90 * 24 * time.Hour}
 
+// Complete reports whether the state holds every window's reports and
+// trends (see Computing).
+func (s *State) Complete() bool { return len(s.Computing) == 0 }
+
+// IsComputing reports whether the reports and trends of span are still
+// being computed (they arrive with the next state).
+func (s *State) IsComputing(span time.Duration) bool { return slices.Contains(s.Computing, span) }
+
+// firstWindows are the windows of the engine's first state: what a
+// console's first frame shows. That is the first window (the trends
+// pane's range at start) and the KPIs' own windows among windows (the
+// gauges at start show each KPI over its own, with its trend line); the
+// others, the longest and costliest, follow in the next state.
+func firstWindows(windows []time.Duration, defs []kpi.Def) []time.Duration {
+	if len(windows) == 0 {
+		return nil
+	}
+	own := map[time.Duration]bool{windows[0]: true}
+	for _, d := range defs {
+		length := d.Window
+		if length == 0 {
+			length = kpi.DefaultWindow
+		}
+		own[length] = true
+	}
+	var first []time.Duration
+	for _, w := range windows {
+		if own[w] {
+			first = append(first, w)
+		}
+	}
+	return first
+}
+
 // trendPoints is the number of points of a window's series.
 func trendPoints(span time.Duration) int {
 	return max(min(int(span/time.Hour), TrendPoints), 1)
@@ -127,6 +170,12 @@ func trendPoints(span time.Duration) int {
 // a late page of history, reach the others at the next full computation:
 // every minute, and after a commit of more tickets than a change lists).
 func computeKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.Def, prev map[time.Duration]Trend, full bool) (kpis, error) {
+	return readKPIs(r, now, windows, defs, prev, full, true)
+}
+
+// readKPIs is computeKPIs, reading each KPI over its own window too when
+// own is set.
+func readKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.Def, prev map[time.Duration]Trend, full, own bool) (kpis, error) {
 	out := kpis{reports: map[time.Duration]kpi.Report{}, trends: map[time.Duration]Trend{}, ownSeries: map[string][]*float64{}}
 	reports, trends := out.reports, out.trends
 	err := r.ViewRollups(func(ro *store.Rollups) error {
@@ -148,6 +197,9 @@ func computeKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.De
 				continue
 			}
 			trends[span] = Trend{At: w.At, Step: step, Series: kpi.Series(src, w, n, defs)}
+		}
+		if !own {
+			return nil
 		}
 		// Each KPI over its own window, as kpi.ComputeDefault reads it,
 		// taken from the reports above when that window is one of them
@@ -178,6 +230,22 @@ func computeKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.De
 		return nil
 	})
 	return out, err
+}
+
+// withWindows is prev with the reports and trends of the windows it was
+// still computing, read at its time: the state published right after the
+// first. The maps are copied, never changed (states share them).
+func withWindows(r Reader, prev *State, defs []kpi.Def) *State {
+	next := *prev
+	k, err := readKPIs(r, prev.At, prev.Computing, defs, nil, true, false)
+	if err != nil && next.Err == nil {
+		next.Err = err
+	}
+	next.Reports, next.Trends = maps.Clone(prev.Reports), maps.Clone(prev.Trends)
+	maps.Copy(next.Reports, k.reports)
+	maps.Copy(next.Trends, k.trends)
+	next.Computing = nil
+	return &next
 }
 
 // kpis is what computeKPIs reads.
