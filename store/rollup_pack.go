@@ -247,21 +247,3 @@ func (d rollupDeltas) add(pk, sub []byte, delta int64) {
 	}
 	m[string(sub)] = &delta
 }
-
-// addAll adds every delta of o to d.
-func (d rollupDeltas) addAll(o rollupDeltas) {
-	for k, subs := range o {
-		m := d[k]
-		if m == nil {
-			d[k] = subs
-			continue
-		}
-		for sub, delta := range subs {
-			if p := m[sub]; p != nil {
-				*p += *delta
-			} else {
-				m[sub] = delta
-			}
-		}
-	}
-}
