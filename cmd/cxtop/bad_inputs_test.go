@@ -72,6 +72,7 @@ func TestBadInputs(t *testing.T) {
 		{"kpi window", []string{"kpi", "--window", "forever"}, "", 2, "forever"},
 		{"hub rps nan", []string{"hub", "--rps", "NaN"}, "", 2, "--rps NaN is out of range"},
 		{"hub simulate nan", []string{"hub", "--simulate", "NaN"}, "", 2, "--simulate NaN is out of range"},
+		{"hub max conns", []string{"hub", "--max-conns", "0"}, "", 2, "--max-conns 0 is out of range"},
 		{"hub open listen", []string{"hub", "--listen", "0.0.0.0:0"}, "", 2, "pass --insecure-no-token"},
 		{"hub two tokens", []string{"hub", "--token", "a", "--token-file", "b"}, "", 2, "exclude each other"},
 		{"hub token file missing", []string{"hub", "--token-file", filepath.Join(dir, "none")}, "", 1, "no such file"},

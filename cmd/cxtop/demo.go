@@ -136,7 +136,7 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 	defer cancel()
 	hubEng.Start(ctx)
 	local.Start(ctx)
-	run("hub", func() error { return hub.Serve(ctx, ln, h.Handler()) })
+	run("hub", func() error { return hub.Serve(ctx, ln, h.Handler(), hub.ConnLimits{}) })
 	run("simulation", func() error {
 		// History first, oldest first, in the background: the console
 		// shows it arriving.

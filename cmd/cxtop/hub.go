@@ -26,6 +26,7 @@ func (a *app) hubCommand() *cobra.Command {
 		insecureNoToken bool
 		rps             float64
 		burst           int
+		maxConns        int
 		simulate        float64
 		seed            uint64
 		source          string
@@ -49,6 +50,9 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 			// Written so that NaN fails too: every comparison with NaN is false.
 			if !(rps >= 0 && rps <= 1e6) {
 				return usagef("--rps %g is out of range: use 0 (no limit) to 1000000 requests a second", rps)
+			}
+			if maxConns < 1 || maxConns > 100000 {
+				return usagef("--max-conns %d is out of range: use 1 to 100000 connections", maxConns)
 			}
 			if !(simulate >= 0 && simulate <= 10000) {
 				return usagef("--simulate %g is out of range: use 0 to 10000 records a second", simulate)
@@ -142,7 +146,8 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 			if !auth.none() {
 				authLine = "bearer token required"
 			}
-			err = hub.ListenAndServe(ctx, listen, h.Handler(), func(addr net.Addr) {
+			lim := hub.ConnLimits{Total: maxConns, Refused: refusedConns(hubLog)}
+			err = hub.ListenAndServe(ctx, listen, h.Handler(), lim, func(addr net.Addr) {
 				fmt.Fprintf(a.io.err, "cxtop hub: serving %s on http://%s (%s)\n", a.dbPath, addr, authLine)
 			})
 			select {
@@ -160,6 +165,7 @@ its automations queue when [contacts] names a driver. Stops cleanly on Ctrl-C or
 	fl.BoolVar(&insecureNoToken, "insecure-no-token", false, "serve a non-loopback --listen without any token")
 	fl.Float64Var(&rps, "rps", 0, "answer 429 past this many requests a second (0: no limit)")
 	fl.IntVar(&burst, "burst", 0, "requests allowed at once past --rps (default: --rps)")
+	fl.IntVar(&maxConns, "max-conns", hub.DefaultMaxConns, fmt.Sprintf("HTTP connections open at once, %d at most from one address; more are closed at once", hub.MaxConnsPerAddr))
 	fl.Float64Var(&simulate, "simulate", 0, "append this many live simulated records a second")
 	fl.Uint64Var(&seed, "seed", 1, "random seed of --simulate")
 	fl.StringVar(&source, "source", "", "zendesk: replicate the Zendesk account at --remote and forward triage to it")

@@ -183,8 +183,9 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 
 // ListenAndServe serves h on addr until ctx ends, then shuts down
 // gracefully (in-flight requests get up to 5 s). ready, when not nil, gets
-// the bound address once the listener is open.
-func ListenAndServe(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
+// the bound address once the listener is open. lim bounds the connections
+// (zero values: the defaults).
+func ListenAndServe(ctx context.Context, addr string, h http.Handler, lim ConnLimits, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("hub: listen on %s: %w", addr, err)
@@ -192,20 +193,32 @@ func ListenAndServe(ctx context.Context, addr string, h http.Handler, ready func
 	if ready != nil {
 		ready(ln.Addr())
 	}
-	return Serve(ctx, ln, h)
+	return Serve(ctx, ln, h, lim)
 }
 
-// Serve serves h on ln until ctx ends, with timeouts that keep a slow or
-// stuck client from holding the server.
-func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+// Timeouts that keep a slow or stuck client from holding a connection:
+// the headers must come within HeaderTimeout of connecting (a silent
+// connection costs seconds), the whole request within ReadTimeout, and a
+// kept-alive connection is closed after IdleTimeout without a request.
+const (
+	HeaderTimeout = 5 * time.Second
+	ReadTimeout   = 30 * time.Second
+	WriteTimeout  = 60 * time.Second
+	IdleTimeout   = 60 * time.Second
+)
+
+// Serve serves h on ln until ctx ends, with the timeouts above and the
+// connection bounds of lim (LimitListener).
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, lim ConnLimits) error {
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: HeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 	}
+	ln = LimitListener(ln, lim)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -208,7 +208,9 @@ func TestServeShutsDownGracefully(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan net.Addr, 1)
 	done := make(chan error, 1)
-	go func() { done <- ListenAndServe(ctx, "127.0.0.1:0", h.Handler(), func(a net.Addr) { addr <- a }) }()
+	go func() {
+		done <- ListenAndServe(ctx, "127.0.0.1:0", h.Handler(), ConnLimits{}, func(a net.Addr) { addr <- a })
+	}()
 	url := "http://" + (<-addr).String()
 	if code, _, _ := call(t, "GET", url+"/healthz", "", ""); code != 200 {
 		t.Fatal(code)
