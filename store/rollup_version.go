@@ -121,10 +121,10 @@ func (s *Store) rebuildDerived() error {
 	}
 	for bi < len(buckets) {
 		err := s.db.Update(func(tx *bolt.Tx) error {
-			w := &Writer{tx: tx, meta: tx.Bucket(bucketMeta), deltas: rollupDeltas{}}
-			w.keys.sink = w.deltas.add
-			n := 0
-			for bi < len(buckets) && n < rebuildEvery {
+			// The chunk's stored values, read before anything is written
+			// (they point into the file's map), decoded on every core.
+			recs := make([]storedRecord, 0, min(rebuildEvery, 1<<16))
+			for bi < len(buckets) && len(recs) < rebuildEvery {
 				c := tx.Bucket(buckets[bi]).Cursor()
 				k, v := c.First()
 				if after != nil {
@@ -132,20 +132,20 @@ func (s *Store) rebuildDerived() error {
 						k, v = c.Next()
 					}
 				}
-				for ; k != nil && n < rebuildEvery; k, v = c.Next() {
-					r, err := decodeStored(v)
-					if err != nil {
-						return fmt.Errorf("%w: %s %q: %v: run 'cxtop check'", ErrCorrupt, buckets[bi], k, err)
-					}
-					contributions(r, 1, &w.keys)
+				for ; k != nil && len(recs) < rebuildEvery; k, v = c.Next() {
+					recs = append(recs, storedRecord{buckets[bi], k, v})
 					after = append(after[:0], k...)
-					n++
 				}
 				if k == nil { // this bucket is done
 					bi, after = bi+1, nil
 				}
 			}
-			done += n
+			deltas, err := contributionsOf(recs, rebuildWorkers())
+			if err != nil {
+				return err
+			}
+			done += len(recs)
+			w := &Writer{tx: tx, meta: tx.Bucket(bucketMeta), deltas: deltas}
 			return w.mergeDeltasInto(tx.Bucket(bucketRollupsStaging))
 		})
 		if err != nil {

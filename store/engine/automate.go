@@ -21,6 +21,11 @@ const metaCursor = "engine/cursor"
 // pageSize is how many changed records one automation transaction handles.
 const pageSize = 1000
 
+// firstPageSize is how many records of the horizon one transaction of the
+// first pass handles: a store that never ran the automations has a few
+// days of records to look at, and each transaction ends in an fsync.
+const firstPageSize = 5000
+
 // Result counts what one Automate call did.
 type Result struct {
 	Records  int      // changed records looked at
@@ -81,7 +86,7 @@ func Automate(st *store.Store, set alert.Settings, replica bool, now time.Time) 
 			}
 			recs = append(recs, r)
 		}
-		page, err := runPage(st, set, botRule, replica, now, recs, len(lines), raw, u64(last))
+		page, err := runPage(st, set, botRule, replica, now, pageOf(recs), len(lines), raw, u64(last))
 		if errors.Is(err, errMoved) {
 			continue
 		}
@@ -95,27 +100,56 @@ func Automate(st *store.Store, set alert.Settings, replica bool, now time.Time) 
 	}
 }
 
-// runPage runs the automations on recs in one transaction, which moves
-// the cursor from want to next. Two runners on one store (a console and a
-// sync loop) take turns: when the cursor is no longer want, another one
-// committed this page, and it is not done twice (errMoved). next nil
-// leaves the cursor where it is.
+// pageRecords gives a page its records inside its transaction; get reads
+// a ticket as the transaction sees it.
+type pageRecords func(get alert.Lookup) ([]model.Record, error)
+
+// pageOf is a page of records already read.
+func pageOf(recs []model.Record) pageRecords {
+	return func(alert.Lookup) ([]model.Record, error) { return recs, nil }
+}
+
+// runPage runs the automations on a page of records in one transaction,
+// which moves the cursor from want to next. Two runners on one store (a
+// console and a sync loop) take turns: when the cursor is no longer want,
+// another one committed this page, and it is not done twice (errMoved).
+// next nil leaves the cursor where it is.
 func runPage(st *store.Store, set alert.Settings, botRule *alert.Rule, replica bool, now time.Time,
-	recs []model.Record, looked int, want, next []byte) (Result, error) {
+	read pageRecords, looked int, want, next []byte) (Result, error) {
 	var page Result
 	_, err := st.Update(func(w *store.Writer) error {
 		page = Result{Records: looked}
 		if !bytes.Equal(w.Meta(metaCursor), want) {
 			return errMoved
 		}
+		// A ticket is decoded once a page: the page's own ticket, then
+		// the automations asking for it again (it may be newer than the
+		// page), then an answer about it. What the page writes replaces
+		// it. The automations change no ticket they are given (they
+		// clone), so one copy serves them all.
+		tickets := map[string]*model.Ticket{}
 		get := func(id string) (*model.Ticket, bool) {
-			t, err := w.Ticket(id)
-			return t, err == nil
+			t, ok := tickets[id]
+			if !ok {
+				var err error
+				if t, err = w.Ticket(id); err != nil {
+					t = nil
+				}
+				tickets[id] = t
+			}
+			return t, t != nil
+		}
+		recs, err := read(get)
+		if err != nil {
+			return err
 		}
 		for _, r := range recs {
 			eff := set.Automations.On(r, get, now)
 			if err := apply(w, eff, replica, &page); err != nil {
 				return err
+			}
+			for _, t := range eff.Tickets {
+				delete(tickets, t.ID) // read again, as stored, if asked
 			}
 			if botRule != nil && r.Feedback != nil {
 				if err := botAlert(w, *botRule, r.Feedback, eff.Escalated, now, &page); err != nil {
@@ -152,17 +186,33 @@ func firstPass(st *store.Store, set alert.Settings, botRule *alert.Rule, replica
 	}
 	parts := []part{{model.RecordTicket, tickets}, {model.RecordFeedback, feedback}}
 	for pi, p := range parts {
-		for i := 0; i < len(p.ids) || (i == 0 && pi == len(parts)-1); i += pageSize {
-			ids := p.ids[i:min(i+pageSize, len(p.ids))]
-			recs, err := st.Records(p.kind, ids)
-			if err != nil {
-				return false, fmt.Errorf("automations: %w", err)
+		for i := 0; i < len(p.ids) || (i == 0 && pi == len(parts)-1); i += firstPageSize {
+			ids := p.ids[i:min(i+firstPageSize, len(p.ids))]
+			var read pageRecords
+			if p.kind == model.RecordTicket {
+				// Read in the page's transaction, through the page's
+				// lookup: the automations ask for each ticket again.
+				read = func(get alert.Lookup) ([]model.Record, error) {
+					recs := make([]model.Record, 0, len(ids))
+					for _, id := range ids {
+						if t, ok := get(id); ok {
+							recs = append(recs, model.Record{Ticket: t})
+						}
+					}
+					return recs, nil
+				}
+			} else {
+				recs, err := st.Records(p.kind, ids)
+				if err != nil {
+					return false, fmt.Errorf("automations: %w", err)
+				}
+				read = pageOf(recs)
 			}
 			var next []byte
-			if pi == len(parts)-1 && i+pageSize >= len(p.ids) {
+			if pi == len(parts)-1 && i+firstPageSize >= len(p.ids) {
 				next = u64(seq) // the last page sets the cursor
 			}
-			page, err := runPage(st, set, botRule, replica, now, recs, len(ids), nil, next)
+			page, err := runPage(st, set, botRule, replica, now, read, len(ids), nil, next)
 			if errors.Is(err, errMoved) {
 				return false, nil
 			}

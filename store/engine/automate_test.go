@@ -289,3 +289,38 @@ func TestFirstPassReadsOnlyTheHorizon(t *testing.T) {
 		t.Fatalf("second pass: %+v, %v", res, err)
 	}
 }
+
+// TestAPageSeesItsOwnWrites: one page holds a ticket the automations route
+// and a chatbot answer about it that escalates it; the escalation reads
+// the ticket as the page left it (routed), not as the page first read it,
+// in the first pass and in a later one.
+func TestAPageSeesItsOwnWrites(t *testing.T) {
+	at := now.Add(-2 * time.Hour)
+	page := func(id string) []model.Record {
+		return []model.Record{
+			{Ticket: &model.Ticket{ID: id, Status: model.StatusNew, Type: "complaint", SubType: "late_delivery", Source: "chatbot",
+				Priority: model.PriorityNormal, CustomerID: "C" + id, CreatedAt: at, UpdatedAt: at, Version: 1,
+				History: []model.Change{{At: at, By: "system", Field: "status", New: model.StatusNew}}}},
+			{Feedback: &model.Feedback{ID: "F" + id, Survey: model.SurveyBot, Score: 1, At: at.Add(time.Minute), CustomerID: "C" + id, TicketID: id}},
+		}
+	}
+	s := open(t, filepath.Join(t.TempDir(), "cx.db"))
+	set := alert.DefaultSettings(model.DefaultTaxonomy())
+	check := func(id string) {
+		t.Helper()
+		tk, err := s.Ticket(id)
+		if err != nil || tk.Department == "" || !tk.Escalated || tk.Priority != model.PriorityHigh {
+			t.Fatalf("%s after the automations: %+v, %v; want routed and escalated", id, tk, err)
+		}
+	}
+	applyPage(t, s, page("T7"))
+	if _, err := Automate(s, set, false, now); err != nil {
+		t.Fatal(err)
+	}
+	check("T7")
+	applyPage(t, s, page("T8")) // the cursor is set: one page of the change log
+	if _, err := Automate(s, set, false, now); err != nil {
+		t.Fatal(err)
+	}
+	check("T8")
+}
