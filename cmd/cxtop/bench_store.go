@@ -453,9 +453,3 @@ func fillAlerts(st *store.Store, n int) error {
 	}
 	return nil
 }
-
-// serve is the row of 200 SSH sessions sharing one engine.
-func (b *bench) serve() error {
-	b.add(missingRow("serve", "sessions", "200 SSH sessions on one engine: measured by BenchmarkServeLoad in tui/serve (a minute per phase, SSH clients in a child process), not by cxtop bench"))
-	return nil
-}

@@ -98,7 +98,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	m, err := tui.New(tui.Options{
 		Engine: s.opt.Engine, Config: s.opt.Config, Role: engine.RoleViewer, Theme: name,
 		User: sessionActor(sess.User()), Renderer: r, Now: s.opt.Now, Window: s.opt.Window,
-		Mask: s.opt.Mask,
+		Mask: s.opt.Mask, Shared: s.shared,
 	})
 	if err != nil {
 		fmt.Fprintf(sess.Stderr(), "cxtop serve: %v\r\n", err)
