@@ -166,6 +166,10 @@ func New(opt Options) (*Model, error) {
 	return m, nil
 }
 
+// Actor is who this session's actions are recorded as: Options.User (the
+// config's user, the login, the SSH user).
+func (m *Model) Actor() string { return m.gate.User() }
+
 // Close releases what the session holds (its subscription to the
 // engine); call it once the program has ended. Serving many sessions,
 // each one must be closed, or the engine keeps handing states to a
