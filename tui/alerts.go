@@ -41,6 +41,7 @@ type alertsPane struct {
 	active    int
 	evaluated time.Time
 	gen       uint64 // the state's AlertsGen shown
+	stateGen  uint64 // the newest state's Gen
 	list      list
 	view      string
 
@@ -103,7 +104,7 @@ func (p *alertsPane) selected() *alert.Alert {
 func (p *alertsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case stateMsg:
-		p.evaluated = msg.st.Evaluated
+		p.evaluated, p.stateGen = msg.st.Evaluated, msg.st.Gen
 		if msg.st.AlertsGen != p.gen {
 			p.take(msg.st)
 			if p.fired(msg.st.Alerts) {
@@ -166,7 +167,24 @@ func (p *alertsPane) render() {
 		// without colour too.
 		title = "▶▶ ALERT FIRED ◀◀  " + title
 	}
-	p.view = p.env.frame(title, p.lines(p.w-4), p.w, p.h, p.focused || flash)
+	draw := func() string { return p.env.frame(title, p.lines(p.w-4), p.w, p.h, p.focused || flash) }
+	if p.env.share == nil {
+		p.view = draw()
+		return
+	}
+	from, to := p.list.visible()
+	p.view = shared(p.env, p.stateGen, alertsKey{look: p.env.look(), w: p.w, h: p.h, cursor: p.list.cursor, from: from, to: to,
+		list: p.gen, active: p.active, evaluated: p.evaluated.UnixNano(), focused: p.focused, flash: flash}, draw)
+}
+
+// alertsKey is what a drawing of the alert feed depends on besides the
+// state: the list is the state's, told apart by its AlertsGen.
+type alertsKey struct {
+	look
+	w, h, cursor, from, to, active int
+	list                           uint64
+	evaluated                      int64
+	focused, flash                 bool
 }
 
 func (p *alertsPane) lines(w int) []string {

@@ -41,6 +41,7 @@ type gaugesPane struct {
 	since   map[string]kpi.Value // each KPI since the programme's go-live (nil: none configured)
 	goLive  time.Time
 	missing bool   // the engine computes no report for this window
+	gen     uint64 // the Gen of the state taken
 	list    list   // the cursor over the KPIs
 	moves   uint64 // selections sent (selectKPIMsg.seq)
 	lines   list   // the scroll over the text (group headers take lines)
@@ -86,17 +87,35 @@ func (p *gaugesPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 // take shows a state's KPIs over the pane's window, or each over its own
 // (window 0), with their trend lines.
 func (p *gaugesPane) take(st *engine.State) {
-	defer func() { p.list.setLen(len(p.report.KPIs)) }()
-	p.since = nil
-	if p.window > 0 {
+	p.gen = st.Gen
+	g := shared(p.env, st.Gen, gaugesTakeKey{p.window}, func() gaugeData { return gaugesOf(st, p.window) })
+	p.report, p.series, p.since, p.goLive, p.missing = g.report, g.series, g.since, g.goLive, g.missing
+	p.list.setLen(len(p.report.KPIs))
+}
+
+// gaugeData is what the gauges show of a state over one window (0: each
+// KPI over its own); the same for every session of a group.
+type gaugeData struct {
+	report  kpi.Report
+	series  map[string][]*float64
+	since   map[string]kpi.Value
+	goLive  time.Time
+	missing bool
+}
+
+type gaugesTakeKey struct{ window time.Duration }
+
+// gaugesOf reads a state's KPIs over the window, with their trend lines.
+func gaugesOf(st *engine.State, window time.Duration) gaugeData {
+	var p gaugeData
+	if window > 0 {
 		// A window the engine is still computing shows "computing…" (no
 		// KPIs, not missing) until the next state brings it.
-		rep, ok := st.Reports[p.window]
-		p.report, p.missing = rep, !ok && !st.IsComputing(p.window)
-		p.series, _ = resample(st.Trends[p.window].Series, sparkPoints)
-		return
+		rep, ok := st.Reports[window]
+		p.report, p.missing = rep, !ok && !st.IsComputing(window)
+		p.series, _ = resample(st.Trends[window].Series, sparkPoints)
+		return p
 	}
-	p.since = nil
 	if len(st.SinceGoLive.KPIs) > 0 {
 		p.since = make(map[string]kpi.Value, len(st.SinceGoLive.KPIs))
 		for _, v := range st.SinceGoLive.KPIs {
@@ -114,6 +133,7 @@ func (p *gaugesPane) take(st *engine.State) {
 		one, _ := resample(map[string][]*float64{v.ID: series}, sparkPoints)
 		p.series[v.ID] = one[v.ID]
 	}
+	return p
 }
 
 func (p *gaugesPane) selectCmd(focus bool) tea.Cmd {
@@ -130,17 +150,42 @@ func (p *gaugesPane) render() {
 		p.view = ""
 		return
 	}
-	lines, cursorLine := p.text(p.w - 4)
-	p.lines.setLen(len(lines))
+	k := gaugesKey{look: p.env.look(), window: p.window, w: p.w, cursor: p.list.cursor, focused: p.focused}
+	t := shared(p.env, p.gen, k, func() gaugeText {
+		lines, cursorLine := p.text(p.w - 4)
+		return gaugeText{lines, cursorLine}
+	})
+	p.lines.setLen(len(t.lines))
 	p.lines.setRows(p.h - 3)
-	p.lines.show(cursorLine)
+	p.lines.show(t.cursorLine)
 	from, _ := p.lines.visible()
-	title := "2 KPIs, each over its window"
-	if p.window > 0 {
-		title = "2 KPIs, last " + ShortDuration(p.window)
-	}
-	p.view = p.env.frame(title, lines[from:], p.w, p.h, p.focused)
+	p.view = shared(p.env, p.gen, gaugesFrameKey{k, p.h, from}, func() string {
+		title := "2 KPIs, each over its window"
+		if p.window > 0 {
+			title = "2 KPIs, last " + ShortDuration(p.window)
+		}
+		return p.env.frame(title, t.lines[from:], p.w, p.h, p.focused)
+	})
 }
+
+// gaugesKey is what the gauges' text depends on besides the state;
+// gaugesFrameKey what their drawing does besides the text.
+type (
+	gaugesKey struct {
+		look
+		window    time.Duration
+		w, cursor int
+		focused   bool
+	}
+	gaugesFrameKey struct {
+		gaugesKey
+		h, from int
+	}
+	gaugeText struct {
+		lines      []string
+		cursorLine int
+	}
+)
 
 // text is the pane's text and the line the cursor is on.
 func (p *gaugesPane) text(w int) ([]string, int) {

@@ -52,6 +52,10 @@ type Options struct {
 	// emails, phone numbers, free text holding them) in everything the
 	// session shows. Viewer sessions are masked unless configured not to.
 	Mask *privacy.Masker
+	// Shared, when set, is the group of sessions this one shares its
+	// drawings with (NewShared): sessions of one engine, configuration
+	// and masker, the SSH viewers of one server.
+	Shared *Shared
 }
 
 // savedView is a config view with its filter read.
@@ -93,6 +97,8 @@ type Model struct {
 	views      []savedView
 	view       int // index in views, -1 for none
 	message    string
+	status     drawnStatus // the last status bar drawn
+	joined     joined      // the last panes joined
 
 	state    *engine.State // the latest the engine published; nil until the first
 	updated  time.Time     // the time of the state that last changed the frame
@@ -143,7 +149,12 @@ func New(opt Options) (*Model, error) {
 	}
 	m.views = views
 	m.env = &env{rd: opt.Engine.Reader(), cfg: opt.Config, now: opt.Now, th: &m.th, keys: &m.keys,
-		profile: fmt.Sprint(opt.Renderer.ColorProfile()), mask: opt.Mask}
+		profile: fmt.Sprint(opt.Renderer.ColorProfile()), mask: opt.Mask, share: opt.Shared}
+	if opt.Shared != nil {
+		e := m.env
+		e.pin(opt.Now())
+		e.now = func() time.Time { return e.pinned }
+	}
 	m.queue = newQueuePane(m.env)
 	m.gauges = newGaugesPane(m.env, opt.Window)
 	m.trends = newTrendsPane(m.env)
@@ -153,6 +164,10 @@ func New(opt Options) (*Model, error) {
 	m.queue.SetFocus(true)
 	return m, nil
 }
+
+// Actor is who this session's actions are recorded as: Options.User (the
+// config's user, the login, the SSH user).
+func (m *Model) Actor() string { return m.gate.User() }
 
 // Close releases what the session holds (its subscription to the
 // engine); call it once the program has ended. Serving many sessions,
@@ -247,6 +262,9 @@ func (m *Model) openDetail(id string) tea.Cmd {
 
 // Update routes messages; it never blocks on the store.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.env.share != nil {
+		m.env.pin(m.opt.Now())
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height

@@ -44,6 +44,10 @@ type env struct {
 	syncing bool
 	// mask, when set, hides personal data in everything shown (privacy.go).
 	mask *privacy.Masker
+	// share is the group this session shares drawings with (nil: none);
+	// pinned is then the clock now reads (shared.go).
+	share  *Shared
+	pinned time.Time
 }
 
 // themeMsg tells the panes the theme changed: prepared text must be

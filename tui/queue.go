@@ -252,7 +252,26 @@ func (p *queuePane) render() {
 		p.view = ""
 		return
 	}
-	p.view = p.env.frame(p.title(), p.lines(p.w-4), p.w, p.h, p.focused)
+	draw := func() string { return p.env.frame(p.title(), p.lines(p.w-4), p.w, p.h, p.focused) }
+	// The state's head, unfiltered and as the state marks it, is the same
+	// for every session of a group: drawn once for all of them.
+	if p.env.share == nil || p.state == nil || !p.fromHead || p.windowed() {
+		p.view = draw()
+		return
+	}
+	from, to := p.list.visible()
+	p.view = shared(p.env, p.state.Gen, queueKey{look: p.env.look(), w: p.w, h: p.h, focused: p.focused,
+		cursor: p.list.cursor, from: from, to: to, total: p.total, loaded: p.shown == p.gen,
+		syncing: p.env.syncing, view: p.viewName}, draw)
+}
+
+// queueKey is what a drawing of the queue's head depends on besides the
+// state.
+type queueKey struct {
+	look
+	w, h, cursor, from, to, total int
+	focused, loaded, syncing      bool
+	view                          string
 }
 
 func (p *queuePane) lines(w int) []string {

@@ -202,8 +202,24 @@ func (p *trendsPane) render() {
 		return
 	}
 	d := p.defs[p.list.cursor]
-	title := fmt.Sprintf("3 Trend: %s, %s (r: range)", d.Label, ShortDuration(p.span()))
-	p.view = p.env.frame(title, p.lines(d, p.w-4, p.h-3), p.w, p.h, p.focused)
+	draw := func() string {
+		title := fmt.Sprintf("3 Trend: %s, %s (r: range)", d.Label, ShortDuration(p.span()))
+		return p.env.frame(title, p.lines(d, p.w-4, p.h-3), p.w, p.h, p.focused)
+	}
+	if p.state == nil {
+		p.view = draw()
+		return
+	}
+	p.view = shared(p.env, p.state.Gen, trendsKey{look: p.env.look(), w: p.w, h: p.h, cursor: p.list.cursor,
+		ranges: p.rangeIdx, kpis: len(p.defs), focused: p.focused}, draw)
+}
+
+// trendsKey is what a drawing of the chart depends on besides the state
+// (the KPIs charted are the state's, the same for every session).
+type trendsKey struct {
+	look
+	w, h, cursor, ranges, kpis int
+	focused                    bool
 }
 
 // lines is the chart, then sparklines while rows remain.

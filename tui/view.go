@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -31,9 +32,10 @@ func (m *Model) View() string {
 		if side == PaneQueue {
 			side = m.side
 		}
-		body = joinColumns(m.queue.View(), m.panes[side].View())
+		body = m.join(joinColumns, m.queue.View(), m.panes[side].View())
 	default:
-		body = joinColumns(m.queue.View()+"\n"+m.alerts.View(), m.gauges.View()+"\n"+m.trends.View())
+		body = m.join(func(b ...string) string { return joinColumns(b[0]+"\n"+b[1], b[2]+"\n"+b[3]) },
+			m.queue.View(), m.alerts.View(), m.gauges.View(), m.trends.View())
 	}
 	if m.opt.Banner != "" {
 		body = m.banner() + "\n" + body
@@ -69,7 +71,47 @@ func (m *Model) statusBar() string {
 		parts = append(parts, m.syncLine, "updated "+m.updated.UTC().Format("15:04:05"))
 	}
 	parts = append(parts, "? help")
-	return m.th.Status.Render(fit(strings.Join(parts, " · "), m.width))
+	k := statusKey{theme: m.th.Name, profile: m.env.profile, line: strings.Join(parts, " · "), w: m.width}
+	if k == m.status.key { // View runs twice a state (takeState) and once a frame
+		return m.status.out
+	}
+	var gen uint64
+	if m.state != nil {
+		gen = m.state.Gen
+	}
+	m.status.key = k
+	m.status.out = shared(m.env, gen, k, func() string { return m.th.Status.Render(fit(k.line, k.w)) })
+	return m.status.out
+}
+
+// statusKey is what the status bar's drawing depends on.
+type statusKey struct {
+	theme, profile, line string
+	w                    int
+}
+
+// drawnStatus is the last status bar drawn and what it depends on.
+type drawnStatus struct {
+	key statusKey
+	out string
+}
+
+// joined is the last joinColumns of a View and what it joined: the panes
+// hand over the same strings until they change.
+type joined struct {
+	blocks []string
+	out    string
+}
+
+// join lays the panes out with how, memoised over the last call (the
+// panes' strings compare by pointer first, so an unchanged frame costs
+// nothing).
+func (m *Model) join(how func(...string) string, blocks ...string) string {
+	if len(blocks) == len(m.joined.blocks) && slices.Equal(blocks, m.joined.blocks) {
+		return m.joined.out
+	}
+	m.joined = joined{blocks: blocks, out: how(blocks...)}
+	return m.joined.out
 }
 
 // tabs shows, for the modes that hide some panes, the one on screen by

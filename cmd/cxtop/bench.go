@@ -13,6 +13,7 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store"
+	"github.com/cxtop/cxtop/tui/serve/load"
 )
 
 // benchRowNames are the rows of `cxtop bench`, in the order they run.
@@ -39,6 +40,8 @@ func (a *app) benchCommand() *cobra.Command {
 		dir       string
 		profile   string
 		knownMiss []string
+		serveFor  time.Duration
+		sessions  int
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -49,7 +52,8 @@ reference measured in the same run: ingest (against raw bbolt puts of the same b
 size on disk (against the raw JSON), sync over loopback (against the store's own ingest), all KPIs
 over 30 days (against sqlite3 on the same records, when the sqlite3 program is installed),
 rollup rebuild, snapshot, the automations' first pass, one alert evaluation, the console's first
-frame and View (p50, p99) and its bytes while idle. Prints one Markdown table (or --json) and
+frame and View (p50, p99), its bytes while idle, and cxtop serve with 200 SSH sessions on one
+engine (CPU, heap and commit-to-frame p99, against one session; --serve-for each phase). Prints one Markdown table (or --json) and
 exits non-zero only when a figure misses its target by more than 3× (noise on a shared machine
 explains less). Rows: ` + strings.Join(benchRowNames, ", ") + `.`,
 		Example: "  cxtop bench --records 20000\n  nice cxtop bench --records 1000000 --json > bench.json\n  cxtop bench --only ingest,kpi",
@@ -61,6 +65,12 @@ explains less). Rows: ` + strings.Join(benchRowNames, ", ") + `.`,
 			pick, err := parseOnly(only)
 			if err != nil {
 				return err
+			}
+			if serveFor < minServeFor || serveFor > maxServeFor {
+				return usagef("--serve-for %s is out of range: use %s to %s", serveFor, minServeFor, maxServeFor)
+			}
+			if sessions < load.MinSessions || sessions > load.MaxSessions {
+				return usagef("--serve-sessions %d is out of range: use %d to %d", sessions, load.MinSessions, load.MaxSessions)
 			}
 			for _, k := range knownMiss {
 				if !slices.Contains(benchRowNames, k) {
@@ -82,7 +92,7 @@ explains less). Rows: ` + strings.Join(benchRowNames, ", ") + `.`,
 					return fmt.Errorf("bench --profile: %w", err)
 				}
 			}
-			b := &bench{app: a, n: records, dir: dir, pick: pick, progress: a.io.err, profile: profile}
+			b := &bench{app: a, n: records, dir: dir, pick: pick, progress: a.io.err, profile: profile, serveFor: serveFor, sessions: sessions}
 			m := thisMachine(records)
 			start := time.Now()
 			rows, err := b.run()
@@ -125,6 +135,8 @@ explains less). Rows: ` + strings.Join(benchRowNames, ", ") + `.`,
 	fl.BoolVar(&asJSON, "json", false, "print JSON: {machine, results: [{name, value, unit, reference, reference_value, ratio, target, ok}]}")
 	fl.StringVar(&dir, "dir", "", "where to build the stores (default: a temporary directory, removed after)")
 	fl.StringVar(&profile, "profile", "", "write a CPU profile of each row to this directory (ROW.pprof, for go tool pprof)")
+	fl.DurationVar(&serveFor, "serve-for", time.Minute, "how long each phase of the serve row (1 SSH session, then --serve-sessions) commits a ticket a second")
+	fl.IntVar(&sessions, "serve-sessions", benchSessions, "SSH sessions of the serve row (its targets are for 200)")
 	fl.StringSliceVar(&knownMiss, "known-miss", nil, "rows whose miss of more than 3× is known and reported, not failed (e.g. ingest,first_frame; CI names its known misses)")
 	return cmd
 }
@@ -155,6 +167,8 @@ type bench struct {
 	pick     map[string]bool
 	progress interface{ Write([]byte) (int, error) }
 	profile  string // directory of per-row CPU profiles, or ""
+	serveFor time.Duration
+	sessions int // of the serve row
 	rows     []benchRow
 
 	// The main store, simulated once and shared by the rows after it.

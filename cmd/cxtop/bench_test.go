@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +85,38 @@ func TestBenchSQLHelpers(t *testing.T) {
 func TestBenchFlags(t *testing.T) {
 	wantOneLineError(t, runIn(t, "bench", "--records", "5"), 2, "--records 5 is out of range: use 1000 to 10000000")
 	wantOneLineError(t, runIn(t, "bench", "--only", "ingest,speed"), 2, `--only "speed": unknown row; rows are ingest, simulate`)
+	wantOneLineError(t, runIn(t, "bench", "--serve-for", "10ms"), 2, "--serve-for 10ms is out of range: use 1s to 1h0m0s")
+	wantOneLineError(t, runIn(t, "bench", "--serve-sessions", "0"), 2, "--serve-sessions 0 is out of range: use 1 to 990")
+}
+
+// TestBenchServeRow runs the serve row small through the real binary (its
+// SSH clients are the binary again): every figure is measured beside one
+// session's, and every commit reached every session.
+func TestBenchServeRow(t *testing.T) {
+	r := cxtop(t, nil, "bench", "--records", "1000", "--only", "serve", "--serve-for", "2s", "--serve-sessions", "3", "--json", "--dir", t.TempDir())
+	if r.code != 0 && !strings.Contains(r.errOut, "missed the target") {
+		t.Fatalf("bench --only serve: exit %d\n%s", r.code, r.errOut)
+	}
+	var got struct {
+		Results []benchRow `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &got); err != nil {
+		t.Fatalf("bench --json: %v\n%s\n%s", err, r.out, r.errOut)
+	}
+	var names []string
+	for _, row := range got.Results {
+		names = append(names, row.Name)
+		if row.Value == nil || *row.Value <= 0 || row.ReferenceValue == nil || *row.ReferenceValue <= 0 {
+			t.Errorf("%s: not measured beside one session: %+v", row.Name, row)
+		}
+		m := regexp.MustCompile(`(\d+) of (\d+) frames seen`).FindStringSubmatch(row.Note)
+		if !strings.Contains(row.Note, "3 sessions 120×40") || m == nil || m[1] != m[2] || m[1] == "0" {
+			t.Errorf("%s: not every commit reached every session: %q", row.Name, row.Note)
+		}
+	}
+	if strings.Join(names, " ") != "serve.cpu serve.heap serve.p99 serve.p50" {
+		t.Fatalf("rows %v", names)
+	}
 }
 
 // TestBenchRuns runs a small bench of a few rows through the command and

@@ -4,8 +4,15 @@ package main
 
 import (
 	"os"
+
+	"github.com/cxtop/cxtop/tui/serve/load"
 )
 
 func main() {
+	// `cxtop bench`'s serve row starts this binary again as its SSH
+	// clients, in a process of their own.
+	if load.IsClient() {
+		os.Exit(load.ClientMain())
+	}
 	os.Exit(run(os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}, os.Getenv))
 }

@@ -3,6 +3,7 @@ package deliver_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -174,7 +175,7 @@ func TestZaloZNS(t *testing.T) {
 	r2 := dir["C2"]
 	r2.Phone = "12"
 	dir["C2"] = r2
-	z.Errors["84912345679"] = -114 // C1: the user cannot receive ZNS
+	z.Errors["84912345679"] = -110 // C1: Zalo version unsupported, which retrying cannot change
 	drv := &Zalo{URL: z.URL + "/message/template", Token: "oa-token", Templates: map[string]string{alert.PurposeFollowUp: "231045"}}
 	d := New(st, Options{Drivers: map[string]Driver{alert.ChannelZaloZNS: drv}, Directory: dir, Now: func() time.Time { return t0 }})
 	if res, err := d.Once(context.Background()); err != nil || res.Sent != 1 || res.Failed != 2 {
@@ -185,10 +186,11 @@ func TestZaloZNS(t *testing.T) {
 		t.Fatalf("messages %+v", msgs)
 	}
 	s := statuses(t, st)
-	if s[keys[0]].MessageID != "zns-"+keys[0] || !strings.Contains(s[keys[1]].Reason, "error -114") || !strings.Contains(s[keys[2]].Reason, "-108") {
+	if s[keys[0]].MessageID != "zns-"+keys[0] || !strings.Contains(s[keys[1]].Reason, "error -110") || !strings.Contains(s[keys[2]].Reason, "-108") {
 		t.Fatalf("states %+v", s)
 	}
-	// A wrong token (-124) is retried, then dead-lettered.
+	// A wrong token (-124: not a code Zalo's table says is final) is
+	// retried, then dead-lettered.
 	queue(t, st, 1, alert.ChannelZaloZNS, alert.PurposeSurvey)
 	now := t0
 	bad := &Zalo{URL: z.URL + "/message/template", Token: "expired", Templates: map[string]string{alert.PurposeSurvey: "1"}}
@@ -199,6 +201,43 @@ func TestZaloZNS(t *testing.T) {
 	}
 	if r := statuses(t, st)["contact/survey/zalo_zns/0"]; r.Status != StatusDead || r.Attempts != 3 || !strings.Contains(r.Reason, "-124") {
 		t.Fatalf("dead letter %+v", r)
+	}
+}
+
+// Zalo's table of ZNS error codes decides what is retried: -100 ("try
+// again later") and any code the table does not give as final; -101 to
+// -112 (application, method, phone, template, template data) fail at once.
+func TestZaloErrorCodesFollowZalosTable(t *testing.T) {
+	z := delivertest.NewZalo("oa-token")
+	defer z.Close()
+	for _, tc := range []struct {
+		code  int
+		retry bool
+	}{
+		{-100, true}, {-101, false}, {-105, false}, {-108, false}, {-109, false}, {-110, false},
+		{-111, false}, {-112, false}, {-113, true}, {-114, true}, {-115, true}, {-124, true}, {-133, true}, {-1, true},
+	} {
+		phone := fmt.Sprintf("8491%07d", -tc.code)
+		z.Errors[phone] = tc.code
+		drv := &Zalo{URL: z.URL + "/message/template", Token: "oa-token", Templates: map[string]string{alert.PurposeFollowUp: "231045"}}
+		_, err := drv.Send(context.Background(), Message{Request: Request{Contact: alert.Contact{Key: "k", Purpose: alert.PurposeFollowUp}}, Recipient: Recipient{Phone: phone}})
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprint(tc.code)) {
+			t.Fatalf("code %d: %v", tc.code, err)
+		}
+		var se *SendError
+		if !errors.As(err, &se) {
+			t.Fatalf("code %d: %T is not a SendError", tc.code, err)
+		}
+		if se.Temporary != tc.retry {
+			t.Errorf("code %d: retried %v, want %v", tc.code, se.Temporary, tc.retry)
+		}
+	}
+	// The fake takes every phone format the table accepts.
+	for _, phone := range []string{"0912345678", "912345678", "84912345678", "+84 912 345 678"} {
+		drv := &Zalo{URL: z.URL + "/message/template", Token: "oa-token", Templates: map[string]string{alert.PurposeFollowUp: "231045"}}
+		if _, err := drv.Send(context.Background(), Message{Request: Request{Contact: alert.Contact{Key: "k-" + phone, Purpose: alert.PurposeFollowUp}}, Recipient: Recipient{Phone: phone}}); err != nil {
+			t.Errorf("phone %q: %v", phone, err)
+		}
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,10 +21,15 @@ const DefaultZaloURL = "https://business.openapi.zalo.me/message/template"
 //	 "template_data": {...}, "tracking_id": "<request key>"}
 //
 // Zalo answers {"error": 0, "message": "Success", "data": {"msg_id",
-// "sent_time", "quota": {...}}}; a non-zero error is a failure, of which
-// -100 (unknown error), -115 (out of quota) and -124 (access token
-// invalid: refresh it) are retried and the others (phone or template
-// invalid, user cannot receive ZNS, ...) fail the request.
+// "sent_time", "quota": {...}}}; a non-zero error is a failure. Which
+// failures are retried follows Zalo's table of ZNS error codes
+// (https://zalo.cloud/zns/guidelines/handle-error-code, docs/contacts.md):
+// -100 "Unknown error: try again later" is retried; the codes that table
+// gives for a request that can never succeed as sent (-101 to -112: the
+// application, the method, the phone number, the template and its data)
+// fail it at once; any other code is retried with backoff until the
+// dead-letter, so a cause that passes (an exhausted quota, an access token
+// being refreshed) gets its chance and a lasting one costs a few tries.
 type Zalo struct {
 	URL       string
 	Token     string
@@ -36,8 +40,9 @@ type Zalo struct {
 func (z *Zalo) Name() string     { return "zalo" }
 func (z *Zalo) Idempotent() bool { return false }
 
-// zaloTemporary are the error codes worth retrying.
-var zaloTemporary = []int{-100, -115, -124}
+// zaloPermanent says whether a ZNS error code means the request can never
+// succeed as sent (Zalo's table, -101 to -112).
+func zaloPermanent(code int) bool { return code <= -101 && code >= -112 }
 
 type zaloRequest struct {
 	Phone        string            `json:"phone"`
@@ -103,10 +108,10 @@ func (z *Zalo) Send(ctx context.Context, m Message) (Outcome, error) {
 	switch code := *r.Error; {
 	case code == 0:
 		return Outcome{Status: StatusSent, MessageID: r.Data.MsgID}, nil
-	case slices.Contains(zaloTemporary, code):
-		return Outcome{}, temporary("zalo: error %d: %s", code, clip(r.Message))
-	default:
+	case zaloPermanent(code):
 		return Outcome{}, permanent("zalo: error %d: %s", code, clip(r.Message))
+	default:
+		return Outcome{}, temporary("zalo: error %d: %s", code, clip(r.Message))
 	}
 }
 

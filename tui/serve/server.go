@@ -14,6 +14,8 @@ import (
 	"github.com/charmbracelet/wish/bubbletea"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/cxtop/cxtop/tui"
 )
 
 // shutdownGrace is how long sessions get to quit their programs on
@@ -28,6 +30,9 @@ type Server struct {
 	ssh    *ssh.Server
 	ln     net.Listener
 	guard  *guard
+	// shared: every session reads one engine, configuration and masker,
+	// so sessions that show a pane alike draw it once (tui.Shared).
+	shared *tui.Shared
 
 	mu       sync.Mutex
 	closing  bool
@@ -54,7 +59,8 @@ func New(opt Options) (*Server, error) {
 	if opt.LoginTimeout == 0 {
 		opt.LoginTimeout = DefaultLoginTimeout
 	}
-	s := &Server{opt: opt, programs: map[*tea.Program]*running{}, guard: newGuard(opt.Now, opt.Logf, opt.LoginTimeout)}
+	s := &Server{opt: opt, programs: map[*tea.Program]*running{}, guard: newGuard(opt.Now, opt.Logf, opt.LoginTimeout),
+		shared: tui.NewShared()}
 	var err error
 	if s.signer, err = loadHostKey(opt.HostKeyPath); err != nil {
 		return nil, err
@@ -177,3 +183,6 @@ func (s *Server) waitSessions(d time.Duration) bool {
 		return false
 	}
 }
+
+// HostKey is the server's public host key (a client's known host).
+func (s *Server) HostKey() gossh.PublicKey { return s.signer.PublicKey() }

@@ -228,6 +228,36 @@ func TestSilentClientGetsAReadOnlyDashboard(t *testing.T) {
 	}
 }
 
+// TestSessionActsAsTheSSHUser: a session's actions are recorded as the
+// SSH user's name, as a person, with no prefix; a name is made printable
+// and bounded like every name in a ticket's history.
+func TestSessionActsAsTheSSHUser(t *testing.T) {
+	s := startServer(t, testStore(t), nil)
+	c := open(t, s, clientKey(t), true)
+	waitFor(t, "the session", c.out.String, "Queue: ")
+	var actors []string
+	s.mu.Lock()
+	for _, r := range s.programs {
+		actors = append(actors, r.model.Actor())
+	}
+	s.mu.Unlock()
+	if len(actors) != 1 || actors[0] != "watcher" {
+		t.Fatalf("the session acts as %q, want the SSH user \"watcher\"", actors)
+	}
+	for _, tc := range []struct{ user, want string }{
+		{"lan", "lan"},
+		{"nguyen.thi.lan", "nguyen.thi.lan"},
+		{"  ", "anonymous"},
+		{"", "anonymous"},
+		{"evil\x1b[2Jname", "evilname"},
+		{strings.Repeat("ư", 150), strings.Repeat("ư", 100)},
+	} {
+		if got := sessionActor(tc.user); got != tc.want {
+			t.Errorf("sessionActor(%q) = %q, want %q", tc.user, got, tc.want)
+		}
+	}
+}
+
 func TestSessionWithoutPtyGetsOneLine(t *testing.T) {
 	s := startServer(t, testStore(t), nil)
 	c := open(t, s, clientKey(t), false)

@@ -2,11 +2,14 @@ package serve
 
 import (
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish/bubbletea"
 
+	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/tui"
 )
@@ -59,6 +62,21 @@ func (s *Server) admit(next ssh.Handler) ssh.Handler {
 	}
 }
 
+// sessionActor is the person an SSH session's actions are recorded as:
+// the SSH user's name, as the client sent it, made printable and bounded
+// like every name in a ticket's history ("anonymous" when it is empty).
+func sessionActor(user string) string {
+	name := strings.TrimSpace(model.Sanitize(user))
+	for len(name) > model.MaxKeyLen {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	if name == "" {
+		return "anonymous"
+	}
+	return name
+}
+
 // needTerminal turns away sessions without a pty before a program is
 // built for them: the console draws on a terminal.
 func needTerminal(next ssh.Handler) ssh.Handler {
@@ -79,8 +97,8 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	name := themeFor(s.opt.Theme, sess.Environ(), r.HasDarkBackground, themeWait)
 	m, err := tui.New(tui.Options{
 		Engine: s.opt.Engine, Config: s.opt.Config, Role: engine.RoleViewer, Theme: name,
-		User: "ssh:" + sess.User(), Renderer: r, Now: s.opt.Now, Window: s.opt.Window,
-		Mask: s.opt.Mask,
+		User: sessionActor(sess.User()), Renderer: r, Now: s.opt.Now, Window: s.opt.Window,
+		Mask: s.opt.Mask, Shared: s.shared,
 	})
 	if err != nil {
 		fmt.Fprintf(sess.Stderr(), "cxtop serve: %v\r\n", err)
