@@ -129,8 +129,63 @@ func encodePacked(entries []packedEntry) []byte {
 }
 
 // mergePacked adds deltas to the counters of old and returns the new value
-// (nil when every counter is zero).
+// (nil when every counter is zero). It walks old's entries (sorted by
+// sub-key) beside the sorted sub-keys of deltas and appends the result
+// directly: the same bytes as encodePacked of the sums, without a string
+// per entry (rollup values hold tens of counters and a batch rewrites
+// thousands of them).
 func mergePacked(old []byte, deltas map[string]*int64) ([]byte, error) {
+	subs := make([]string, 0, len(deltas))
+	for sub := range deltas {
+		subs = append(subs, sub)
+	}
+	slices.Sort(subs)
+	out := make([]byte, 0, len(old)+len(subs)*12)
+	j, sorted := 0, true
+	var prev []byte
+	err := eachEntry(old, func(sub []byte, n int64) {
+		if prev != nil && bytes.Compare(sub, prev) <= 0 {
+			sorted = false
+		}
+		prev = sub
+		for j < len(subs) && subs[j] < string(sub) {
+			out = appendEntry(out, subs[j], *deltas[subs[j]])
+			j++
+		}
+		if j < len(subs) && subs[j] == string(sub) {
+			n += *deltas[subs[j]]
+			j++
+		}
+		out = appendEntry(out, sub, n)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !sorted {
+		return mergeUnsorted(old, deltas)
+	}
+	for ; j < len(subs); j++ {
+		out = appendEntry(out, subs[j], *deltas[subs[j]])
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+// appendEntry appends one counter; a zero one is dropped.
+func appendEntry[S string | []byte](out []byte, sub S, n int64) []byte {
+	if n == 0 {
+		return out
+	}
+	out = binary.AppendUvarint(out, uint64(len(sub)))
+	out = append(out, sub...)
+	return binary.AppendVarint(out, n)
+}
+
+// mergeUnsorted is mergePacked for a value whose entries are out of order
+// (no cxtop writes one; check reports it): it sorts them first.
+func mergeUnsorted(old []byte, deltas map[string]*int64) ([]byte, error) {
 	entries := make([]packedEntry, 0, len(deltas)+8)
 	seen := 0
 	err := eachEntry(old, func(sub []byte, n int64) {
@@ -163,6 +218,17 @@ func mergePacked(old []byte, deltas map[string]*int64) ([]byte, error) {
 		}
 	}
 	return encodePacked(entries), nil
+}
+
+// zeroDeltas reports whether every delta of a key is zero (contributions
+// that cancelled out), so its value need not be read or written.
+func zeroDeltas(deltas map[string]*int64) bool {
+	for _, d := range deltas {
+		if *d != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // rollupDeltas gathers contributions: packed key → sub-key → delta. Only a

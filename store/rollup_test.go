@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -93,5 +95,40 @@ func TestFindEntry(t *testing.T) {
 	}
 	if _, ok := findEntry(encodePacked([]packedEntry{{"a", 1}}), nil); ok {
 		t.Error("a value without a total has none")
+	}
+}
+
+// TestMergePackedMatchesSorting: the merge walk gives the bytes of sorting
+// all the sums (the canonical encoding), over random values and deltas,
+// and a value whose entries are out of order is still merged whole.
+func TestMergePackedMatchesSorting(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	subs := []string{"", "a", "ab", "b", "cust-1", "cust-2", "type=x", "type=y", "z"}
+	for range 2000 {
+		var entries []packedEntry
+		for _, s := range subs {
+			if rng.IntN(2) == 0 {
+				entries = append(entries, packedEntry{s, int64(rng.IntN(7) - 3)})
+			}
+		}
+		old := encodePacked(entries)
+		deltas := map[string]*int64{}
+		for _, s := range subs {
+			if rng.IntN(3) == 0 {
+				d := int64(rng.IntN(5) - 2)
+				deltas[s] = &d
+			}
+		}
+		got, err := mergePacked(old, deltas)
+		want, err2 := mergeUnsorted(old, deltas)
+		if err != nil || err2 != nil || !bytes.Equal(got, want) {
+			t.Fatalf("merge of %x with %v: %x (%v), sorting gives %x (%v)", old, deltas, got, err, want, err2)
+		}
+	}
+	one, two := int64(1), int64(2)
+	unsorted := append(encodePacked([]packedEntry{{"b", 5}}), encodePacked([]packedEntry{{"a", 1}})...)
+	got, err := mergePacked(unsorted, map[string]*int64{"a": &one, "c": &two})
+	if want := encodePacked([]packedEntry{{"a", 2}, {"b", 5}, {"c", 2}}); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("unsorted value merged as %x (%v), want %x", got, err, want)
 	}
 }

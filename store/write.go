@@ -63,8 +63,12 @@ func (s *Store) Update(fn func(w *Writer) error) (WriteResult, error) {
 
 // Write stores records in one transaction: a page from the remote, a chunk
 // of an import, a simulated day. It is the batch API; never call it once
-// per record when records arrive together.
+// per record when records arrive together. A large batch is prepared on a
+// second goroutine while this one writes (write_pipeline.go).
 func (s *Store) Write(records []model.Record) (WriteResult, error) {
+	if len(records) >= pipelineMin {
+		return s.writePipelined(records)
+	}
 	return s.Update(func(w *Writer) error {
 		for _, r := range records {
 			if err := w.Put(r); err != nil {
@@ -93,15 +97,30 @@ func (w *Writer) Put(r model.Record) error {
 	if err := model.CheckRecord(r); err != nil {
 		return err
 	}
+	return w.put(r, prepared{encoded: storedValue(r), entries: recordIndexEntries(r)})
+}
+
+// prepared is what a record's write needs that does not depend on the
+// store: its checked encoding, its index entries and, when counted is set,
+// its rollup contributions already added to the batch's deltas.
+type prepared struct {
+	encoded []byte
+	entries []indexEntry
+	counted bool
+	err     error
+}
+
+// put writes a record prepared (and checked) before.
+func (w *Writer) put(r model.Record, p prepared) error {
 	b, kb := recordBucket(w.tx, r.Kind())
 	b.FillPercent = fillAppend
 	id := []byte(r.ID())
-	encoded := storedValue(r)
+	encoded := p.encoded
 	old := b.Get(id)
 	var oldEntries []indexEntry
 	if old != nil {
 		if len(old) > 8 && old[8] != '{' && bytes.Equal(old[8:], encoded[8:]) {
-			w.result.Unchanged++
+			w.unchanged(r, p)
 			return nil
 		}
 		oldRec, err := decodeStored(old)
@@ -111,7 +130,7 @@ func (w *Writer) Put(r model.Record) error {
 		// A value written before the binary encoding is the same record
 		// when its record encodes to the same bytes: it stays as it is.
 		if old[8] == '{' && bytes.Equal(model.AppendBinary(nil, oldRec), encoded[8:]) {
-			w.result.Unchanged++
+			w.unchanged(r, p)
 			return nil
 		}
 		contributions(oldRec, -1, &w.keys)
@@ -137,10 +156,12 @@ func (w *Writer) Put(r model.Record) error {
 	if err := w.log.Put(u64(w.seq), append([]byte{kb}, id...)); err != nil {
 		return err
 	}
-	if err := w.moveIndexEntries(oldEntries, recordIndexEntries(r)); err != nil {
+	if err := w.moveIndexEntries(oldEntries, p.entries); err != nil {
 		return err
 	}
-	contributions(r, 1, &w.keys)
+	if !p.counted {
+		contributions(r, 1, &w.keys)
+	}
 	switch {
 	case r.Ticket != nil:
 		if r.Ticket.Open() {
@@ -153,6 +174,15 @@ func (w *Writer) Put(r model.Record) error {
 		w.change.Events++
 	}
 	return nil
+}
+
+// unchanged skips a record equal to the stored one, taking back the
+// contributions its preparation counted.
+func (w *Writer) unchanged(r model.Record, p prepared) {
+	if p.counted {
+		contributions(r, -1, &w.keys)
+	}
+	w.result.Unchanged++
 }
 
 // noteTicket tells subscribers that a ticket changed.
@@ -253,6 +283,9 @@ func (w *Writer) mergeDeltasInto(rb *bolt.Bucket) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		if zeroDeltas(w.deltas[k]) {
+			continue
+		}
 		key := []byte(k)
 		v, err := mergePacked(rb.Get(key), w.deltas[k])
 		if err != nil {

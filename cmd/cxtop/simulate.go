@@ -20,6 +20,10 @@ const (
 // bulk, so fewer, larger commits (and fsyncs) are faster.
 const simulateBatch = 5000
 
+// simulateAhead is how many batches the generation may run ahead of the
+// writes: one keeps both goroutines busy, two absorb uneven batches.
+const simulateAhead = 2
+
 func (a *app) simulateCommand() *cobra.Command {
 	var (
 		days    int
@@ -59,7 +63,8 @@ give the same records, so running it again rewrites them rather than adding more
 			prog := a.progress("simulate", "records")
 			defer prog.Done()
 			span := time.Duration(days) * 24 * time.Hour
-			err = sim.Generate(sim.Options{Seed: seed, End: end, Days: days, Tickets: tickets, Taxonomy: a.cfg.Taxonomy, BatchSize: simulateBatch},
+			// The next batch is generated while the store writes this one.
+			err = sim.GenerateAhead(sim.Options{Seed: seed, End: end, Days: days, Tickets: tickets, Taxonomy: a.cfg.Taxonomy, BatchSize: simulateBatch}, simulateAhead,
 				func(batch []model.Record) error {
 					if len(batch) > 0 {
 						at := recordTime(batch[len(batch)-1])

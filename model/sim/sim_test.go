@@ -628,3 +628,42 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 	b.ReportMetric(float64(records)/time.Since(start).Seconds(), "records/s")
 }
+
+// TestGenerateAheadEmitsGeneratesBatches: the batches arrive in order and
+// equal Generate's; an error from emit stops the generation and is
+// returned. (Run with -race: the consumer reads every record while the
+// generator goes on.)
+func TestGenerateAheadEmitsGeneratesBatches(t *testing.T) {
+	opts := Options{Seed: 3, End: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Days: 5, BatchSize: 300}
+	var want, got []string
+	encode := func(out *[]string) func([]model.Record) error {
+		return func(batch []model.Record) error {
+			var b []byte
+			for _, r := range batch {
+				b = model.AppendRecord(append(b, '\n'), r)
+			}
+			*out = append(*out, string(b))
+			return nil
+		}
+	}
+	if err := Generate(opts, encode(&want)); err != nil {
+		t.Fatal(err)
+	}
+	if err := GenerateAhead(opts, 2, encode(&got)); err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 3 || !slices.Equal(got, want) {
+		t.Fatalf("GenerateAhead gave %d batches, Generate %d, or they differ", len(got), len(want))
+	}
+	stop := errors.New("full")
+	n := 0
+	err := GenerateAhead(opts, 2, func([]model.Record) error {
+		if n++; n == 2 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || n != 2 {
+		t.Fatalf("emit failing on its second batch: %v after %d calls", err, n)
+	}
+}

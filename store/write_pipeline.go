@@ -1,0 +1,117 @@
+package store
+
+import (
+	"errors"
+	"sync/atomic"
+
+	"github.com/cxtop/cxtop/model"
+)
+
+// A large Write is a pipeline of two goroutines (issue 14): a preparer
+// checks each record, encodes it, builds its index entries and adds its
+// rollup contributions to a deltas map of its own, none of which reads the
+// store; the writer, inside the transaction, takes the records in order,
+// reads the stored versions, takes back their contributions and puts
+// records and index entries. The preparer starts before the transaction
+// has the writer lock, so it also runs while another write commits. At the
+// end the writer's deltas (old versions taken back) are added to the
+// preparer's. A record equal to the stored one takes its prepared
+// contributions back, so it still changes nothing.
+
+// pipelineMin: a smaller batch is written on one goroutine, where handing
+// records over would cost more than it saves.
+const pipelineMin = 256
+
+// pipelineChunk is how many records the preparer hands over at a time.
+const pipelineChunk = 64
+
+var errPreparerStopped = errors.New("write: the preparation stopped")
+
+type preparer struct {
+	records []model.Record
+	out     []prepared
+	deltas  rollupDeltas
+	ready   chan int // records prepared so far; closed when the preparer ends
+	stop    atomic.Bool
+	done    int // as far as the writer has seen
+	ended   bool
+}
+
+func startPreparer(records []model.Record) *preparer {
+	p := &preparer{
+		records: records,
+		out:     make([]prepared, len(records)),
+		deltas:  rollupDeltas{},
+		// Room for every hand-over, so the preparer never waits on a
+		// writer that gave up.
+		ready: make(chan int, len(records)/pipelineChunk+2),
+	}
+	go p.run()
+	return p
+}
+
+func (p *preparer) run() {
+	defer close(p.ready)
+	kb := keyBuilder{sink: p.deltas.add}
+	for i, r := range p.records {
+		if p.stop.Load() {
+			return
+		}
+		if err := model.CheckRecord(r); err != nil {
+			p.out[i].err = err
+			p.ready <- i + 1
+			return
+		}
+		p.out[i] = prepared{encoded: storedValue(r), entries: recordIndexEntries(r), counted: true}
+		contributions(r, 1, &kb)
+		if (i+1)%pipelineChunk == 0 {
+			p.ready <- i + 1
+		}
+	}
+	p.ready <- len(p.records)
+}
+
+// get waits until record i is prepared.
+func (p *preparer) get(i int) prepared {
+	for i >= p.done {
+		n, ok := <-p.ready
+		if !ok {
+			return prepared{err: errPreparerStopped}
+		}
+		p.done = n
+	}
+	return p.out[i]
+}
+
+// finish stops the preparer and waits for it to end; after it, the
+// preparer's deltas belong to the caller.
+func (p *preparer) finish() {
+	if p.ended {
+		return
+	}
+	p.stop.Store(true)
+	for range p.ready {
+	}
+	p.ended = true
+}
+
+func (s *Store) writePipelined(records []model.Record) (WriteResult, error) {
+	p := startPreparer(records)
+	defer p.finish()
+	return s.Update(func(w *Writer) error {
+		for i, r := range records {
+			pr := p.get(i)
+			if pr.err != nil {
+				return pr.err
+			}
+			if err := w.put(r, pr); err != nil {
+				return err
+			}
+		}
+		p.finish()
+		p.deltas.addAll(w.deltas)
+		w.deltas = p.deltas
+		w.keys.sink = w.deltas.add
+		return nil
+	})
+}

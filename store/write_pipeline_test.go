@@ -1,0 +1,134 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/cxtop/cxtop/model"
+)
+
+// dumpStore lists every key and value of every bucket but the file's own
+// identity (its creation time), for comparing two stores.
+func dumpStore(t *testing.T, s *Store) string {
+	t.Helper()
+	var b strings.Builder
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, bk *bolt.Bucket) error {
+			return bk.ForEach(func(k, v []byte) error {
+				if bytes.Equal(name, bucketMeta) && bytes.Equal(k, metaCreated) {
+					return nil
+				}
+				fmt.Fprintf(&b, "%s %x %x\n", name, k, v)
+				return nil
+			})
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// serialWrite is what Write did before the pipeline: every record through
+// Put on one goroutine.
+func serialWrite(s *Store, records []model.Record) (WriteResult, error) {
+	return s.Update(func(w *Writer) error {
+		for _, r := range records {
+			if err := w.Put(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// pipelineBatches: new records, then a batch of later versions of some of
+// them, records repeated within a batch and records written again unchanged.
+func pipelineBatches() [][]model.Record {
+	rng := rand.New(rand.NewPCG(3, 9))
+	var first, second []model.Record
+	for i := range 400 {
+		first = append(first, randomRecord(rng, 300))
+		if i%3 == 0 {
+			second = append(second, first[i]) // unchanged
+		}
+	}
+	for range 400 {
+		second = append(second, randomRecord(rng, 300)) // updates, inserts, repeats
+	}
+	return [][]model.Record{first, second, first}
+}
+
+// TestPipelinedWriteEqualsSerial: a batch written through the pipeline
+// leaves the store byte for byte as writing each record in turn does, with
+// the same counts.
+func TestPipelinedWriteEqualsSerial(t *testing.T) {
+	piped, serial := openTemp(t), openTemp(t)
+	for i, batch := range pipelineBatches() {
+		if len(batch) < pipelineMin {
+			t.Fatalf("batch %d has %d records: too few to take the pipeline", i, len(batch))
+		}
+		got, err := piped.Write(batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := serialWrite(serial, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Fatalf("batch %d: pipelined %+v, serial %+v", i, got, want)
+		}
+		if a, b := dumpStore(t, piped), dumpStore(t, serial); a != b {
+			t.Fatalf("batch %d: the stores differ", i)
+		}
+	}
+	mustCheck(t, piped)
+}
+
+// TestPipelinedWriteUnchangedWritesNothing: a batch equal to what is stored
+// is all Unchanged and moves no byte (its prepared contributions are taken
+// back, and rollups whose deltas cancel are not rewritten).
+func TestPipelinedWriteUnchangedWritesNothing(t *testing.T) {
+	s := openTemp(t)
+	rng := rand.New(rand.NewPCG(8, 8))
+	var batch []model.Record // each id once, or a later version would be an update
+	for i := range 150 {
+		batch = append(batch, model.Record{Ticket: randomTicket(rng, i)}, model.Record{Feedback: randomFeedback(rng, i)}, model.Record{Event: randomEvent(rng, i)})
+	}
+	if _, err := s.Write(batch); err != nil {
+		t.Fatal(err)
+	}
+	before := dumpStore(t, s)
+	res, err := s.Write(batch)
+	if err != nil || res.Inserted+res.Updated != 0 || res.Unchanged != len(batch) {
+		t.Fatalf("writing the same batch again: %+v, %v", res, err)
+	}
+	if after := dumpStore(t, s); after != before {
+		t.Fatal("an unchanged batch changed the store")
+	}
+}
+
+// TestPipelinedWriteRefusesABadRecord: a record that fails its checks in
+// the middle of a batch is named and nothing of the batch is written.
+func TestPipelinedWriteRefusesABadRecord(t *testing.T) {
+	s := openTemp(t)
+	batch := append([]model.Record(nil), pipelineBatches()[0]...)
+	rng := rand.New(rand.NewPCG(5, 5))
+	bad := randomTicket(rng, 999)
+	bad.Status = ""
+	batch[300] = model.Record{Ticket: bad}
+	before := dumpStore(t, s)
+	_, err := s.Write(batch)
+	if err == nil || !strings.Contains(err.Error(), bad.ID) || !strings.Contains(err.Error(), "status") {
+		t.Fatalf("a batch with a ticket without status: %v", err)
+	}
+	if after := dumpStore(t, s); after != before {
+		t.Fatal("a refused batch wrote something")
+	}
+}
