@@ -21,6 +21,7 @@ import (
 // number of entries of other kinds (contact requests) are still reached.
 func (c *Client) push(ctx context.Context) error {
 	var after uint64
+page:
 	for {
 		entries, err := c.st.OutboxAfter(after, pushPage)
 		if err != nil {
@@ -49,6 +50,11 @@ func (c *Client) push(ctx context.Context) error {
 			}
 			if err := c.settle(e, a, res); err != nil {
 				return err
+			}
+			if res.Outcome == PushApplied && res.Stamp != "" {
+				// Settling rebased the actions queued behind this one on
+				// the ticket's new stamp: read them again.
+				continue page
 			}
 		}
 		if len(entries) < pushPage {
@@ -85,6 +91,11 @@ func (c *Client) settle(e store.OutboxEntry, a model.Action, res *PushResult) er
 		if res.Ticket != nil {
 			if err := w.Put(model.Record{Ticket: res.Ticket}); err != nil {
 				return fmt.Errorf("ticket %s from %s: %w", a.TicketID, c.remote.Name(), err)
+			}
+		}
+		if res.Outcome == PushApplied && res.Stamp != "" {
+			if err := w.AdvanceStamp(a.TicketID, a.BaseStamp, res.Stamp); err != nil {
+				return err
 			}
 		}
 		if err := w.AckOutbox(e.Seq); err != nil {

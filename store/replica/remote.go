@@ -37,11 +37,15 @@ const (
 )
 
 // PushResult is the remote's answer to one action. Ticket, when set, is the
-// remote's current version, which replaces the local one.
+// remote's current version, which replaces the local one. Stamp, when set
+// on an applied action, is the ticket's stamp after it (Zendesk's
+// updated_at): the settling transaction moves the local ticket and the
+// actions still queued on the old stamp to it (store.Writer.AdvanceStamp).
 type PushResult struct {
 	Outcome string
 	Ticket  *model.Ticket
 	Message string
+	Stamp   string
 }
 
 // Remote is a source of truth the client syncs with.

@@ -37,7 +37,6 @@ type ZendeskRemote struct {
 	startTime int64
 	tax       model.Taxonomy
 	dir       *zendeskDirectory
-	stamps    *stampChain
 }
 
 // NewZendeskRemote talks to baseURL ("https://SUBDOMAIN.zendesk.com").
@@ -49,7 +48,7 @@ func NewZendeskRemote(baseURL, token string, startTime int64, tax model.Taxonomy
 	if err != nil {
 		return nil, err
 	}
-	z := &ZendeskRemote{hub: h, startTime: startTime, tax: tax, dir: newZendeskDirectory(), stamps: newStampChain()}
+	z := &ZendeskRemote{hub: h, startTime: startTime, tax: tax, dir: newZendeskDirectory()}
 	switch {
 	case token == "":
 	case strings.Contains(token, "/token:"):

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/cxtop/cxtop/model"
 )
@@ -49,10 +48,9 @@ func (z *ZendeskRemote) Push(ctx context.Context, a model.Action) (*PushResult, 
 	if err != nil {
 		return &PushResult{Outcome: PushRefused, Message: err.Error()}, nil
 	}
-	stamp := z.stamps.resolve(a.TicketID, a.BaseStamp)
-	if stamp != "" {
+	if a.BaseStamp != "" {
 		fields["safe_update"] = true
-		fields["updated_stamp"] = stamp
+		fields["updated_stamp"] = a.BaseStamp
 	}
 	payload, err := json.Marshal(map[string]any{"ticket": fields})
 	if err != nil {
@@ -70,12 +68,11 @@ func (z *ZendeskRemote) Push(ctx context.Context, a model.Action) (*PushResult, 
 				UpdatedAt zdTime `json:"updated_at"`
 			} `json:"ticket"`
 		}
-		if json.Unmarshal(body, &reply) == nil && reply.Ticket.UpdatedAt.Raw != "" {
-			z.stamps.advance(a.TicketID, a.BaseStamp, reply.Ticket.UpdatedAt.Raw)
-		}
+		json.Unmarshal(body, &reply)
 		// The local ticket already holds the change; the next pull brings
-		// Zendesk's version with its metrics.
-		return &PushResult{Outcome: PushApplied}, nil
+		// Zendesk's version with its metrics. Its new updated_at is the
+		// stamp of the next action on this ticket (settled in the store).
+		return &PushResult{Outcome: PushApplied, Stamp: reply.Ticket.UpdatedAt.Raw}, nil
 	case status == http.StatusConflict:
 		return z.conflict(ctx, a, id, httpError(status, header, body).Message)
 	case status == http.StatusBadRequest || status == http.StatusForbidden || status == http.StatusNotFound || status == http.StatusUnprocessableEntity:
@@ -229,8 +226,7 @@ func (z *ZendeskRemote) conflict(ctx context.Context, a model.Action, id, why st
 		return nil, err
 	}
 	if applied {
-		z.stamps.advance(a.TicketID, a.BaseStamp, cur.SourceStamp)
-		return &PushResult{Outcome: PushApplied}, nil
+		return &PushResult{Outcome: PushApplied, Stamp: cur.SourceStamp}, nil
 	}
 	if why == "" {
 		why = "UpdateConflict"
@@ -300,34 +296,4 @@ func zendeskErrorText(status int, header http.Header, body []byte) string {
 		}
 	}
 	return "Zendesk " + httpError(status, header, body).Error()
-}
-
-// stampChain remembers, per ticket, the updated_at an action of this
-// process moved a stamp to: a lead's second action on a ticket still
-// carries the stamp of the version they saw, which the first action's
-// update replaced. It lives in memory; after a restart such an action
-// meets a 409 and is checked against Zendesk's ticket like any conflict.
-type stampChain struct {
-	mu   sync.Mutex
-	next map[string][2]string // ticket id → {from stamp, to stamp}
-}
-
-func newStampChain() *stampChain { return &stampChain{next: map[string][2]string{}} }
-
-func (s *stampChain) resolve(ticket, base string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c, ok := s.next[ticket]; ok && c[0] == base {
-		return c[1]
-	}
-	return base
-}
-
-func (s *stampChain) advance(ticket, base, to string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.next) > 10000 {
-		clear(s.next)
-	}
-	s.next[ticket] = [2]string{base, to}
 }
