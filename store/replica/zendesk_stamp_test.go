@@ -131,13 +131,7 @@ func TestZendeskStampChainSurvivesRestart(t *testing.T) {
 // A queued action based on a version someone else changed keeps its
 // stamp: our own push on the same ticket does not hide their change.
 func TestAdvanceStampLeavesOtherBasesAlone(t *testing.T) {
-	fake := zdfake.New(zdStart)
-	fake.Put(zdfake.Ticket{"id": 402, "status": "open", "priority": "normal", "requester_id": 9, "tags": []any{}})
-	st := openStore(t, "zd.db")
-	c, _ := zdClient(t, fake, st)
-	if err := c.SyncOnce(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	_, st, c := zdSynced(t, 402)
 	tax := model.DefaultTaxonomy()
 	tk, _ := st.Ticket("zd-402")
 	tk, err := st.ApplyAction(&tax, model.Action{ID: "o1", TicketID: tk.ID, BaseVersion: tk.Version, Kind: model.ActionPriority, Priority: model.PriorityLow, By: "lead", At: zdStart})

@@ -25,6 +25,19 @@ func zdClient(t *testing.T, fake *zdfake.Server, st *store.Store) (*Client, *sle
 	return New(st, z, Options{Source: "zendesk", Sleep: sl.sleep, Logf: t.Logf, PageSize: 2}), sl
 }
 
+// zdSynced is a store synced from a fake account holding one open ticket.
+func zdSynced(t *testing.T, id int) (*zdfake.Server, *store.Store, *Client) {
+	t.Helper()
+	fake := zdfake.New(zdStart)
+	fake.Put(zdfake.Ticket{"id": id, "status": "open", "priority": "normal", "requester_id": 9, "tags": []any{}})
+	st := openStore(t, "zd.db")
+	c, _ := zdClient(t, fake, st)
+	if err := c.SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return fake, st, c
+}
+
 // A ticket with values of every type Zendesk documents for the fields the
 // adapter reads, the side-loads' names and metric times, and one ticket
 // that cannot be mapped (quarantined while the rest lands).
@@ -185,13 +198,7 @@ func TestZendeskPushSafeUpdateConflictAndRateLimit(t *testing.T) {
 // A push repeated after a crash (applied in Zendesk, not yet settled here)
 // meets a 409 and is recognised as applied, not reported as a conflict.
 func TestZendeskRepeatedPushIsNotAConflict(t *testing.T) {
-	fake := zdfake.New(zdStart)
-	fake.Put(zdfake.Ticket{"id": 301, "status": "open", "priority": "normal", "requester_id": 9, "tags": []any{}})
-	st := openStore(t, "zd.db")
-	c, _ := zdClient(t, fake, st)
-	if err := c.SyncOnce(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	fake, st, c := zdSynced(t, 301)
 	tax := model.DefaultTaxonomy()
 	tk, _ := st.Ticket("zd-301")
 	for _, a := range []model.Action{
