@@ -1,9 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // A rebuild decodes every record and adds its contributions: the decoding
@@ -79,4 +83,135 @@ func (d rollupDeltas) addAll(o rollupDeltas) {
 			}
 		}
 	}
+}
+
+// recreateBucket makes name an empty bucket.
+func recreateBucket(tx *bolt.Tx, name []byte) error {
+	if tx.Bucket(name) != nil {
+		if err := tx.DeleteBucket(name); err != nil {
+			return err
+		}
+	}
+	_, err := tx.CreateBucket(name)
+	return err
+}
+
+// finishRebuild is a rebuild's last step, in its last transaction: from
+// the sums of every record, staged (mem nil) or in memory (staged nil),
+// it derives the activity spans and bucketActHours, writes the rollups
+// anew in key order (bbolt appends to the last page instead of splitting
+// pages all over the bucket), drops the staging and writes the version.
+func finishRebuild(tx *bolt.Tx, staged *bolt.Bucket, mem rollupDeltas) error {
+	if err := recreateBucket(tx, bucketActHours); err != nil {
+		return err
+	}
+	ib := tx.Bucket(bucketActHours)
+	ib.FillPercent = fillAppend
+	spans := rollupDeltas{}
+	for _, family := range spanFamilies {
+		var hours map[string][]uint32
+		if staged != nil {
+			hours = stagedHours(staged, family)
+		} else {
+			hours = activeHours(family, mem)
+		}
+		deriveSpans(family, hours, spans)
+		custs := make([]string, 0, len(hours))
+		for c := range hours {
+			custs = append(custs, c)
+		}
+		slices.Sort(custs)
+		for _, cust := range custs {
+			for _, h := range hours[cust] {
+				if err := ib.Put(actHoursKey(family, cust, h), nil); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if mem == nil {
+		mem = spans
+	} else {
+		mem.addAll(spans)
+	}
+	keys := make([]string, 0, len(mem))
+	for k := range mem {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+
+	if err := recreateBucket(tx, bucketRollups); err != nil {
+		return err
+	}
+	rb := tx.Bucket(bucketRollups)
+	rb.FillPercent = fillAppend
+	put := func(k, old []byte, deltas map[string]*int64) error {
+		v := old
+		if deltas != nil {
+			var err error
+			if v, err = mergePacked(old, deltas); err != nil {
+				return fmt.Errorf("%w: rollup %s: %v", ErrCorrupt, describeRollupKey(k), err)
+			}
+		}
+		if len(v) == 0 {
+			return nil
+		}
+		return rb.Put(k, v)
+	}
+	// The staged keys and the keys in memory, merged in order.
+	var c *bolt.Cursor
+	var sk, sv []byte
+	if staged != nil {
+		c = staged.Cursor()
+		sk, sv = c.First()
+	}
+	for _, k := range keys {
+		for sk != nil && string(sk) < k {
+			if err := put(sk, sv, nil); err != nil {
+				return err
+			}
+			sk, sv = c.Next()
+		}
+		var old []byte
+		if sk != nil && string(sk) == k {
+			old = sv
+			sk, sv = c.Next()
+		}
+		if err := put([]byte(k), old, mem[k]); err != nil {
+			return err
+		}
+	}
+	for ; sk != nil; sk, sv = c.Next() {
+		if err := put(sk, sv, nil); err != nil {
+			return err
+		}
+	}
+	if staged != nil {
+		if err := tx.DeleteBucket(bucketRollupsStaging); err != nil {
+			return err
+		}
+	} else if tx.Bucket(bucketRollupsStaging) != nil {
+		if err := tx.DeleteBucket(bucketRollupsStaging); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucketMeta).Put(metaRollupVersion, u64(rollupVersion))
+}
+
+// stagedHours lists, per customer, the hours in which an activity family
+// has a non-zero counter in a bucket of packed rollups (ascending: keys
+// come in hour order).
+func stagedHours(b *bolt.Bucket, family string) map[string][]uint32 {
+	hours := map[string][]uint32{}
+	prefix := append([]byte(family), 0)
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
+		_, h, _ := splitPackedKey(k)
+		_ = eachEntry(v, func(sub []byte, n int64) { // a malformed value: cxtop check says so
+			if n != 0 {
+				hours[string(sub)] = append(hours[string(sub)], h)
+			}
+		})
+	}
+	return hours
 }

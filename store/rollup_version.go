@@ -80,30 +80,19 @@ func (s *Store) upgradeRollups() error {
 var bucketRollupsStaging = []byte("rollups_rebuild")
 
 // rebuildDerived recomputes the rollups and activity spans from the
-// records and writes the rollup version. The sums are staged in a bucket of
-// their own, rebuildEvery records a transaction (bbolt splits a
-// transaction's nodes only at its commit: merging a whole store's deltas in
-// one transaction inserted keys into the middle of ever larger nodes, and
-// moved their tails each time), then one more derives the activity spans
-// from the staged sums (and writes bucketActHours), and the last replaces
-// the rollups by the staged ones in key order (appends only) and writes
-// the version. The old rollups and version stay until that transaction
-// commits, so an interrupted rebuild starts again at the next writable
-// open; until then the old version makes every reader refuse the store
-// (RollupsOutdated).
+// records and writes the rollup version. The records are read a chunk of
+// rebuildEvery a transaction (bbolt splits a transaction's nodes only at
+// its commit: merging a whole store's deltas in one transaction inserted
+// keys into the middle of ever larger nodes, and moved their tails each
+// time), their sums staged in a bucket of their own; the last transaction
+// derives the activity spans from the staged sums, writes bucketActHours
+// and the rollups in key order (appends only) and the version. When every
+// record fits in one chunk, nothing is staged: that one transaction does
+// it all from the sums in memory, and the rollups are written once. The
+// old rollups and version stay until the last transaction commits, so an
+// interrupted rebuild starts again at the next writable open; until then
+// the old version makes every reader refuse the store (RollupsOutdated).
 func (s *Store) rebuildDerived() error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketRollupsStaging) != nil {
-			if err := tx.DeleteBucket(bucketRollupsStaging); err != nil {
-				return err
-			}
-		}
-		_, err := tx.CreateBucket(bucketRollupsStaging)
-		return err
-	})
-	if err != nil {
-		return err
-	}
 	// One chunk a transaction, resuming after the last record read.
 	buckets := [][]byte{bucketTickets, bucketFeedback, bucketEvents}
 	bi, after := 0, []byte(nil)
@@ -119,8 +108,14 @@ func (s *Store) rebuildDerived() error {
 			return err
 		}
 	}
+	first, finished := true, false
 	for bi < len(buckets) {
 		err := s.db.Update(func(tx *bolt.Tx) error {
+			if first { // what an interrupted rebuild staged goes
+				if err := recreateBucket(tx, bucketRollupsStaging); err != nil {
+					return err
+				}
+			}
 			// The chunk's stored values, read before anything is written
 			// (they point into the file's map), decoded on every core.
 			recs := make([]storedRecord, 0, min(rebuildEvery, 1<<16))
@@ -145,41 +140,25 @@ func (s *Store) rebuildDerived() error {
 				return err
 			}
 			done += len(recs)
+			if first && bi == len(buckets) {
+				finished = true
+				return finishRebuild(tx, nil, deltas)
+			}
 			w := &Writer{tx: tx, meta: tx.Bucket(bucketMeta), deltas: deltas}
 			return w.mergeDeltasInto(tx.Bucket(bucketRollupsStaging))
 		})
 		if err != nil {
 			return err
 		}
+		first = false
 		if s.onRebuild != nil {
 			s.onRebuild(min(done, total), total)
 		}
 	}
-	// The spans, in the staging too: merged into the final bucket they
-	// were inserted between its keys, in nodes not split until the commit.
-	if err := s.db.Update(func(tx *bolt.Tx) error { return rebuildSpans(tx, bucketRollupsStaging) }); err != nil {
-		return err
+	if finished {
+		return nil
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket(bucketRollups); err != nil {
-			return err
-		}
-		rb, err := tx.CreateBucket(bucketRollups)
-		if err != nil {
-			return err
-		}
-		rb.FillPercent = fillAppend
-		c := tx.Bucket(bucketRollupsStaging).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if err := rb.Put(k, v); err != nil {
-				return err
-			}
-		}
-		if err := tx.DeleteBucket(bucketRollupsStaging); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketMeta).Put(metaRollupVersion, u64(rollupVersion))
-	})
+	return s.db.Update(func(tx *bolt.Tx) error { return finishRebuild(tx, tx.Bucket(bucketRollupsStaging), nil) })
 }
 
 // RollupsOutdated is nil when the rollups hold every family this cxtop
