@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -203,7 +204,12 @@ func (a *app) deliverer(st *store.Store) (*deliver.Deliverer, error) {
 			if tok == "" {
 				return nil, fmt.Errorf("contacts.zalo: no OA access token: set $CXTOP_ZALO_TOKEN (or contacts.zalo.token_env / token_file)")
 			}
-			built[name] = &deliver.Zalo{URL: c.Zalo.URL, Token: tok, Templates: c.Zalo.Templates}
+			z := &deliver.Zalo{URL: c.Zalo.URL, Token: tok, Templates: c.Zalo.Templates}
+			if file := c.Zalo.TokenFile; file != "" && a.getenv(cmp.Or(c.Zalo.TokenEnv, "CXTOP_ZALO_TOKEN")) == "" {
+				// Read again before each send: the OA token's refresh job rewrites the file.
+				z.TokenSource = func() (string, error) { return config.ReadSecretFile("contacts.zalo.token_file", file) }
+			}
+			built[name] = z
 		}
 	}
 	drivers := map[string]deliver.Driver{}

@@ -241,6 +241,34 @@ func TestZaloErrorCodesFollowZalosTable(t *testing.T) {
 	}
 }
 
+// An OA access token lasts about a day: with a token source, each send
+// reads the token again, so the one a refresh job writes is taken without
+// a restart, and a send refused for the old one is retried.
+func TestZaloTokenIsReadBeforeEachSend(t *testing.T) {
+	z := delivertest.NewZalo("fresh-token")
+	defer z.Close()
+	token, reads := "expired-token", 0
+	drv := &Zalo{URL: z.URL + "/message/template", Templates: map[string]string{alert.PurposeFollowUp: "231045"},
+		TokenSource: func() (string, error) { reads++; return token, nil }}
+	m := Message{Request: Request{Contact: alert.Contact{Key: "k", Purpose: alert.PurposeFollowUp}}, Recipient: Recipient{Phone: "0912345678"}}
+	_, err := drv.Send(context.Background(), m)
+	var se *SendError
+	if !errors.As(err, &se) || !se.Temporary {
+		t.Fatalf("a send with the expired token: %v, want a failure that is retried", err)
+	}
+	token = "fresh-token" // the refresh job rewrote the file
+	if out, err := drv.Send(context.Background(), m); err != nil || out.Status != StatusSent {
+		t.Fatalf("after the refresh: %+v %v", out, err)
+	}
+	if reads != 2 || len(z.Messages()) != 1 {
+		t.Fatalf("%d token reads, %d messages", reads, len(z.Messages()))
+	}
+	drv.TokenSource = func() (string, error) { return "", errors.New("token file is readable by others") }
+	if _, err := drv.Send(context.Background(), m); !errors.As(err, &se) || !se.Temporary || !strings.Contains(err.Error(), "access token") {
+		t.Fatalf("an unreadable token: %v", err)
+	}
+}
+
 // A process killed between "sending" and the answer: through the webhook
 // the request is retried with its key (the receiver keeps one); through
 // email it is failed, never sent again.

@@ -31,10 +31,15 @@ const DefaultZaloURL = "https://business.openapi.zalo.me/message/template"
 // dead-letter, so a cause that passes (an exhausted quota, an access token
 // being refreshed) gets its chance and a lasting one costs a few tries.
 type Zalo struct {
-	URL       string
-	Token     string
-	Templates map[string]string // request kind → template_id
-	Client    *http.Client
+	URL   string
+	Token string
+	// TokenSource, when set, gives the token before each send instead of
+	// Token: an OA access token lasts about a day, and the job that
+	// refreshes it rewrites its file; a send after that takes the new one
+	// without a restart (a send refused for the old one is retried).
+	TokenSource func() (string, error)
+	Templates   map[string]string // request kind → template_id
+	Client      *http.Client
 }
 
 func (z *Zalo) Name() string     { return "zalo" }
@@ -87,7 +92,13 @@ func (z *Zalo) Send(ctx context.Context, m Message) (Outcome, error) {
 		return Outcome{}, permanent("zalo: %v", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("access_token", z.Token)
+	token := z.Token
+	if z.TokenSource != nil {
+		if token, err = z.TokenSource(); err != nil {
+			return Outcome{}, temporary("zalo: access token: %v", err)
+		}
+	}
+	req.Header.Set("access_token", token)
 	client := z.Client
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Second}
