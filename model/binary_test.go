@@ -328,3 +328,59 @@ func BenchmarkRecordCodec(b *testing.B) {
 		}
 	})
 }
+
+// TestParseCanonicalTakesCanonicalLines: the lines AppendRecord writes are
+// read by the fast path, and give what the strict path gives.
+func TestParseCanonicalTakesCanonicalLines(t *testing.T) {
+	recs := []Record{{Ticket: fullTicket()}, {Ticket: sampleTicket()},
+		{Ticket: &Ticket{ID: "T2", Status: StatusNew, Type: "complaint", Source: "email", Priority: PriorityHigh, CreatedAt: when, SourceStamp: "s1"}},
+		{Feedback: &Feedback{ID: "F1", Survey: SurveyNPS, Score: 3, At: when, TicketID: "T1", Sentiment: f64(-0.42), Comment: "ok \\ \"x\""}},
+		{Feedback: &Feedback{ID: "F2", Survey: SurveyCSAT, Score: 5, At: when, Sentiment: f64(1e-7)}},
+		{Event: &Event{ID: "E1", Type: EventPurchase, At: when, Amount: -5, Digital: true, PlacedAt: when}},
+		{Event: &Event{ID: "E2", Type: EventFormStarted, At: when, Variant: "A", OrderID: "O\u2028"}},
+	}
+	for _, r := range recs {
+		line := AppendRecord(nil, r)
+		fast, ok := parseCanonical(line)
+		if !ok {
+			t.Fatalf("the fast path does not read %s", line)
+		}
+		strict, err := parseRecordStrict(line)
+		if err != nil || !reflect.DeepEqual(fast, strict) {
+			t.Fatalf("%s: fast %#v, strict %#v (%v)", line, recordValue(fast), recordValue(strict), err)
+		}
+	}
+	for _, line := range []string{
+		`{"kind":"event","id":"E1","type":"purchase","at":"2026-01-01T00:00:00Z","customer_id":"","segment":"","variant":null,"order_id":null,"amount":1.5,"digital":false,"placed_at":null}`,
+		`{"kind":"event","id":"E1","type":"purchase","at":"2026-13-01T00:00:00Z","customer_id":"","segment":"","variant":null,"order_id":null,"amount":1,"digital":false,"placed_at":null}`,
+		`{"kind":"event","id":"E\ud800","type":"purchase","at":"2026-01-01T00:00:00Z","customer_id":"","segment":"","variant":null,"order_id":null,"amount":1,"digital":false,"placed_at":null}`,
+		`{"kind":"event", "id":"E1"}`,
+	} {
+		if _, ok := parseCanonical([]byte(line)); ok {
+			t.Errorf("the fast path read %s, which it should leave to the strict one", line)
+		}
+	}
+}
+
+// FuzzParseCanonical: whatever the fast path reads, the strict path reads
+// the same way (so ParseRecord's answer does not depend on which ran).
+func FuzzParseCanonical(f *testing.F) {
+	for _, r := range []Record{{Ticket: fullTicket()}, {Ticket: sampleTicket()},
+		{Feedback: &Feedback{ID: "F1", Survey: SurveyNPS, Score: 3, At: when, Sentiment: f64(0.5)}},
+		{Event: &Event{ID: "E1", Type: EventPurchase, At: when, Amount: 7}}} {
+		f.Add(AppendRecord(nil, r))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		fast, ok := parseCanonical(line)
+		if !ok {
+			return
+		}
+		strict, err := parseRecordStrict(line)
+		if err != nil {
+			t.Fatalf("%q: the fast path reads it, the strict one says %v", line, err)
+		}
+		if !reflect.DeepEqual(fast, strict) {
+			t.Fatalf("%q: fast %#v, strict %#v", line, recordValue(fast), recordValue(strict))
+		}
+	})
+}

@@ -18,6 +18,15 @@ import (
 // CheckRecord or Taxonomy.Validate, not here.
 func ParseRecord(line []byte) (Record, error) {
 	line = bytes.TrimSpace(line)
+	if r, ok := parseCanonical(line); ok {
+		return r, nil
+	}
+	return parseRecordStrict(line)
+}
+
+// parseRecordStrict is ParseRecord for any line, with an error naming what
+// is wrong: encoding/json with unknown keys refused.
+func parseRecordStrict(line []byte) (Record, error) {
 	if len(line) == 0 {
 		return Record{}, errors.New("empty line (want one JSON object)")
 	}

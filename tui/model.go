@@ -99,6 +99,7 @@ type Model struct {
 	message    string
 	status     drawnStatus // the last status bar drawn
 	joined     joined      // the last panes joined
+	framed     joined      // the last frame: the panes and the status bar
 
 	state    *engine.State // the latest the engine published; nil until the first
 	updated  time.Time     // the time of the state that last changed the frame

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/charmbracelet/bubbles/key"
 )
@@ -45,7 +46,9 @@ func (m *Model) View() string {
 		// writes the changed first line (so the bell) once.
 		body = "\a" + body
 	}
-	return body + "\n" + m.statusBar()
+	// The frame, memoised like the panes' join: takeState and the
+	// renderer ask for the same frame three times a state.
+	return m.framed.of(m, frameWay, func(b ...string) string { return b[0] + "\n" + b[1] }, body, m.statusBar())
 }
 
 // statusBar puts what just happened first, so it survives a narrow
@@ -103,15 +106,54 @@ type joined struct {
 	out    string
 }
 
-// join lays the panes out with how, memoised over the last call (the
-// panes' strings compare by pointer first, so an unchanged frame costs
-// nothing).
+// join lays the panes out with how, memoised over the last call.
 func (m *Model) join(how func(...string) string, blocks ...string) string {
-	if len(blocks) == len(m.joined.blocks) && slices.Equal(blocks, m.joined.blocks) {
-		return m.joined.out
+	return m.joined.of(m, len(blocks), how, blocks...)
+}
+
+// of is how(blocks...), or the last result when the blocks are the same
+// (the panes hand over the same strings until they change, and equal
+// strings compare by pointer first: an unchanged frame costs nothing).
+// Sessions of a group whose panes are the group's drawings (the same
+// strings in memory) share the result too: one frame in memory for all.
+func (j *joined) of(m *Model, way int, how func(...string) string, blocks ...string) string {
+	if j.blocks != nil && slices.Equal(blocks, j.blocks) {
+		return j.out
 	}
-	m.joined = joined{blocks: blocks, out: how(blocks...)}
-	return m.joined.out
+	out := ""
+	if k, ok := joinKeyOf(way, blocks); ok && m.env.share != nil {
+		var gen uint64
+		if m.state != nil {
+			gen = m.state.Gen
+		}
+		out = shared(m.env, gen, k, func() string { return how(blocks...) })
+	} else {
+		out = how(blocks...)
+	}
+	*j = joined{blocks: blocks, out: out}
+	return j.out
+}
+
+// joinKey names up to four strings by where they are in memory, and the
+// way they are joined (two columns, four panes, or frameWay).
+type joinKey struct {
+	way  int
+	at   [4]*byte
+	lens [4]int
+}
+
+// frameWay joins the panes and the status bar (View).
+const frameWay = 0
+
+func joinKeyOf(way int, blocks []string) (joinKey, bool) {
+	k := joinKey{way: way}
+	if len(blocks) > len(k.at) {
+		return k, false
+	}
+	for i, b := range blocks {
+		k.at[i], k.lens[i] = unsafe.StringData(b), len(b)
+	}
+	return k, true
 }
 
 // tabs shows, for the modes that hide some panes, the one on screen by

@@ -40,13 +40,19 @@ func terminal(sess ssh.Session) ([]tea.ProgramOption, *sessionTerminal) {
 		return bubbletea.MakeOptions(sess), nil
 	}
 	clampWindow(f)
-	return []tea.ProgramOption{tea.WithInput(f), tea.WithOutput(f)}, &sessionTerminal{f: f, stop: make(chan struct{})}
+	// Frames go to the channel itself, not through the pty: the pty's
+	// round trip (a write, the library's read of the master and its copy
+	// to the channel) doubled the cost of every frame sent. The pty stays
+	// the program's input and the window's size (follow tells the program
+	// the size, as it cannot read it from its output).
+	return []tea.ProgramOption{tea.WithInput(f), tea.WithOutput(sess)}, &sessionTerminal{f: f, stop: make(chan struct{})}
 }
 
-// follow tells p when the pty's size changes. The ssh library resizes the
-// pty on the client's window-change request, and the same request is all
-// wish's middleware would pass on, but they read one channel and the
-// library wins; no SIGWINCH reaches a server. So the size is polled.
+// follow tells p the pty's size, at once and whenever it changes. The ssh
+// library resizes the pty on the client's window-change request, and the
+// same request is all wish's middleware would pass on, but they read one
+// channel and the library wins; no SIGWINCH reaches a server. So the size
+// is polled.
 func (t *sessionTerminal) follow(p *tea.Program) {
 	if t == nil {
 		return
@@ -54,14 +60,16 @@ func (t *sessionTerminal) follow(p *tea.Program) {
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
-		w, h, _ := term.GetSize(t.f.Fd())
+		w, h := -1, -1 // the first size is sent at once
 		tick := time.NewTicker(sizeEvery)
 		defer tick.Stop()
-		for {
-			select {
-			case <-t.stop:
-				return
-			case <-tick.C:
+		for first := true; ; first = false {
+			if !first {
+				select {
+				case <-t.stop:
+					return
+				case <-tick.C:
+				}
 			}
 			nw, nh, err := term.GetSize(t.f.Fd())
 			if err != nil || nw == w && nh == h {
