@@ -189,3 +189,50 @@ func TestPutAllDecides(t *testing.T) {
 		t.Fatalf("PutAll of a batch with a bad record: %v", err)
 	}
 }
+
+// TestBatchWriterEqualsWrite: batches handed to a BatchWriter are written
+// in order, as Write writes them one after another; a failing batch stops
+// the later ones and its error comes back.
+func TestBatchWriterEqualsWrite(t *testing.T) {
+	async, direct := openTemp(t), openTemp(t)
+	batches := pipelineBatches()
+	rng := rand.New(rand.NewPCG(2, 2))
+	batches = append(batches, []model.Record{{Ticket: randomTicket(rng, 5)}}) // small: not pipelined
+	bw := async.NewBatchWriter()
+	var want WriteResult
+	for _, batch := range batches {
+		if err := bw.Write(batch); err != nil {
+			t.Fatal(err)
+		}
+		res, err := direct.Write(batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Inserted += res.Inserted
+		want.Updated += res.Updated
+		want.Unchanged += res.Unchanged
+	}
+	got, err := bw.Close()
+	if err != nil || got != want {
+		t.Fatalf("batch writer: %+v, %v; Write one after another: %+v", got, err, want)
+	}
+	if a, b := dumpStore(t, async), dumpStore(t, direct); a != b {
+		t.Fatal("the batch writer's store differs from Write's")
+	}
+
+	bad := randomTicket(rng, 997)
+	bad.Status = ""
+	before := dumpStore(t, async)
+	bw = async.NewBatchWriter()
+	bw.Write([]model.Record{{Ticket: bad}})
+	later := randomTicket(rng, 996)
+	for i := 0; i < 3; i++ { // the error may arrive before or after these are handed over
+		bw.Write([]model.Record{{Ticket: later}})
+	}
+	if _, err := bw.Close(); err == nil || !strings.Contains(err.Error(), bad.ID) {
+		t.Fatalf("a failing batch: %v", err)
+	}
+	if after := dumpStore(t, async); after != before {
+		t.Fatal("batches after a failing one were written")
+	}
+}
