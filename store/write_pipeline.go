@@ -57,13 +57,14 @@ func (p *preparer) run() {
 		if p.stop.Load() {
 			return
 		}
+		// A record that fails its checks is marked and the rest prepared:
+		// the writer may be told to skip it (PutAll's decide).
 		if err := model.CheckRecord(r); err != nil {
 			p.out[i].err = err
-			p.ready <- i + 1
-			return
+		} else {
+			p.out[i] = prepared{encoded: storedValue(r), entries: recordIndexEntries(r), counted: true}
+			contributions(r, 1, &kb)
 		}
-		p.out[i] = prepared{encoded: storedValue(r), entries: recordIndexEntries(r), counted: true}
-		contributions(r, 1, &kb)
 		if (i+1)%pipelineChunk == 0 {
 			p.ready <- i + 1
 		}
@@ -96,22 +97,85 @@ func (p *preparer) finish() {
 }
 
 func (s *Store) writePipelined(records []model.Record) (WriteResult, error) {
+	// Started before the transaction: it prepares while another write
+	// commits and this one waits for the writer lock.
 	p := startPreparer(records)
 	defer p.finish()
 	return s.Update(func(w *Writer) error {
+		_, err := w.putPrepared(p, records, nil)
+		return err
+	})
+}
+
+// Decide is called by PutAll in the transaction just before a record is
+// put: it returns the record to put — r itself, or a changed copy — or
+// false to skip it.
+type Decide func(i int, r model.Record) (model.Record, bool, error)
+
+// PutAll puts records in order as Put does one by one; a large batch is
+// prepared on a second goroutine (see above). decide, when not nil, sees
+// each record first. On an error it returns the failing record's position.
+func (w *Writer) PutAll(records []model.Record, decide Decide) (int, error) {
+	if len(records) < pipelineMin {
 		for i, r := range records {
-			pr := p.get(i)
-			if pr.err != nil {
-				return pr.err
+			if decide != nil {
+				var ok bool
+				var err error
+				if r, ok, err = decide(i, r); err != nil || !ok {
+					if err != nil {
+						return i, err
+					}
+					continue
+				}
 			}
-			if err := w.put(r, pr); err != nil {
-				return err
+			if err := w.Put(r); err != nil {
+				return i, err
 			}
 		}
-		p.finish()
-		p.deltas.addAll(w.deltas)
-		w.deltas = p.deltas
-		w.keys.sink = w.deltas.add
-		return nil
-	})
+		return -1, nil
+	}
+	p := startPreparer(records)
+	defer p.finish()
+	return w.putPrepared(p, records, decide)
+}
+
+// putPrepared puts the records p prepares. A record decide skips or
+// replaces takes its prepared contributions back; a replacement is put the
+// plain way.
+func (w *Writer) putPrepared(p *preparer, records []model.Record, decide Decide) (int, error) {
+	for i, r := range records {
+		pr := p.get(i)
+		if errors.Is(pr.err, errPreparerStopped) {
+			return i, pr.err
+		}
+		if decide != nil {
+			put, ok, err := decide(i, r)
+			if err != nil {
+				return i, err
+			}
+			if !ok || put.Ticket != r.Ticket || put.Feedback != r.Feedback || put.Event != r.Event {
+				if pr.counted {
+					contributions(r, -1, &w.keys)
+				}
+				if !ok {
+					continue
+				}
+				if err := w.Put(put); err != nil {
+					return i, err
+				}
+				continue
+			}
+		}
+		if pr.err != nil {
+			return i, pr.err
+		}
+		if err := w.put(r, pr); err != nil {
+			return i, err
+		}
+	}
+	p.finish()
+	p.deltas.addAll(w.deltas)
+	w.deltas = p.deltas
+	w.keys.sink = w.deltas.add
+	return -1, nil
 }

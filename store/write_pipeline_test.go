@@ -132,3 +132,107 @@ func TestPipelinedWriteRefusesABadRecord(t *testing.T) {
 		t.Fatal("a refused batch wrote something")
 	}
 }
+
+// TestPutAllDecides: PutAll's decide skips and replaces records (a skipped
+// one may even fail its checks), and the store ends as the same decisions
+// applied one Put at a time leave it.
+func TestPutAllDecides(t *testing.T) {
+	piped, serial := openTemp(t), openTemp(t)
+	batch := append([]model.Record(nil), pipelineBatches()[1]...)
+	rng := rand.New(rand.NewPCG(6, 6))
+	bad := randomTicket(rng, 998)
+	bad.Status = ""
+	batch[100] = model.Record{Ticket: bad}
+	decide := func(i int, r model.Record) (model.Record, bool, error) {
+		switch {
+		case i == 100 || i%7 == 0:
+			return r, false, nil
+		case i%5 == 0 && r.Ticket != nil:
+			c := r.Ticket.Clone()
+			c.Subject += " (changed)"
+			return model.Record{Ticket: c}, true, nil
+		}
+		return r, true, nil
+	}
+	_, err := piped.Update(func(w *Writer) error {
+		_, err := w.PutAll(batch, decide)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = serial.Update(func(w *Writer) error {
+		for i, r := range batch {
+			if r, ok, _ := decide(i, r); ok {
+				if err := w.Put(r); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := dumpStore(t, piped), dumpStore(t, serial); a != b {
+		t.Fatal("PutAll with decisions differs from the same decisions put one by one")
+	}
+	mustCheck(t, piped)
+	_, err = piped.Update(func(w *Writer) error {
+		i, err := w.PutAll(batch, nil)
+		if i != 100 {
+			t.Errorf("the failing record is at %d, PutAll says %d", 100, i)
+		}
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), bad.ID) {
+		t.Fatalf("PutAll of a batch with a bad record: %v", err)
+	}
+}
+
+// TestBatchWriterEqualsWrite: batches handed to a BatchWriter are written
+// in order, as Write writes them one after another; a failing batch stops
+// the later ones and its error comes back.
+func TestBatchWriterEqualsWrite(t *testing.T) {
+	async, direct := openTemp(t), openTemp(t)
+	batches := pipelineBatches()
+	rng := rand.New(rand.NewPCG(2, 2))
+	batches = append(batches, []model.Record{{Ticket: randomTicket(rng, 5)}}) // small: not pipelined
+	bw := async.NewBatchWriter()
+	var want WriteResult
+	for _, batch := range batches {
+		if err := bw.Write(batch); err != nil {
+			t.Fatal(err)
+		}
+		res, err := direct.Write(batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Inserted += res.Inserted
+		want.Updated += res.Updated
+		want.Unchanged += res.Unchanged
+	}
+	got, err := bw.Close()
+	if err != nil || got != want {
+		t.Fatalf("batch writer: %+v, %v; Write one after another: %+v", got, err, want)
+	}
+	if a, b := dumpStore(t, async), dumpStore(t, direct); a != b {
+		t.Fatal("the batch writer's store differs from Write's")
+	}
+
+	bad := randomTicket(rng, 997)
+	bad.Status = ""
+	before := dumpStore(t, async)
+	bw = async.NewBatchWriter()
+	bw.Write([]model.Record{{Ticket: bad}})
+	later := randomTicket(rng, 996)
+	for i := 0; i < 3; i++ { // the error may arrive before or after these are handed over
+		bw.Write([]model.Record{{Ticket: later}})
+	}
+	if _, err := bw.Close(); err == nil || !strings.Contains(err.Error(), bad.ID) {
+		t.Fatalf("a failing batch: %v", err)
+	}
+	if after := dumpStore(t, async); after != before {
+		t.Fatal("batches after a failing one were written")
+	}
+}

@@ -20,8 +20,9 @@ import (
 
 // FirstFrame is what the first complete frame of a console cost.
 type FirstFrame struct {
-	// State is the engine's first state: KPIs and trends of every
-	// window, the queue's head, the alert list (once for all sessions).
+	// State is the engine's first state: KPIs and trends of the windows
+	// a first frame shows (the others follow in the next state), the
+	// queue's head, the alert list (once for all sessions).
 	State time.Duration
 	Take  time.Duration // a session taking that state (its panes prepare their text)
 	View  time.Duration // the View that draws them all

@@ -63,7 +63,9 @@ give the same records, so running it again rewrites them rather than adding more
 			prog := a.progress("simulate", "records")
 			defer prog.Done()
 			span := time.Duration(days) * 24 * time.Hour
-			// The next batch is generated while the store writes this one.
+			// The next batch is generated and prepared while the store
+			// writes this one.
+			bw := s.NewBatchWriter()
 			err = sim.GenerateAhead(sim.Options{Seed: seed, End: end, Days: days, Tickets: tickets, Taxonomy: a.cfg.Taxonomy, BatchSize: simulateBatch}, simulateAhead,
 				func(batch []model.Record) error {
 					if len(batch) > 0 {
@@ -80,9 +82,11 @@ give the same records, so running it again rewrites them rather than adding more
 							counts[2]++
 						}
 					}
-					_, err := s.Write(batch)
-					return err
+					return bw.Write(batch)
 				})
+			if _, werr := bw.Close(); err == nil {
+				err = werr
+			}
 			if err != nil {
 				return fmt.Errorf("simulate into %s: %w", a.dbPath, err)
 			}

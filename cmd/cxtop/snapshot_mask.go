@@ -13,7 +13,8 @@ import (
 // pseudonyms under a fresh key that is thrown away: the snapshot can leave
 // the team, and nobody can map its pseudonyms back. Every record goes
 // through the store's write path, so indexes and per-customer counters
-// follow the new names and every KPI reads as on the original. Alert
+// follow the new names and every KPI reads as on the original. Free text
+// loses the names of every record, not only its own. Alert
 // messages lose the customers they name; what waited for the remote is
 // dropped.
 func maskCopy(cp *store.Store, info *store.SnapshotInfo) error {
@@ -25,6 +26,19 @@ func maskCopy(cp *store.Store, info *store.SnapshotInfo) error {
 	if err != nil {
 		return err
 	}
+	// Every record's people first: a record's free text may name a
+	// customer or colleague another record introduces.
+	names := privacy.NewNames()
+	for _, kind := range []string{"ticket", "feedback", "event"} {
+		err := cp.ForEach(kind, func(r model.Record) error {
+			names.AddRecord(r)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	m.KnowNames(names)
 	customers := map[string]bool{}
 	err = cp.RewriteRecords(func(r model.Record) {
 		switch {

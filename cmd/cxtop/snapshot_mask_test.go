@@ -37,7 +37,10 @@ func personal(t *testing.T, db string, planted ...string) []string {
 }
 
 // TestMaskedSnapshot: after --mask no customer id, staff name, email or
-// phone number of the original export appears in the snapshot's export,
+// phone number of the original export appears in the snapshot's export —
+// also where a record's free text names someone only another record
+// introduces (TPII2 names TPII1's customer and assignee, and a simulated
+// customer not its own) —
 // the snapshot passes check, and every KPI, breakdown and NPS-revenue
 // figure equals the original's.
 func TestMaskedSnapshot(t *testing.T) {
@@ -45,6 +48,7 @@ func TestMaskedSnapshot(t *testing.T) {
 	db := simulated(t, dir)
 	// Plant personal data in free text, as customers write it.
 	lines := `{"kind":"ticket","id":"TPII1","status":"new","type":"complaint","subtype":"late_delivery","source":"email","priority":"high","department":"customer_care","assignee":"Tran Thi Mai","customer_id":"C-nguyen.van.an","segment":"vip","touchpoint":"delivery","subject":"Late order, call me on 0912 345 678","created_at":"2026-10-31T10:00:00Z","first_response_at":null,"resolved_at":null,"sla_due_at":"2026-11-01T10:00:00Z","escalated":false,"updated_at":"2026-10-31T10:00:00Z","system":"sim","external_id":"TPII1","description":"My name is Nguyen Van An, write to an.nguyen@example.com or +84 912 345 679.","tags":[],"version":1,"history":[{"at":"2026-10-31T10:00:00Z","by":"Tran Thi Mai","field":"note","old":"","new":"called the customer at 0987 654 321"}]}
+{"kind":"ticket","id":"TPII2","status":"new","type":"complaint","subtype":"late_delivery","source":"email","priority":"high","department":"customer_care","assignee":"","customer_id":"C000344","segment":"vip","touchpoint":"delivery","subject":"Same as NGUYEN VAN AN and C-nguyen.van.an last week","created_at":"2026-10-31T11:00:00Z","first_response_at":null,"resolved_at":null,"sla_due_at":"2026-11-01T11:00:00Z","escalated":false,"updated_at":"2026-10-31T11:00:00Z","system":"sim","external_id":"TPII2","description":"Tran Thi Mai handled C000211's order too.","tags":[],"version":1,"history":[{"at":"2026-10-31T11:00:00Z","by":"system","field":"note","old":"","new":"ask Tran Thi Mai; see Nguyen Van An's ticket"}]}
 {"kind":"feedback","id":"FPII1","survey":"nps","score":3,"at":"2026-10-31T12:00:00Z","customer_id":"C-nguyen.van.an","segment":"vip","touchpoint":"delivery","ticket_id":null,"sentiment":null,"survey_kind":"transactional","channel":"email","comment":"Reach me at an.nguyen@example.com"}
 `
 	extra := filepath.Join(dir, "pii.jsonl")
@@ -62,7 +66,7 @@ func TestMaskedSnapshot(t *testing.T) {
 		t.Fatalf("check of the masked snapshot: %+v", c)
 	}
 	exp := cxtop(t, nil, "export", "--db", masked).out
-	secrets := personal(t, db, "an.nguyen@example.com", "0912 345 678", "912 345 679", "0987 654 321", "Nguyen Van An")
+	secrets := personal(t, db, "an.nguyen@example.com", "0912 345 678", "912 345 679", "0987 654 321", "Nguyen Van An", "NGUYEN VAN AN")
 	if len(secrets) < 20 {
 		t.Fatalf("only %d personal strings in the original: the test proves little", len(secrets))
 	}

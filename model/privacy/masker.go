@@ -20,7 +20,13 @@ type Masker struct {
 	mu    sync.Mutex
 	mac   hash.Hash
 	cache map[string]string
+	known *Names // names every Text masks (KnowNames), nil for none
 }
+
+// KnowNames makes every later Text mask the names of ns too, wherever they
+// appear: call it before masking starts, with the names of every record
+// to be masked (a snapshot's), and do not change ns afterwards.
+func (m *Masker) KnowNames(ns *Names) { m.known = ns }
 
 // NewKey returns a fresh random key.
 func NewKey() ([]byte, error) {

@@ -51,8 +51,8 @@ func isPhone(s string) bool {
 }
 
 // Text masks the personal data in free text: emails and phone numbers
-// always, and names — those it is told (the record's customer and staff)
-// and those the text introduces. Each is replaced by a stable token, so the
+// always, and names — those it is told (the record's customer and staff),
+// those the text introduces, and those of KnowNames. Each is replaced by a stable token, so the
 // same address twice reads as the same token twice.
 func (m *Masker) Text(s string, names ...string) string {
 	if s == "" {
@@ -72,7 +72,7 @@ func (m *Masker) Text(s string, names ...string) string {
 		}
 		s = replaceFold(s, n, m.nameToken(n))
 	}
-	return s
+	return m.known.Replace(s, m.nameToken)
 }
 
 // maskPhones masks the phone numbers in a run of digits and separators.

@@ -419,22 +419,23 @@ func (c *Client) commit(p *Page) error {
 				return err
 			}
 		}
-		for i, r := range p.Records {
+		// The page's records are prepared on a second goroutine while
+		// this one decides each against the stored version and puts it.
+		i, err := w.PutAll(p.Records, func(_ int, r model.Record) (model.Record, bool, error) {
 			if r.Ticket != nil {
 				local, err := w.Ticket(r.Ticket.ID)
 				if err == nil && local.Version > r.Ticket.Version {
-					continue
+					return r, false, nil
 				}
 				if err == nil {
 					r.Ticket = keepConflicts(local, r.Ticket)
 				}
 			}
-			if err := w.Put(r); err != nil {
-				return fmt.Errorf("record %d (%s %s): %w", i, r.Kind(), r.ID(), err)
-			}
-			if err := w.Unquarantine(c.opt.Source, r.Kind(), r.ID()); err != nil {
-				return err
-			}
+			return r, true, w.Unquarantine(c.opt.Source, r.Kind(), r.ID())
+		})
+		if err != nil {
+			r := p.Records[i]
+			return fmt.Errorf("record %d (%s %s): %w", i, r.Kind(), r.ID(), err)
 		}
 		for _, d := range p.Deleted {
 			if _, err := w.Delete(d.Kind, d.ID); err != nil {

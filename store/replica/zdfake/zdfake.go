@@ -2,7 +2,9 @@
 // uses, with the request and answer shapes of Zendesk's API reference.
 //
 //   - GET /api/v2/incremental/tickets/cursor.json (start_time or cursor,
-//     per_page, include=users,groups,metric_sets, support_type_scope):
+//     per_page, include=users,groups,metric_sets, support_type_scope:
+//     "all", "agent" or "ai_agent", default "agent", so the tickets AIAgent
+//     marks are left out unless asked for; another value is a 400):
 //     {"tickets", "users", "groups", "metric_sets", "after_cursor",
 //     "after_url", "before_cursor", "before_url", "end_of_stream"}; a
 //     deleted ticket comes with status "deleted".
@@ -43,6 +45,7 @@ type Server struct {
 	groups   map[int64]string
 	metrics  map[int64]map[string]any
 	comments map[int64][]map[string]any
+	aiAgent  map[int64]bool // tickets handled by an AI agent
 	requests int
 	// Fail429 answers these request numbers (1-based) with 429 and
 	// Retry-After: RetryAfter.
@@ -59,7 +62,8 @@ type Server struct {
 // New starts a fake account whose clock starts at start.
 func New(start time.Time) *Server {
 	s := &Server{clock: start.UTC().Truncate(time.Second), tickets: map[int64]Ticket{}, users: map[int64]string{},
-		groups: map[int64]string{}, metrics: map[int64]map[string]any{}, comments: map[int64][]map[string]any{}, RetryAfter: "1"}
+		groups: map[int64]string{}, metrics: map[int64]map[string]any{}, comments: map[int64][]map[string]any{},
+		aiAgent: map[int64]bool{}, RetryAfter: "1"}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v2/incremental/tickets/cursor.json", s.export)
 	mux.HandleFunc("PUT /api/v2/tickets/{file}", s.update)
@@ -170,6 +174,14 @@ func (s *Server) Put(t Ticket) string {
 	return t["updated_at"].(string)
 }
 
+// AIAgent marks a ticket as handled by an AI agent: the export shows it
+// only with support_type_scope "all" or "ai_agent".
+func (s *Server) AIAgent(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.aiAgent[id] = true
+}
+
 // Change edits a ticket as an agent in Zendesk would (a new updated_at).
 func (s *Server) Change(id int64, fields map[string]any) {
 	s.mu.Lock()
@@ -232,6 +244,15 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "InvalidValue", "description": "start_time or cursor is required"})
 		return
 	}
+	scope := q.Get("support_type_scope")
+	switch scope {
+	case "":
+		scope = "agent"
+	case "all", "agent", "ai_agent":
+	default:
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "InvalidValue", "description": "support_type_scope must be all, agent or ai_agent"})
+		return
+	}
 	perPage := 1000
 	if v, err := strconv.Atoi(q.Get("per_page")); err == nil && v > 0 && v < perPage {
 		perPage = v
@@ -245,6 +266,9 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		pos++
 		if slices.Contains(s.log[pos:], id) {
 			continue // a later change of the same ticket comes further on
+		}
+		if scope != "all" && s.aiAgent[id] != (scope == "ai_agent") {
+			continue
 		}
 		t := s.tickets[id]
 		tickets = append(tickets, t)
