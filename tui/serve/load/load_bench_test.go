@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/privacy"
 	"github.com/cxtop/cxtop/model/sim"
 	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
@@ -32,8 +33,16 @@ func TestMain(m *testing.M) {
 //	CXTOP_LOAD_DB=/tmp/1m.db go test ./tui/serve/load -run '^$' -bench ServeLoad -benchtime 1x -timeout 30m
 func BenchmarkServeLoad(b *testing.B) {
 	st := loadStore(b, 20_000)
+	key, err := privacy.NewKey()
+	if err != nil {
+		b.Fatal(err)
+	}
+	mask, err := privacy.New(key) // viewers are masked, as `cxtop serve` and `cxtop bench` have them
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ResetTimer()
-	res, err := Run(context.Background(), Options{Store: st, Engine: engine.Options{Logf: b.Logf}, Config: tui.DefaultConfig(),
+	res, err := Run(context.Background(), Options{Store: st, Engine: engine.Options{Logf: b.Logf}, Config: tui.DefaultConfig(), Mask: mask,
 		Sessions: envInt(b, "CXTOP_LOAD_SESSIONS", 200), For: time.Duration(envInt(b, "CXTOP_LOAD_SECONDS", 60)) * time.Second,
 		Dir: b.TempDir(), HeapProfile: os.Getenv("CXTOP_LOAD_HEAP"), Logf: b.Logf})
 	if err != nil {
