@@ -59,7 +59,7 @@ func BenchmarkIngest(b *testing.B) {
 		recs := benchTickets(b.N)
 		values := make([][]byte, len(recs))
 		for i, r := range recs {
-			values[i] = model.AppendRecord(make([]byte, 8, 512), r)
+			values[i] = storedValue(r) // the bytes the store keeps
 		}
 		db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, &bolt.Options{InitialMmapSize: initialMmap, FreelistType: bolt.FreelistMapType})
 		if err != nil {
