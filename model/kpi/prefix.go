@@ -7,7 +7,7 @@ package kpi
 // history once instead of once a point (on a 1M-ticket store the per-point
 // reads made a console's first frame take 326 ms).
 type prefixSums struct {
-	Source
+	wrapped
 	last map[string]prefixSum
 }
 
@@ -24,7 +24,7 @@ func WithPrefixSums(src Source) Source {
 	if _, ok := src.(*prefixSums); ok {
 		return src
 	}
-	return &prefixSums{Source: src, last: map[string]prefixSum{}}
+	return &prefixSums{wrapped: wrapped{src}, last: map[string]prefixSum{}}
 }
 
 func (c *prefixSums) Sum(metric string, from, to uint32) int64 {
@@ -45,30 +45,34 @@ func (c *prefixSums) Sum(metric string, from, to uint32) int64 {
 	return p.sum
 }
 
-// DistinctSuffixes keeps the wrapped source's fast distinct count (the
-// embedded interface alone would hide it).
-func (c *prefixSums) DistinctSuffixes(metric string, from, to uint32) int {
-	return distinct(c.Source, metric, from, to)
-}
-
-// Hours keeps the wrapped source's first and last hours of a metric, for
-// the KPIs that clip a window to the history (ROI).
-func (c *prefixSums) Hours(metric string) (first, last uint32, ok bool) {
-	if hs, isSpanner := c.Source.(hourSpanner); isSpanner {
-		return hs.Hours(metric)
-	}
-	return 0, 0, false
-}
-
 // MetricLister is what a Source may also offer: the metric names under a
 // prefix (*store.Rollups does), which list a breakdown's values.
 type MetricLister interface {
 	Metrics(prefix string) []string
 }
 
+// wrapped is a Source inside another (prefixSums, seriesSource): the
+// wrapper keeps the optional reads of the source it wraps, which the
+// embedded interface alone would hide.
+type wrapped struct{ Source }
+
+// DistinctSuffixes keeps the wrapped source's fast distinct count.
+func (w wrapped) DistinctSuffixes(metric string, from, to uint32) int {
+	return distinct(w.Source, metric, from, to)
+}
+
+// Hours keeps the wrapped source's first and last hours of a metric, for
+// the KPIs that clip a window to the history (ROI).
+func (w wrapped) Hours(metric string) (first, last uint32, ok bool) {
+	if hs, isSpanner := w.Source.(hourSpanner); isSpanner {
+		return hs.Hours(metric)
+	}
+	return 0, 0, false
+}
+
 // Metrics keeps the wrapped source's metric list (nil when it has none).
-func (c *prefixSums) Metrics(prefix string) []string {
-	if l, ok := c.Source.(MetricLister); ok {
+func (w wrapped) Metrics(prefix string) []string {
+	if l, ok := w.Source.(MetricLister); ok {
 		return l.Metrics(prefix)
 	}
 	return nil

@@ -19,7 +19,7 @@ type hourlyReader interface {
 // seriesSource answers sums inside [from, to) from each metric's prefix
 // sums over it, read once; other sums go to the wrapped source.
 type seriesSource struct {
-	Source
+	wrapped
 	hourly   hourlyReader
 	from, to uint32
 	prefix   map[string][]int64 // prefix[m][i]: hours [from, from+i); nil: read directly
@@ -37,7 +37,7 @@ func forSeries(src Source, from, to, step uint32) Source {
 	if !ok || step > 24 || to-from <= step {
 		return src
 	}
-	return &seriesSource{Source: src, hourly: h, from: from, to: to, prefix: map[string][]int64{}}
+	return &seriesSource{wrapped: wrapped{src}, hourly: h, from: from, to: to, prefix: map[string][]int64{}}
 }
 
 func (s *seriesSource) Sum(metric string, from, to uint32) int64 {
@@ -70,25 +70,4 @@ func prefixOf(hours []int64, n int) []int64 {
 		p[i+1] = p[i] + v
 	}
 	return p
-}
-
-// The wrapped source's other reads, which the embedded interface alone
-// would hide.
-
-func (s *seriesSource) DistinctSuffixes(metric string, from, to uint32) int {
-	return distinct(s.Source, metric, from, to)
-}
-
-func (s *seriesSource) Hours(metric string) (first, last uint32, ok bool) {
-	if hs, isSpanner := s.Source.(hourSpanner); isSpanner {
-		return hs.Hours(metric)
-	}
-	return 0, 0, false
-}
-
-func (s *seriesSource) Metrics(prefix string) []string {
-	if l, ok := s.Source.(MetricLister); ok {
-		return l.Metrics(prefix)
-	}
-	return nil
 }
