@@ -73,10 +73,12 @@ func newAlertsPane(e *env) *alertsPane {
 func (p *alertsPane) fired(list []alert.Alert) bool {
 	ring := false
 	for _, a := range list {
-		if a.State != alert.Firing {
+		// One fired before the session started never rings: it is not
+		// remembered either (a store holds thousands of them).
+		if a.State != alert.Firing || !a.FiredAt.After(p.start) {
 			continue
 		}
-		if prev, ok := p.seen[a.Key]; (!ok || !prev.Equal(a.FiredAt)) && a.FiredAt.After(p.start) && !p.quiet[a.Rule] {
+		if prev, ok := p.seen[a.Key]; (!ok || !prev.Equal(a.FiredAt)) && !p.quiet[a.Rule] {
 			ring = true
 		}
 		p.seen[a.Key] = a.FiredAt

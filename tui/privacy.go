@@ -78,6 +78,9 @@ func (e *env) maskHead(st *engine.State) []*model.Ticket {
 		return st.Queue
 	}
 	key := headKey{st, e.mask}
+	if e.share != nil { // the group's cache draws it once, the others waiting
+		return shared(e, st.Gen, key, func() []*model.Ticket { return e.maskTickets(st.Queue) })
+	}
 	heads.mu.Lock()
 	h, ok := heads.m[key]
 	heads.mu.Unlock()

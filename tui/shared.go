@@ -34,21 +34,49 @@ const maxSharedPerGen = 2048
 func NewShared() *Shared { return &Shared{cur: map[any]any{}, prev: map[any]any{}} }
 
 // get returns the drawing of key for state generation gen, drawing it on
-// the first request. Requests for states older than the two newest are
-// drawn and not kept.
+// the first request; requests that come while it is being drawn wait for
+// it rather than draw it again (a new state reaches every session at
+// once). Requests for states older than the two newest are drawn and not
+// kept.
 func (s *Shared) get(gen uint64, key any, draw func() any) any {
 	k := sharedKey{gen, key}
 	s.mu.Lock()
-	v, ok := s.cur[k]
+	d, ok := s.cur[k].(*drawing)
 	if !ok {
-		v, ok = s.prev[k]
+		d, ok = s.prev[k].(*drawing)
+	}
+	if ok {
+		s.mu.Unlock()
+		<-d.done
+		if !d.ok { // its drawer panicked
+			return draw()
+		}
+		return d.v
+	}
+	d = &drawing{done: make(chan struct{})}
+	if !s.keep(gen, k, d) {
+		s.mu.Unlock()
+		return draw()
 	}
 	s.mu.Unlock()
-	if ok {
-		return v
-	}
-	v = draw()
-	s.mu.Lock()
+	defer close(d.done)
+	d.v = draw()
+	d.ok = true
+	return d.v
+}
+
+// drawing is one entry of the cache: done closes once v is drawn (ok) or
+// its drawer gave up.
+type drawing struct {
+	done chan struct{}
+	v    any
+	ok   bool
+}
+
+// keep files d under k, moving the generations on when gen is newer; it
+// reports false for a state older than the two kept or a full generation.
+// s.mu is held.
+func (s *Shared) keep(gen uint64, k sharedKey, d *drawing) bool {
 	switch {
 	case gen > s.gen:
 		if gen == s.gen+1 {
@@ -57,14 +85,15 @@ func (s *Shared) get(gen uint64, key any, draw func() any) any {
 			s.prev = map[any]any{}
 		}
 		s.cur, s.gen = map[any]any{}, gen
-		s.cur[k] = v
 	case gen == s.gen && len(s.cur) < maxSharedPerGen:
-		s.cur[k] = v
 	case gen+1 == s.gen && len(s.prev) < maxSharedPerGen:
-		s.prev[k] = v
+		s.prev[k] = d
+		return true
+	default:
+		return false
 	}
-	s.mu.Unlock()
-	return v
+	s.cur[k] = d
+	return true
 }
 
 type sharedKey struct {
