@@ -139,6 +139,41 @@ func (w *Writer) PutAll(records []model.Record, decide Decide) (int, error) {
 	return w.putPrepared(p, records, decide)
 }
 
+// Prepared is a batch whose preparation started before its transaction
+// (PrepareBatch), so it runs while an earlier batch is written: a sync
+// prepares the page it has just fetched while the previous page commits.
+type Prepared struct {
+	records []model.Record
+	p       *preparer // nil for a small batch
+}
+
+// PrepareBatch starts preparing records for Writer.PutPrepared. The caller
+// must not change them after. A batch never written costs only the CPU of
+// its preparation (call Release to stop it early).
+func PrepareBatch(records []model.Record) *Prepared {
+	b := &Prepared{records: records}
+	if len(records) >= pipelineMin {
+		b.p = startPreparer(records)
+	}
+	return b
+}
+
+// Release stops the preparation of a batch that will not be written.
+func (b *Prepared) Release() {
+	if b != nil && b.p != nil {
+		b.p.finish()
+	}
+}
+
+// PutPrepared is PutAll for a batch prepared with PrepareBatch.
+func (w *Writer) PutPrepared(b *Prepared, decide Decide) (int, error) {
+	if b.p == nil {
+		return w.PutAll(b.records, decide)
+	}
+	defer b.p.finish()
+	return w.putPrepared(b.p, b.records, decide)
+}
+
 // putPrepared puts the records p prepares. A record decide skips or
 // replaces takes its prepared contributions back; a replacement is put the
 // plain way.

@@ -236,3 +236,35 @@ func TestBatchWriterEqualsWrite(t *testing.T) {
 		t.Fatal("batches after a failing one were written")
 	}
 }
+
+// TestPrepareBatchAhead: batches prepared before their transactions (one
+// prepared while the previous is written, a small one, one released and
+// never written) leave the store as Write does.
+func TestPrepareBatchAhead(t *testing.T) {
+	ahead, direct := openTemp(t), openTemp(t)
+	batches := pipelineBatches()
+	rng := rand.New(rand.NewPCG(4, 4))
+	batches = append(batches, []model.Record{{Event: randomEvent(rng, 1)}})
+	unused := PrepareBatch(batches[0])
+	next := PrepareBatch(batches[0])
+	for i := range batches {
+		cur := next
+		if i+1 < len(batches) {
+			next = PrepareBatch(batches[i+1])
+		}
+		_, err := ahead.Update(func(w *Writer) error {
+			_, err := w.PutPrepared(cur, nil)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := direct.Write(batches[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unused.Release()
+	if a, b := dumpStore(t, ahead), dumpStore(t, direct); a != b {
+		t.Fatal("batches prepared ahead differ from Write's")
+	}
+}

@@ -148,8 +148,8 @@ func TestBenchRuns(t *testing.T) {
 	}
 }
 
-// A miss of more than 3× fails the run unless --known-miss names its row
-// or the row's family.
+// A miss of more than 3× fails the run unless --known-miss names its row,
+// the row's family, or that one figure of it.
 func TestBenchKnownMiss(t *testing.T) {
 	rows := []benchRow{{Name: "ingest", far: true}, {Name: "first_frame.p50", far: true}, {Name: "kpi"}, {Name: "size", far: true}}
 	far, known := farRows(rows, []string{"ingest", "first_frame", "kpi"})
@@ -159,5 +159,12 @@ func TestBenchKnownMiss(t *testing.T) {
 	if far, _ := farRows(rows, nil); len(far) != 3 {
 		t.Fatalf("with no known miss every far row fails: %v", far)
 	}
+	// One figure of a row: the row's other figures still fail.
+	rows = append(rows, benchRow{Name: "first_frame.p99", far: true})
+	far, known = farRows(rows, []string{"first_frame.p99"})
+	if strings.Join(far, ",") != "ingest,first_frame.p50,size" || strings.Join(known, ",") != "first_frame.p99" {
+		t.Fatalf("known first_frame.p99: far %v, known %v", far, known)
+	}
 	wantOneLineError(t, runIn(t, "bench", "--known-miss", "warp"), 2, `--known-miss "warp" is not a row`)
+	wantOneLineError(t, runIn(t, "bench", "--known-miss", "warp.p99"), 2, `--known-miss "warp.p99" is not a row`)
 }

@@ -301,6 +301,7 @@ func (c *Client) pull(ctx context.Context) error {
 
 type fetched struct {
 	page *Page
+	prep *store.Prepared // the page's records, prepared while the previous page commits
 	err  error
 }
 
@@ -337,9 +338,14 @@ func (c *Client) pullFrom(ctx context.Context, cursor string) error {
 				}
 				return c.validate(p)
 			})
+			f := fetched{page: p, err: err}
+			if err == nil {
+				f.prep = store.PrepareBatch(p.Records)
+			}
 			select {
-			case pages <- fetched{p, err}:
+			case pages <- f:
 			case <-ctx.Done():
+				f.prep.Release()
 				return
 			}
 			if err != nil || !p.HasMore {
@@ -348,11 +354,22 @@ func (c *Client) pullFrom(ctx context.Context, cursor string) error {
 			cur = p.Next
 		}
 	}()
+	// A page not committed (an error, or the context ending) stops its
+	// preparation; the fetcher stops with the context, without anyone
+	// waiting for it.
+	defer func() {
+		cancel()
+		go func() {
+			for f := range pages {
+				f.prep.Release()
+			}
+		}()
+	}()
 	for f := range pages {
 		if f.err != nil {
 			return f.err
 		}
-		if err := c.commit(f.page); err != nil {
+		if err := c.commit(f.page, f.prep); err != nil {
 			return err
 		}
 		if !f.page.HasMore {
@@ -392,7 +409,8 @@ func (c *Client) validate(p *Page) error {
 // commit writes a page, its cursor and the new status in one transaction.
 // A ticket the store holds in a newer version (a local triage action not
 // yet pushed) is left alone: the push settles it.
-func (c *Client) commit(p *Page) error {
+func (c *Client) commit(p *Page, prep *store.Prepared) error {
+	defer prep.Release()
 	now := c.opt.Now()
 	c.mu.Lock()
 	s := c.status
@@ -421,7 +439,7 @@ func (c *Client) commit(p *Page) error {
 		}
 		// The page's records are prepared on a second goroutine while
 		// this one decides each against the stored version and puts it.
-		i, err := w.PutAll(p.Records, func(_ int, r model.Record) (model.Record, bool, error) {
+		i, err := w.PutPrepared(prep, func(_ int, r model.Record) (model.Record, bool, error) {
 			if r.Ticket != nil {
 				local, err := w.Ticket(r.Ticket.ID)
 				if err == nil && local.Version > r.Ticket.Version {
