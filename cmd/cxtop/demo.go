@@ -112,7 +112,7 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 		}
 		return ""
 	}
-	opt.Replica = replica.Options{Taxonomy: a.cfg.Taxonomy, Interval: time.Second, Logf: logger.Printf}
+	opt.Replica = replica.Options{Taxonomy: a.cfg.Taxonomy, Interval: time.Second, Logf: logger.Printf, PageSize: syncPage}
 	local, err := engine.Open(filepath.Join(dir, "cxtop.db"), store.Options{Create: true, NoSync: true}, opt)
 	if err != nil {
 		return err
@@ -140,15 +140,21 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 	run("simulation", func() error {
 		// History first, oldest first, in the background: the console
 		// shows it arriving.
+		// As simulate does: the next batch is generated and prepared
+		// while the hub's store writes this one.
 		end := time.Now().UTC().Truncate(time.Second)
-		err := sim.Generate(sim.Options{Seed: seed, End: end, Days: days, Taxonomy: a.cfg.Taxonomy}, func(batch []model.Record) error {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			_, err := hubSt.Write(batch)
-			generated.Add(int64(len(batch)))
-			return err
-		})
+		bw := hubSt.NewBatchWriter()
+		err := sim.GenerateAhead(sim.Options{Seed: seed, End: end, Days: days, Taxonomy: a.cfg.Taxonomy, BatchSize: simulateBatch}, simulateAhead,
+			func(batch []model.Record) error {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				generated.Add(int64(len(batch)))
+				return bw.Write(batch)
+			})
+		if _, werr := bw.Close(); err == nil {
+			err = werr
+		}
 		if err != nil {
 			return err
 		}
