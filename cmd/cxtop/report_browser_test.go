@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,17 +39,26 @@ func TestReportInHeadlessBrowser(t *testing.T) {
 	if r := cxtop(t, nil, "report", "monthly", "--db", db, "--at", simEnd, "--format", "html", "--out", page); r.code != 0 {
 		t.Fatalf("report: %+v", r)
 	}
+	// A browser that crashes (Chromium segfaulted once on a loaded
+	// machine) says nothing of the report: it is started again, up to
+	// three times, with a fresh profile; what it prints is checked below.
 	run := func(args ...string) []byte {
 		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, bin, append([]string{"--headless", "--no-sandbox", "--disable-gpu",
-			"--disable-background-networking", "--no-first-run", "--user-data-dir=" + filepath.Join(dir, "profile")}, args...)...)
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("%s %v: %v", bin, args, err)
+		var err error
+		for try := 1; try <= 3; try++ {
+			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+			cmd := exec.CommandContext(ctx, bin, append([]string{"--headless", "--no-sandbox", "--disable-gpu",
+				"--disable-background-networking", "--no-first-run", "--user-data-dir=" + filepath.Join(dir, fmt.Sprintf("profile-%d", try))}, args...)...)
+			var out []byte
+			out, err = cmd.Output()
+			cancel()
+			if err == nil {
+				return out
+			}
+			t.Logf("%s %v, try %d: %v", bin, args, try, err)
 		}
-		return out
+		t.Fatalf("%s %v: %v", bin, args, err)
+		return nil
 	}
 	dom := string(run("--dump-dom", "file://"+page))
 	if !strings.Contains(dom, "<h1>Monthly review: ") || strings.Count(dom, "<svg") < 20 || !strings.Contains(dom, "<path class=\"line\"") {
