@@ -239,3 +239,22 @@ func TestSyncTokenFromEnvironmentAndConfig(t *testing.T) {
 	os.WriteFile(tokFile, []byte("wrong\n"), 0o600)
 	wantOneLineError(t, cxtop(t, nil, "sync", "--db", filepath.Join(dir, "e.db"), "--remote", url, "--token-file", tokFile, "--once", "--retries", "0"), 1, "HTTP 401")
 }
+
+// TestRetryQuarantineNeedsNoToken: re-mapping the quarantine reads no
+// network, so a [sync] token_file that cannot be read does not stop it,
+// while a sync, which would send the token, says what is wrong.
+func TestRetryQuarantineNeedsNoToken(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cx.db")
+	if r := cxtop(t, nil, "simulate", "--db", db, "--days", "1", "--end", simEnd); r.code != 0 {
+		t.Fatal(r.errOut)
+	}
+	cfg := filepath.Join(dir, "config.toml")
+	missing := filepath.Join(dir, "no-such-token")
+	os.WriteFile(cfg, []byte("[sync]\nremote = \"http://127.0.0.1:9\"\ntoken_file = \""+missing+"\"\n"), 0o600)
+	r := cxtop(t, nil, "sync", "retry-quarantine", "--db", db, "--config", cfg)
+	if r.code != 0 || !strings.Contains(r.out, "0 applied, 0 still quarantined") {
+		t.Fatalf("retry-quarantine with an unreadable token_file: %+v", r)
+	}
+	wantOneLineError(t, cxtop(t, nil, "sync", "--db", db, "--config", cfg, "--once"), 1, "sync.token_file")
+}

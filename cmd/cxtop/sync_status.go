@@ -99,10 +99,7 @@ reason. It needs no network: the raw records are kept in the store.`,
 		Example: "  cxtop sync retry-quarantine --db cx.db --source zendesk",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var err error
-			if set, err = a.fillSync(set, true); err != nil {
-				return err
-			}
+			set = a.fillSyncTarget(set, true)
 			if set.remote == "" {
 				// Remapping reads no network; the adapter only needs a URL to exist.
 				set.remote = "http://127.0.0.1"

@@ -15,18 +15,7 @@ import (
 // private (config.ReadSecretFile): a token on the command line is visible
 // to every user of the machine in ps, one in a file or the environment is not.
 func (a *app) fillSync(s syncSettings, fromEnv bool) (syncSettings, error) {
-	if s.remote == "" && fromEnv {
-		s.remote = a.getenv("CXTOP_REMOTE")
-		if s.remote == "" {
-			s.remote = a.cfg.Sync.Remote
-		}
-	}
-	if s.source == "" {
-		s.source = a.cfg.Sync.Source
-	}
-	if s.source == "" {
-		s.source = "hub"
-	}
+	s = a.fillSyncTarget(s, fromEnv)
 	flag := s.tokenFlag
 	if flag == "" {
 		flag = "--token"
@@ -54,10 +43,30 @@ func (a *app) fillSync(s syncSettings, fromEnv bool) (syncSettings, error) {
 		}
 		s.token = tok
 	}
+	return s, nil
+}
+
+// fillSyncTarget completes the remote, the source and the timeout as
+// fillSync does, and leaves the token alone: for the commands that reach
+// no network (sync retry-quarantine), which must not fail on a token
+// file they would never use.
+func (a *app) fillSyncTarget(s syncSettings, fromEnv bool) syncSettings {
+	if s.remote == "" && fromEnv {
+		s.remote = a.getenv("CXTOP_REMOTE")
+		if s.remote == "" {
+			s.remote = a.cfg.Sync.Remote
+		}
+	}
+	if s.source == "" {
+		s.source = a.cfg.Sync.Source
+	}
+	if s.source == "" {
+		s.source = "hub"
+	}
 	if s.timeout == 0 {
 		s.timeout = replica.DefaultRequestTimeout
 	}
-	return s, nil
+	return s
 }
 
 // syncInterval is the time between syncs once caught up: [sync] interval,
