@@ -66,16 +66,18 @@ func (s *Store) Update(fn func(w *Writer) error) (WriteResult, error) {
 // per record when records arrive together. A large batch is prepared on a
 // second goroutine while this one writes (write_pipeline.go).
 func (s *Store) Write(records []model.Record) (WriteResult, error) {
-	if len(records) >= pipelineMin {
-		return s.writePipelined(records)
-	}
+	// Prepared before the transaction: the preparation runs while another
+	// write commits and this one waits for the writer lock.
+	b := PrepareBatch(records)
+	defer b.Release()
+	return s.writePrepared(b)
+}
+
+// writePrepared writes a prepared batch in one transaction.
+func (s *Store) writePrepared(b *Prepared) (WriteResult, error) {
 	return s.Update(func(w *Writer) error {
-		for _, r := range records {
-			if err := w.Put(r); err != nil {
-				return err
-			}
-		}
-		return nil
+		_, err := w.PutPrepared(b, nil)
+		return err
 	})
 }
 

@@ -15,23 +15,18 @@ import (
 // written.
 type BatchWriter struct {
 	s      *Store
-	jobs   chan batchJob
+	jobs   chan *Prepared
 	ended  chan struct{}
 	mu     sync.Mutex
 	err    error
 	result WriteResult
 }
 
-type batchJob struct {
-	records []model.Record
-	prep    *preparer // nil for a small batch
-}
-
 // NewBatchWriter starts a writer; Close it to wait for the last batch.
 func (s *Store) NewBatchWriter() *BatchWriter {
 	// One batch waits while one is written: enough to overlap the two,
 	// and memory stays two batches.
-	b := &BatchWriter{s: s, jobs: make(chan batchJob, 1), ended: make(chan struct{})}
+	b := &BatchWriter{s: s, jobs: make(chan *Prepared, 1), ended: make(chan struct{})}
 	go b.run()
 	return b
 }
@@ -40,22 +35,11 @@ func (b *BatchWriter) run() {
 	defer close(b.ended)
 	for job := range b.jobs {
 		if b.firstError() != nil {
-			if job.prep != nil {
-				job.prep.finish()
-			}
+			job.Release()
 			continue
 		}
-		var res WriteResult
-		var err error
-		if job.prep == nil {
-			res, err = b.s.Write(job.records)
-		} else {
-			res, err = b.s.Update(func(w *Writer) error {
-				_, err := w.putPrepared(job.prep, job.records, nil)
-				return err
-			})
-			job.prep.finish()
-		}
+		res, err := b.s.writePrepared(job)
+		job.Release()
 		b.mu.Lock()
 		if err != nil {
 			b.err = err
@@ -80,11 +64,7 @@ func (b *BatchWriter) Write(records []model.Record) error {
 	if err := b.firstError(); err != nil {
 		return err
 	}
-	job := batchJob{records: records}
-	if len(records) >= pipelineMin {
-		job.prep = startPreparer(records)
-	}
-	b.jobs <- job
+	b.jobs <- PrepareBatch(records)
 	return nil
 }
 

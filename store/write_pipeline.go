@@ -96,17 +96,6 @@ func (p *preparer) finish() {
 	p.ended = true
 }
 
-func (s *Store) writePipelined(records []model.Record) (WriteResult, error) {
-	// Started before the transaction: it prepares while another write
-	// commits and this one waits for the writer lock.
-	p := startPreparer(records)
-	defer p.finish()
-	return s.Update(func(w *Writer) error {
-		_, err := w.putPrepared(p, records, nil)
-		return err
-	})
-}
-
 // Decide is called by PutAll in the transaction just before a record is
 // put: it returns the record to put — r itself, or a changed copy — or
 // false to skip it.
