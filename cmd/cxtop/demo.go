@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -31,6 +32,7 @@ func (a *app) demoCommand() *cobra.Command {
 		rate float64
 		days int
 		dir  string
+		tm   demoTiming
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -60,7 +62,12 @@ removed on exit (or in --dir, kept). Quit with q, Ctrl-C or SIGTERM.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			return a.runDemo(ctx, dir, seed, rate, days)
+			tm.Out = a.io.err
+			if err := tm.begin(); err != nil {
+				return err
+			}
+			defer tm.stopCPU()
+			return a.runDemo(ctx, dir, seed, rate, days, &tm)
 		},
 	}
 	fl := cmd.Flags()
@@ -68,10 +75,15 @@ removed on exit (or in --dir, kept). Quit with q, Ctrl-C or SIGTERM.`,
 	fl.Float64Var(&rate, "rate", 5, "live records a second once the history is in (0–1000)")
 	fl.IntVar(&days, "days", 90, "days of simulated history (1–365)")
 	fl.StringVar(&dir, "dir", "", "keep the demo's stores and log here (default: a temporary directory)")
+	// The measurement path of docs/PERFORMANCE.md ("The demo's history").
+	fl.BoolVar(&tm.UntilSynced, "until-synced", false, "print how long the history took to arrive and quit once it is in the console's store")
+	fl.StringVar(&tm.CPUProfile, "cpuprofile", "", "write a CPU profile of the demo to this file")
+	fl.MarkHidden("until-synced")
+	fl.MarkHidden("cpuprofile")
 	return cmd
 }
 
-func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64, days int) error {
+func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64, days int, tm *demoTiming) error {
 	settings := demoSettings(a.cfg, time.Now().UTC(), days)
 	opt := a.engineOptions()
 	opt.KPIs, opt.Programme = settings.KPI.Defs, settings.KPI.Programme
@@ -124,18 +136,20 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 	var wg sync.WaitGroup
 	run := func(name string, fn func() error) {
 		wg.Add(1)
-		go func() {
+		go pprof.Do(ctx, pprof.Labels("demo", name), func(ctx context.Context) {
 			defer wg.Done()
 			if err := fn(); err != nil && ctx.Err() == nil {
 				logger.Printf("demo: %s: %v", name, err)
 			}
-		}()
+		})
 	}
 	// However the demo ends, the goroutines stop before the engines close.
 	defer wg.Wait()
 	defer cancel()
-	hubEng.Start(ctx)
-	local.Start(ctx)
+	// Each part's goroutines carry its name in a CPU profile (--cpuprofile;
+	// go tool pprof -tags).
+	pprof.Do(ctx, pprof.Labels("demo", "hub engine"), hubEng.Start)
+	pprof.Do(ctx, pprof.Labels("demo", "console engine and sync"), local.Start)
 	run("hub", func() error { return hub.Serve(ctx, ln, h.Handler(), hub.ConnLimits{}) })
 	run("simulation", func() error {
 		// History first, oldest first, in the background: the console
@@ -159,6 +173,9 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 			return err
 		}
 		generated.Store(-1)
+		if seq, err := hubSt.Seq(); err == nil {
+			tm.historyInHub(seq)
+		}
 		logger.Printf("demo: %d days of history are in the hub", days)
 		if rate == 0 {
 			return nil
@@ -184,6 +201,14 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 				client.Kick()
 			}
 		}
+	})
+	run("timing", func() error {
+		tm.watch(ctx, local.Store(), logger.Printf, func() {
+			if tm.UntilSynced {
+				cancel()
+			}
+		})
+		return nil
 	})
 	return runConsole(ctx, consoleEnv{
 		Engine: local, Settings: settings, User: a.user(), Remote: url,
