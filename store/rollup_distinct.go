@@ -18,6 +18,8 @@ type distinctCache struct {
 	seen map[string]struct{}     // DistinctSuffixes' scratch set, cleared after each count
 	from map[string]sumFromZero  // the last sum from hour 0, per metric
 	gaps map[string]*gapDayCache // per gap day family
+	// totals are the hourly totals a trend line read (rollup_totals.go).
+	totals *totalsCache
 }
 
 type sumFromZero struct {
