@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/cxtop/cxtop/tui/serve/load"
@@ -36,9 +37,16 @@ func (b *bench) serve() error {
 	}
 	eo := b.app.engineOptions()
 	eo.Control = nil // no control socket for a store of the bench's own
+	heapProfile := ""
+	if b.profile != "" {
+		// What holds the heap while the many sessions are open, beside the
+		// row's CPU profile (serve.pprof).
+		heapProfile = filepath.Join(b.profile, "serve.heap.pprof")
+	}
 	res, err := load.Run(context.Background(), load.Options{Store: st, Engine: eo, Config: b.app.cfg.TUI(), Mask: mask,
 		Sessions: b.sessions, Width: benchServeW, Height: benchServeH, For: b.serveFor, Dir: b.path("serve"),
-		Logf: func(format string, args ...any) { b.say("serve: "+format, args...) }})
+		HeapProfile: heapProfile,
+		Logf:        func(format string, args ...any) { b.say("serve: "+format, args...) }})
 	if err != nil {
 		return err
 	}

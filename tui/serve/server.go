@@ -11,8 +11,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
-	"github.com/charmbracelet/wish/bubbletea"
-	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/cxtop/cxtop/tui"
@@ -39,6 +37,7 @@ type Server struct {
 	sessions int
 	programs map[*tea.Program]*running
 	running  sync.WaitGroup // admitted sessions
+	terms    sync.Map       // ssh.Session → *sessionTerminal, while its channel is open
 }
 
 // New checks the options and loads (or creates) the host key; it does not
@@ -85,16 +84,15 @@ func New(opt Options) (*Server, error) {
 			return nil
 		},
 		wish.WithPublicKeyAuth(s.publicKey),
-		// A real pty: the background-colour query then reads a file it
-		// can cancel, where an emulated one blocks until the client types.
-		ssh.AllocatePty(),
+		// A terminal of the server's own (terminal.go): the library's pty
+		// kept two 32 KB copy buffers a session.
+		func(srv *ssh.Server) error { srv.PtyHandler = s.openTerminal; return nil },
 		wish.WithIdleTimeout(opt.IdleTimeout),
 		// The last middleware runs first: admit, then needTerminal, then
-		// the program, then release once the program has ended.
+		// the program until it ends.
 		wish.WithMiddleware(
-			s.release,
-			bubbletea.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
-			needTerminal,
+			s.run,
+			s.needTerminal,
 			s.admit,
 		),
 	)

@@ -7,19 +7,15 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
-	"github.com/charmbracelet/wish/bubbletea"
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/tui"
 )
 
-type programKey struct{}
-
 // running is what a session's program holds until it ends.
 type running struct {
 	model *tui.Model
-	term  *sessionTerminal
 }
 
 // admit counts the session against MaxSessions, refuses it politely past
@@ -79,9 +75,9 @@ func sessionActor(user string) string {
 
 // needTerminal turns away sessions without a pty before a program is
 // built for them: the console draws on a terminal.
-func needTerminal(next ssh.Handler) ssh.Handler {
+func (s *Server) needTerminal(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		if _, _, ok := sess.Pty(); !ok {
+		if s.terminalOf(sess) == nil {
 			fmt.Fprint(sess.Stderr(), "cxtop serve needs a terminal: ssh -t\n")
 			sess.Exit(1)
 			return
@@ -90,11 +86,50 @@ func needTerminal(next ssh.Handler) ssh.Handler {
 	}
 }
 
+// run builds the session's program, runs it until it ends (the viewer
+// quits, the client leaves, the server shuts down), then releases what it
+// held: the model's subscription to the engine and the terminal.
+func (s *Server) run(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		defer next(sess)
+		t := s.terminalOf(sess)
+		if t == nil || !t.acquire() {
+			return // the channel closed before the program could start
+		}
+		defer t.release()
+		p := s.program(sess, t)
+		if p == nil {
+			return
+		}
+		done := make(chan struct{})
+		followed := make(chan struct{})
+		go func() { defer close(followed); t.follow(p, done) }()
+		if _, err := p.Run(); err != nil {
+			s.opt.Logf("session program ended: %v", err)
+		}
+		p.Kill()
+		close(done)
+		<-followed
+		s.mu.Lock()
+		r := s.programs[p]
+		delete(s.programs, p)
+		s.mu.Unlock()
+		if r != nil {
+			r.model.Close()
+		}
+	}
+}
+
 // program builds the session's console: its own renderer (the client's
 // colour profile) and theme, the shared engine, and the viewer role.
-func (s *Server) program(sess ssh.Session) *tea.Program {
-	r := bubbletea.MakeRenderer(sess)
-	name := themeFor(s.opt.Theme, sess.Environ(), r.HasDarkBackground, themeWait)
+func (s *Server) program(sess ssh.Session, t *sessionTerminal) *tea.Program {
+	r := t.renderer()
+	q := &backgroundQuery{t: t, timeout: themeWait}
+	name := themeFor(s.opt.Theme, sess.Environ(), q.dark, themeWait)
+	q.finish()
+	// Said, so that lipgloss never asks the terminal itself (its question
+	// would read the session's input).
+	r.SetHasDarkBackground(name != "light")
 	m, err := tui.New(tui.Options{
 		Engine: s.opt.Engine, Config: s.opt.Config, Role: engine.RoleViewer, Theme: name,
 		User: sessionActor(sess.User()), Renderer: r, Now: s.opt.Now, Window: s.opt.Window,
@@ -105,8 +140,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		sess.Exit(1)
 		return nil
 	}
-	opts, term := terminal(sess)
-	opts = append(opts, tea.WithAltScreen(), tea.WithFPS(20),
+	opts := append(t.options(), tea.WithAltScreen(), tea.WithFPS(20),
 		// The server owns the signals; one SIGTERM must not reach every
 		// session's program on its own.
 		tea.WithoutSignalHandler())
@@ -115,31 +149,10 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	defer s.mu.Unlock()
 	if s.closing {
 		m.Close()
-		term.close()
 		fmt.Fprint(sess.Stderr(), "cxtop serve is shutting down: try again in a moment\r\n")
 		sess.Exit(1)
 		return nil
 	}
-	s.programs[p] = &running{model: m, term: term}
-	sess.Context().SetValue(programKey{}, p)
-	term.follow(p)
+	s.programs[p] = &running{model: m}
 	return p
-}
-
-// release runs once the session's program has ended: the model's
-// subscription to the engine must go with it.
-func (s *Server) release(next ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
-		if p, ok := sess.Context().Value(programKey{}).(*tea.Program); ok {
-			s.mu.Lock()
-			r := s.programs[p]
-			delete(s.programs, p)
-			s.mu.Unlock()
-			if r != nil {
-				r.model.Close()
-				r.term.close()
-			}
-		}
-		next(sess)
-	}
 }
