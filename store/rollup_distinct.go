@@ -43,6 +43,10 @@ type gapDay struct {
 	before []int64 // len(starts)+1
 }
 
+// bigSetHours: a distinct count over more hours than this sizes its set
+// from the number of entries first.
+const bigSetHours = 48
+
 // scratchSet is an empty set to count with; give it back with dropSet.
 func (r *Rollups) scratchSet() map[string]struct{} {
 	if r.cache.seen == nil {

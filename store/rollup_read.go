@@ -164,6 +164,16 @@ func (r *Rollups) DistinctSuffixes(metric string, from, to uint32) int {
 		return r.DistinctActive(metric, from, to)
 	}
 	seen := r.scratchSet()
+	if to-from > bigSetHours {
+		// A long window (a report's, not a trend point's) counts
+		// thousands: a set made at their size is not grown and rehashed
+		// step by step (40 % of the kpi row at 1M).
+		n := 0
+		r.scan(metric, from, to, func(uint32, []byte, int64) { n++ })
+		if n > len(seen) {
+			seen = make(map[string]struct{}, n)
+		}
+	}
 	r.scan(metric, from, to, func(_ uint32, sub []byte, v int64) {
 		if len(sub) > 0 && v != 0 {
 			// The key points into the read transaction's mmap, which
