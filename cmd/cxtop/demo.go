@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -31,6 +33,7 @@ func (a *app) demoCommand() *cobra.Command {
 		rate float64
 		days int
 		dir  string
+		tm   demoTiming
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -60,7 +63,12 @@ removed on exit (or in --dir, kept). Quit with q, Ctrl-C or SIGTERM.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			return a.runDemo(ctx, dir, seed, rate, days)
+			tm.Out = a.io.err
+			if err := tm.begin(); err != nil {
+				return err
+			}
+			defer tm.stopCPU()
+			return a.runDemo(ctx, dir, seed, rate, days, &tm)
 		},
 	}
 	fl := cmd.Flags()
@@ -68,10 +76,27 @@ removed on exit (or in --dir, kept). Quit with q, Ctrl-C or SIGTERM.`,
 	fl.Float64Var(&rate, "rate", 5, "live records a second once the history is in (0–1000)")
 	fl.IntVar(&days, "days", 90, "days of simulated history (1–365)")
 	fl.StringVar(&dir, "dir", "", "keep the demo's stores and log here (default: a temporary directory)")
+	// The measurement path of docs/PERFORMANCE.md ("The demo's history").
+	fl.BoolVar(&tm.UntilSynced, "until-synced", false, "print how long the history took to arrive and quit once it is in the console's store")
+	fl.StringVar(&tm.CPUProfile, "cpuprofile", "", "write a CPU profile of the demo to this file")
+	fl.MarkHidden("until-synced")
+	fl.MarkHidden("cpuprofile")
 	return cmd
 }
 
-func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64, days int) error {
+// hubCoalesce is the least time between two computations of the demo
+// hub's state (the engine's default is 250 ms): each costs 0.1-0.2 s of CPU
+// while the history grows, ~1 s of the ~19 s the history's arrival cost.
+const hubCoalesce = 5 * time.Second
+
+// demoGCPercent is the GC's pace (GOGC) while the history arrives: the
+// records, their encodings and the transactions' pages of two stores are
+// short-lived garbage, and at the default 100 the collector took ~2 s of
+// the ~19 s of CPU. 300 saved ~2.5 s but the peak RSS grew from ~500 to
+// ~740 MB; 200 is between.
+const demoGCPercent = 200
+
+func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64, days int, tm *demoTiming) error {
 	settings := demoSettings(a.cfg, time.Now().UTC(), days)
 	opt := a.engineOptions()
 	opt.KPIs, opt.Programme = settings.KPI.Defs, settings.KPI.Programme
@@ -86,7 +111,12 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 
 	// Throwaway stores: no fsync, so the history goes in fast. The hub's
 	// engine runs the automations and queues the contacts, as a hub does.
-	hubEng, err := engine.Open(filepath.Join(dir, "hub.db"), store.Options{Create: true, NoSync: true}, opt)
+	// Nobody looks at the hub's state but a console attached to its
+	// socket: computed at most every hubCoalesce, it leaves the cores
+	// to the history.
+	hubOpt := opt
+	hubOpt.Coalesce = hubCoalesce
+	hubEng, err := engine.Open(filepath.Join(dir, "hub.db"), store.Options{Create: true, NoSync: true}, hubOpt)
 	if err != nil {
 		return err
 	}
@@ -124,18 +154,20 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 	var wg sync.WaitGroup
 	run := func(name string, fn func() error) {
 		wg.Add(1)
-		go func() {
+		go pprof.Do(ctx, pprof.Labels("demo", name), func(ctx context.Context) {
 			defer wg.Done()
 			if err := fn(); err != nil && ctx.Err() == nil {
 				logger.Printf("demo: %s: %v", name, err)
 			}
-		}()
+		})
 	}
 	// However the demo ends, the goroutines stop before the engines close.
 	defer wg.Wait()
 	defer cancel()
-	hubEng.Start(ctx)
-	local.Start(ctx)
+	// Each part's goroutines carry its name in a CPU profile (--cpuprofile;
+	// go tool pprof -tags).
+	pprof.Do(ctx, pprof.Labels("demo", "hub engine"), hubEng.Start)
+	pprof.Do(ctx, pprof.Labels("demo", "console engine and sync"), local.Start)
 	run("hub", func() error { return hub.Serve(ctx, ln, h.Handler(), hub.ConnLimits{}) })
 	run("simulation", func() error {
 		// History first, oldest first, in the background: the console
@@ -159,6 +191,9 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 			return err
 		}
 		generated.Store(-1)
+		if seq, err := hubSt.Seq(); err == nil {
+			tm.historyInHub(seq)
+		}
 		logger.Printf("demo: %d days of history are in the hub", days)
 		if rate == 0 {
 			return nil
@@ -184,6 +219,19 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 				client.Kick()
 			}
 		}
+	})
+	// The history is garbage-collected less often while it arrives
+	// (demoGCPercent); the usual pace returns once it is in.
+	gcBefore := debug.SetGCPercent(demoGCPercent)
+	defer debug.SetGCPercent(gcBefore)
+	run("timing", func() error {
+		tm.watch(ctx, local.Store(), logger.Printf, func() {
+			debug.SetGCPercent(gcBefore)
+			if tm.UntilSynced {
+				cancel()
+			}
+		})
+		return nil
 	})
 	return runConsole(ctx, consoleEnv{
 		Engine: local, Settings: settings, User: a.user(), Remote: url,

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -76,4 +78,49 @@ func TestDemoQuitsOnQ(t *testing.T) {
 func TestDemoFlagErrors(t *testing.T) {
 	wantOneLineError(t, runIn(t, "demo", "--rate", "-1"), 2, "--rate")
 	wantOneLineError(t, runIn(t, "demo", "--days", "0"), 2, "--days")
+}
+
+// The measurement path (--until-synced, --cpuprofile) quits once the whole
+// history is in the console's store: the same records as the hub's, a
+// store that passes check, and a profile written.
+func TestDemoUntilSynced(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	prof := filepath.Join(t.TempDir(), "demo.pprof")
+	r := cxtop(t, []byte{}, "demo", "--days", "2", "--rate", "0", "--dir", dir, "--until-synced", "--cpuprofile", prof)
+	if r.code != 0 || !strings.Contains(r.errOut, "in the console's store after") {
+		t.Fatalf("demo --until-synced: %+v", r)
+	}
+	if fi, err := os.Stat(prof); err != nil || fi.Size() == 0 {
+		t.Fatalf("no CPU profile: %v", err)
+	}
+	if r := cxtop(t, nil, "check", "--db", filepath.Join(dir, "cxtop.db")); r.code != 0 {
+		t.Fatalf("check of the demo's store: %s%s", r.out, r.errOut)
+	}
+	ids := func(db string) map[string]bool {
+		r := cxtop(t, nil, "export", "--db", filepath.Join(dir, db))
+		if r.code != 0 {
+			t.Fatalf("export %s: %+v", db, r)
+		}
+		got := map[string]bool{}
+		for _, line := range strings.Split(strings.TrimSpace(r.out), "\n") {
+			var rec struct{ Kind, ID string }
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatalf("export %s: %v in %q", db, err, line)
+			}
+			got[rec.Kind+" "+rec.ID] = true
+		}
+		return got
+	}
+	hub, console := ids("hub.db"), ids("cxtop.db")
+	if len(hub) < 1000 || !maps.Equal(hub, console) {
+		t.Fatalf("the console's store holds %d records, the hub's %d: want the same, at least 1000", len(console), len(hub))
+	}
+}
+
+func TestCursorSeq(t *testing.T) {
+	for c, want := range map[string]uint64{"": 0, "abc.42": 42, "a.b.7": 7, "nodot": 0, "x.": 0} {
+		if got := cursorSeq(c); got != want {
+			t.Errorf("cursorSeq(%q) = %d, want %d", c, got, want)
+		}
+	}
 }
