@@ -70,17 +70,32 @@ func (r *Rollups) Sum(metric string, from, to uint32) int64 {
 	add := func(_ uint32, _ []byte, v int64) { n = model.AddSat(n, v) }
 	family, sub := splitMetric(metric)
 	d0, d1 := (from+23)/24*24, to/24*24
-	if !r.days || suffixFamilies[family] || d1 <= d0 {
-		r.scan(metric, from, to, add)
+	if hours, ok := r.cachedTotals(metric, from, to); ok && (!r.days || to-from < 48) {
+		for _, v := range hours {
+			n = model.AddSat(n, v)
+		}
 		return n
 	}
-	r.scan(metric, from, d0, add)
+	hourly := func(from, to uint32) {
+		if hours, ok := r.cachedTotals(metric, from, to); ok {
+			for _, v := range hours {
+				n = model.AddSat(n, v)
+			}
+			return
+		}
+		r.scan(metric, from, to, add)
+	}
+	if !r.days || suffixFamilies[family] || d1 <= d0 {
+		hourly(from, to)
+		return n
+	}
+	hourly(from, d0)
 	day := family + daySuffix
 	if sub != "" {
 		day += "|" + sub
 	}
 	r.scan(day, d0, d1, add)
-	r.scan(metric, d1, to, add)
+	hourly(d1, to)
 	return n
 }
 

@@ -95,10 +95,32 @@ func (r *Rollups) readTotals(from, to uint32) map[string][]int64 {
 	return cols
 }
 
+// cachedTotals is a family's hourly totals over [from, to) when a trend
+// line of this view already read them (Sum's hours then cost no read: the
+// backlog's points move its sums from hour 0 by a slice each); ok is false
+// otherwise.
+func (r *Rollups) cachedTotals(metric string, from, to uint32) ([]int64, bool) {
+	c := r.cache.totals
+	if c == nil || from < c.from || to > c.to || to <= from || !hasTotal(metric) {
+		return nil, false
+	}
+	col := c.cols[metric]
+	if col == nil {
+		return make([]int64, 0), true
+	}
+	return col[from-c.from : to-c.from], true
+}
+
+// hasTotal reports whether metric is a family whose hourly totals are in
+// the totals keys: not a breakdown, not per suffix, not a span counter.
+func hasTotal(metric string) bool {
+	return metric != "" && !suffixFamilies[metric] && !strings.Contains(metric, "|") && !spanTotal(metric)
+}
+
 // seriesFromTotals is Series of a family's total from the totals keys; ok
 // is false when the store has none or metric is not a family's total.
 func (r *Rollups) seriesFromTotals(metric string, from, to, stepHours uint32) ([]int64, bool) {
-	if !r.totals || metric == "" || suffixFamilies[metric] || strings.Contains(metric, "|") || spanTotal(metric) {
+	if !r.totals || !hasTotal(metric) {
 		return nil, false
 	}
 	out := make([]int64, (to-from+stepHours-1)/stepHours)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/cxtop/cxtop/model"
@@ -53,9 +54,18 @@ func TestSeriesFromTotalsEqualsFamilySeries(t *testing.T) {
 		for _, c := range cases {
 			for f := range families {
 				got := r.Series(f, c.from, c.to, c.step)
+				// Sums inside the hours read (answered from them) and
+				// across their ends (day keys and hours as before).
+				gotSums := []int64{r.Sum(f, c.from, c.to), r.Sum(f, c.from+1, c.to), r.Sum(f, c.from-30, c.to+30), r.Sum(f, 0, c.to)}
 				r.totals = false
+				cache := r.cache.totals
+				r.cache.totals = nil
 				want := r.Series(f, c.from, c.to, c.step)
-				r.totals = true
+				wantSums := []int64{r.Sum(f, c.from, c.to), r.Sum(f, c.from+1, c.to), r.Sum(f, c.from-30, c.to+30), r.Sum(f, 0, c.to)}
+				r.totals, r.cache.totals = true, cache
+				if !slices.Equal(gotSums, wantSums) {
+					t.Fatalf("%s, %s: sums %v with the totals read, %v without", c.name, f, gotSums, wantSums)
+				}
 				if len(got) != len(want) {
 					t.Fatalf("%s, %s: %d points from the totals, %d from the family", c.name, f, len(got), len(want))
 				}
