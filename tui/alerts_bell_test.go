@@ -51,3 +51,29 @@ func TestAlertFiringRingsAndFlashes(t *testing.T) {
 		t.Fatal("the bell rings on")
 	}
 }
+
+// A session whose renderer rings the bell itself (Options.Bell, cxtop
+// serve's screen) gets the call, and its frame stays free of BEL: the
+// frame it shows is the one the other sessions share.
+func TestBellOutsideTheFrame(t *testing.T) {
+	st := testStore(t)
+	eng := testEngine(t, st, engine.Options{ReadOnly: true})
+	rang := 0
+	m, err := New(Options{Engine: eng, Config: DefaultConfig(), Role: engine.RoleViewer, Theme: "dark", Renderer: asciiRenderer(),
+		Now: func() time.Time { return testNow }, Bell: func() { rang++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	before := m.View()
+	if _, cmd := m.Update(bellMsg{}); cmd != nil {
+		t.Fatal("a bell rung outside the frame still schedules its end")
+	}
+	if rang != 1 {
+		t.Fatalf("the bell was rung %d times, want once", rang)
+	}
+	if after := m.View(); after != before || strings.Contains(after, "\a") {
+		t.Fatalf("the frame changed with a bell rung outside it:\n%q", after)
+	}
+}

@@ -56,6 +56,12 @@ type Options struct {
 	// drawings with (NewShared): sessions of one engine, configuration
 	// and masker, the SSH viewers of one server.
 	Shared *Shared
+	// Bell, when set, rings the terminal bell for an alert instead of the
+	// frame carrying it: a renderer of its own (cxtop serve's) writes it,
+	// and the frame stays the one the sessions share (a bell in the frame
+	// made every session's frame a copy of its own for a tenth of a
+	// second). It runs on the program's goroutine, inside Update.
+	Bell func()
 }
 
 // savedView is a config view with its filter read.
@@ -295,6 +301,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.message = msg.what + ": " + model.Sanitize(msg.err.Error())
 		return m, nil
 	case bellMsg:
+		if m.opt.Bell != nil {
+			m.opt.Bell()
+			return m, nil
+		}
 		m.bell = true
 		return m, tea.Tick(100*time.Millisecond, func(time.Time) tea.Msg { return bellDoneMsg{} })
 	case bellDoneMsg:

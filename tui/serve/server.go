@@ -31,6 +31,8 @@ type Server struct {
 	// shared: every session reads one engine, configuration and masker,
 	// so sessions that show a pane alike draw it once (tui.Shared).
 	shared *tui.Shared
+	// changes: the sessions' screens work out each change of frame once.
+	changes *changes
 
 	mu       sync.Mutex
 	closing  bool
@@ -59,7 +61,7 @@ func New(opt Options) (*Server, error) {
 		opt.LoginTimeout = DefaultLoginTimeout
 	}
 	s := &Server{opt: opt, programs: map[*tea.Program]*running{}, guard: newGuard(opt.Now, opt.Logf, opt.LoginTimeout),
-		shared: tui.NewShared()}
+		shared: tui.NewShared(), changes: newChanges()}
 	var err error
 	if s.signer, err = loadHostKey(opt.HostKeyPath); err != nil {
 		return nil, err

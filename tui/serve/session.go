@@ -97,10 +97,12 @@ func (s *Server) run(next ssh.Handler) ssh.Handler {
 			return // the channel closed before the program could start
 		}
 		defer t.release()
-		p := s.program(sess, t)
+		p, scr := s.program(sess, t)
 		if p == nil {
 			return
 		}
+		scr.start()
+		defer scr.end()
 		done := make(chan struct{})
 		followed := make(chan struct{})
 		go func() { defer close(followed); t.follow(p, done) }()
@@ -122,7 +124,7 @@ func (s *Server) run(next ssh.Handler) ssh.Handler {
 
 // program builds the session's console: its own renderer (the client's
 // colour profile) and theme, the shared engine, and the viewer role.
-func (s *Server) program(sess ssh.Session, t *sessionTerminal) *tea.Program {
+func (s *Server) program(sess ssh.Session, t *sessionTerminal) (*tea.Program, *screen) {
 	r := t.renderer()
 	q := &backgroundQuery{t: t, timeout: themeWait}
 	name := themeFor(s.opt.Theme, sess.Environ(), q.dark, themeWait)
@@ -130,29 +132,30 @@ func (s *Server) program(sess ssh.Session, t *sessionTerminal) *tea.Program {
 	// Said, so that lipgloss never asks the terminal itself (its question
 	// would read the session's input).
 	r.SetHasDarkBackground(name != "light")
+	scr := &screen{out: sess, changes: s.changes}
 	m, err := tui.New(tui.Options{
 		Engine: s.opt.Engine, Config: s.opt.Config, Role: engine.RoleViewer, Theme: name,
 		User: sessionActor(sess.User()), Renderer: r, Now: s.opt.Now, Window: s.opt.Window,
-		Mask: s.opt.Mask, Shared: s.shared,
+		Mask: s.opt.Mask, Shared: s.shared, Bell: scr.ring,
 	})
 	if err != nil {
 		fmt.Fprintf(sess.Stderr(), "cxtop serve: %v\r\n", err)
 		sess.Exit(1)
-		return nil
+		return nil, nil
 	}
-	opts := append(t.options(), tea.WithAltScreen(), tea.WithFPS(20),
-		// The server owns the signals; one SIGTERM must not reach every
-		// session's program on its own.
-		tea.WithoutSignalHandler())
-	p := tea.NewProgram(m, opts...)
+	// The screen draws the frames (screen.go), and the server owns the
+	// signals: one SIGTERM must not reach every session's program on its
+	// own.
+	opts := append(t.options(), tea.WithoutRenderer(), tea.WithoutSignalHandler())
+	p := tea.NewProgram(&console{Model: m, scr: scr}, opts...)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
 		m.Close()
 		fmt.Fprint(sess.Stderr(), "cxtop serve is shutting down: try again in a moment\r\n")
 		sess.Exit(1)
-		return nil
+		return nil, nil
 	}
 	s.programs[p] = &running{model: m}
-	return p
+	return p, scr
 }
