@@ -34,6 +34,10 @@ var perSuffixFamilies = []string{
 type keyBuilder struct {
 	key, sub []byte
 	sink     func(packedKey, sub []byte, delta int64)
+	// hourly leaves out the day keys: the writer derives them from the
+	// batch's hourly deltas at flush (addDayDeltas), which halves its
+	// contributions' map additions.
+	hourly bool
 }
 
 // add counts delta on metric (with an optional dimension) at hour, for the
@@ -49,7 +53,7 @@ func (kb *keyBuilder) add(metric, dim, value string, hour uint32, suffix string,
 	sub = append(sub, suffix...)
 	kb.sub = sub
 	kb.sink(kb.key, sub, delta)
-	if suffix == "" {
+	if suffix == "" && !kb.hourly {
 		kb.key = packedDayKey(kb.key[:0], metric, hour)
 		kb.sink(kb.key, sub, delta)
 	}
