@@ -327,7 +327,7 @@ func (r *Rollups) DistinctActive(family string, from, to uint32) int {
 	// Gaps ending at or after to: by hour up to the next whole day, then by
 	// day (the day keys hold the same sub-keys, summed over the day).
 	day := (to + 23) / 24 * 24
-	n -= r.gapsBefore(spanGap(family), to, day, fromKey)
+	n -= r.gapsBeforeByHour(spanGap(family), to, day, from)
 	if r.gapDays {
 		n -= r.gapsBeforeByDay(spanGap(family)+daySuffix, day, from)
 	} else {
