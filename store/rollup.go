@@ -61,9 +61,11 @@ func (kb *keyBuilder) add(metric, dim, value string, hour uint32, suffix string,
 	sub = append(sub, suffix...)
 	kb.sub = sub
 	kb.sink(kb.key, sub, delta)
-	if suffix == "" && !kb.hourly {
-		kb.key = packedDayKey(kb.key[:0], metric, hour)
-		kb.sink(kb.key, sub, delta)
+	if suffix == "" {
+		if !kb.hourly {
+			kb.key = packedDayKey(kb.key[:0], metric, hour)
+			kb.sink(kb.key, sub, delta)
+		}
 		if dim == "" {
 			// The family's total again, in the hour's totals key.
 			kb.key = packedKey(kb.key[:0], totalsFamily, hour)

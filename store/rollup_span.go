@@ -75,11 +75,11 @@ func (s spanSink) add(fam string, hour uint32, sub []byte, delta int64) {
 
 // hasDayKeys reports whether an hourly family is also kept per day: every
 // family without suffixes (keyBuilder.add adds a day key exactly when the
-// suffix is empty, and only the per-suffix families take one), and the
-// spans (spanSink.add), whose gaps have sub-keys.
+// suffix is empty, and only the per-suffix families take one) but the
+// hours' totals, and the spans (spanSink.add), whose gaps have sub-keys.
 func hasDayKeys(family string) bool {
-	if strings.HasSuffix(family, daySuffix) {
-		return false
+	if strings.HasSuffix(family, daySuffix) || family == totalsFamily {
+		return false // the hours' totals are kept by hour only
 	}
 	if !suffixFamilies[family] {
 		return true
