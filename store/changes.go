@@ -79,6 +79,7 @@ func (s *Store) ChangeLogBytes(after uint64, limit int, maxBytes int) (ChangePag
 		limit = 1000
 	}
 	p := ChangePage{Last: after}
+	var buf []byte
 	err := s.db.View(func(tx *bolt.Tx) error {
 		buckets := map[byte]*bolt.Bucket{
 			kindTicket:   tx.Bucket(bucketTickets),
@@ -103,14 +104,23 @@ func (s *Store) ChangeLogBytes(after uint64, limit int, maxBytes int) (ChangePag
 			if len(rec) <= 8 {
 				return fmt.Errorf("%w: log entry %d names a missing record %q", ErrCorrupt, readU64(k), v[1:])
 			}
-			line, err := exportLine(nil, rec)
+			// The lines are written one after the other into buf, not each
+			// into a slice of its own grown from nothing: the JSON of a
+			// 5,000-record page cost ~0.5 s of growing slices over the
+			// demo's 90 days. A line keeps its part of the array it was
+			// written in when buf grows, and is capped so that appending
+			// to it copies.
+			start := len(buf)
+			out, err := exportLine(buf, rec)
 			if err != nil {
 				return fmt.Errorf("%w: log entry %d names %q: %v", ErrCorrupt, readU64(k), v[1:], err)
 			}
+			line := out[start:len(out):len(out)]
 			if maxBytes > 0 && len(p.Lines)+len(p.Deleted) > 0 && size+len(line) > maxBytes {
 				p.HasMore = true
 				return nil
 			}
+			buf = out
 			size += len(line)
 			p.Lines = append(p.Lines, line)
 			p.Last = readU64(k)

@@ -18,6 +18,10 @@ type distinctCache struct {
 	seen map[string]struct{}     // DistinctSuffixes' scratch set, cleared after each count
 	from map[string]sumFromZero  // the last sum from hour 0, per metric
 	gaps map[string]*gapDayCache // per gap day family
+	// hours are the hourly gap keys read, decoded, per gap family.
+	hours map[string]*gapHourCache
+	// totals are the hourly totals a trend line read (rollup_totals.go).
+	totals *totalsCache
 }
 
 type sumFromZero struct {
@@ -38,6 +42,10 @@ type gapDay struct {
 	starts []uint32
 	before []int64 // len(starts)+1
 }
+
+// bigSetHours: a distinct count over more hours than this sizes its set
+// from the number of entries first.
+const bigSetHours = 48
 
 // scratchSet is an empty set to count with; give it back with dropSet.
 func (r *Rollups) scratchSet() map[string]struct{} {
@@ -122,6 +130,98 @@ func (r *Rollups) readGapDays(family string, from, to uint32) []gapDay {
 			}
 		})
 		out = append(out, d)
+	}
+	return out
+}
+
+// gapTail is how far before its hour a gap key's starts are kept in the
+// cache: a trend point of a day or less ends at most 24 hours before the
+// day's end, so its window starts at most 48 hours before any hour it
+// reads.
+const gapTail = 48
+
+// gapHourCache holds a gap family's hourly keys over [from, to), read once:
+// per hour the number of gaps, and the starts of those that began within
+// gapTail hours of it (few: most silences are long).
+type gapHourCache struct {
+	from, to uint32
+	hours    []gapHour
+}
+
+type gapHour struct {
+	total  int64
+	starts []uint32 // ascending, ≥ the hour − gapTail
+	counts []int64
+}
+
+// gapsBeforeByHour counts the gaps of an hourly gap family at hours
+// [from, to) whose start is before start. The points of a trend line each
+// read the hours from their end to the next whole day, and a gap key holds
+// hundreds of starts at 1M tickets: walking them again for every point was
+// most of digital adoption's line. Each hour is now walked once a view,
+// its total and recent starts kept; a window starting further back (a
+// report's) walks the keys as before.
+func (r *Rollups) gapsBeforeByHour(family string, from, to, start uint32) int64 {
+	if to <= from {
+		return 0
+	}
+	if start+gapTail < to-1 || start < gapTail {
+		return r.gapsBefore(family, from, to, hourBytes(start))
+	}
+	if r.cache.hours == nil {
+		r.cache.hours = map[string]*gapHourCache{}
+	}
+	c := r.cache.hours[family]
+	switch {
+	case c == nil:
+		c = &gapHourCache{from: from, to: to, hours: r.readGapHours(family, from, to)}
+		r.cache.hours[family] = c
+	case from < c.from || to > c.to:
+		lo, hi := min(from, c.from), max(to, c.to)
+		hours := make([]gapHour, 0, hi-lo)
+		if lo < c.from {
+			hours = append(hours, r.readGapHours(family, lo, c.from)...)
+		}
+		hours = append(hours, c.hours...)
+		if hi > c.to {
+			hours = append(hours, r.readGapHours(family, c.to, hi)...)
+		}
+		c.from, c.to, c.hours = lo, hi, hours
+	}
+	var n int64
+	for _, g := range c.hours[from-c.from : to-c.from] {
+		n += g.total
+		for i := len(g.starts) - 1; i >= 0 && g.starts[i] >= start; i-- {
+			n -= g.counts[i]
+		}
+	}
+	return n
+}
+
+// readGapHours reads a gap family's hourly keys at [from, to), one entry
+// an hour (zero when the hour has no key).
+func (r *Rollups) readGapHours(family string, from, to uint32) []gapHour {
+	out := make([]gapHour, to-from)
+	prefix := append([]byte(family), 0)
+	c := r.b.Cursor()
+	for k, v := c.Seek(packedKey(nil, family, from)); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
+		_, h, _ := splitPackedKey(k)
+		if h >= to {
+			break
+		}
+		g := &out[h-from]
+		// A malformed value reads as what precedes the fault; cxtop check
+		// reports it.
+		_ = eachEntry(v, func(sub []byte, n int64) {
+			if len(sub) != 4 {
+				return
+			}
+			g.total += n
+			if p := binary.BigEndian.Uint32(sub); p+gapTail >= h {
+				g.starts = append(g.starts, p)
+				g.counts = append(g.counts, n)
+			}
+		})
 	}
 	return out
 }

@@ -23,6 +23,9 @@ type Rollups struct {
 	// days: counters are also kept per day (version ≥ 4); gapDays: the
 	// activity gaps too (version ≥ 5).
 	days, gapDays bool
+	// totals: every family's hourly total is also in the hour's totals
+	// key (version ≥ 7, rollup_totals.go).
+	totals bool
 	// cache is what distinct counts keep between calls (rollup_distinct.go):
 	// a Rollups is used by one goroutine, inside its transaction.
 	cache distinctCache
@@ -33,7 +36,7 @@ func (s *Store) ViewRollups(fn func(r *Rollups) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		v := storedRollupVersion(tx)
 		spans := v >= 3 && tx.Bucket(bucketActHours) != nil
-		return fn(&Rollups{b: tx.Bucket(bucketRollups), spans: spans, days: v >= 4, gapDays: v >= 5})
+		return fn(&Rollups{b: tx.Bucket(bucketRollups), spans: spans, days: v >= 4, gapDays: v >= 5, totals: v >= 7})
 	})
 }
 
@@ -67,17 +70,32 @@ func (r *Rollups) Sum(metric string, from, to uint32) int64 {
 	add := func(_ uint32, _ []byte, v int64) { n = model.AddSat(n, v) }
 	family, sub := splitMetric(metric)
 	d0, d1 := (from+23)/24*24, to/24*24
-	if !r.days || suffixFamilies[family] || d1 <= d0 {
-		r.scan(metric, from, to, add)
+	if hours, ok := r.cachedTotals(metric, from, to); ok && (!r.days || to-from < 48) {
+		for _, v := range hours {
+			n = model.AddSat(n, v)
+		}
 		return n
 	}
-	r.scan(metric, from, d0, add)
+	hourly := func(from, to uint32) {
+		if hours, ok := r.cachedTotals(metric, from, to); ok {
+			for _, v := range hours {
+				n = model.AddSat(n, v)
+			}
+			return
+		}
+		r.scan(metric, from, to, add)
+	}
+	if !r.days || suffixFamilies[family] || d1 <= d0 {
+		hourly(from, to)
+		return n
+	}
+	hourly(from, d0)
 	day := family + daySuffix
 	if sub != "" {
 		day += "|" + sub
 	}
 	r.scan(day, d0, d1, add)
-	r.scan(metric, d1, to, add)
+	hourly(d1, to)
 	return n
 }
 
@@ -86,6 +104,9 @@ func (r *Rollups) Sum(metric string, from, to uint32) int64 {
 func (r *Rollups) Series(metric string, from, to, stepHours uint32) []int64 {
 	if stepHours == 0 || to <= from {
 		return nil
+	}
+	if out, ok := r.seriesFromTotals(metric, from, to, stepHours); ok {
+		return out
 	}
 	out := make([]int64, (to-from+stepHours-1)/stepHours)
 	r.scan(metric, from, to, func(h uint32, _ []byte, v int64) { out[(h-from)/stepHours] = model.AddSat(out[(h-from)/stepHours], v) })
@@ -111,7 +132,7 @@ func (r *Rollups) Metrics(prefix string) []string {
 	c := r.b.Cursor()
 	for k, v := c.Seek([]byte(famPrefix)); k != nil && bytes.HasPrefix(k, []byte(famPrefix)); k, v = c.Next() {
 		family, _, ok := splitPackedKey(k)
-		if !ok || strings.HasSuffix(family, daySuffix) {
+		if !ok || strings.HasSuffix(family, daySuffix) || family == totalsFamily {
 			continue
 		}
 		if suffixFamilies[family] {
@@ -158,6 +179,16 @@ func (r *Rollups) DistinctSuffixes(metric string, from, to uint32) int {
 		return r.DistinctActive(metric, from, to)
 	}
 	seen := r.scratchSet()
+	if to-from > bigSetHours {
+		// A long window (a report's, not a trend point's) counts
+		// thousands: a set made at their size is not grown and rehashed
+		// step by step (40 % of the kpi row at 1M).
+		n := 0
+		r.scan(metric, from, to, func(uint32, []byte, int64) { n++ })
+		if n > len(seen) {
+			seen = make(map[string]struct{}, n)
+		}
+	}
 	r.scan(metric, from, to, func(_ uint32, sub []byte, v int64) {
 		if len(sub) > 0 && v != 0 {
 			// The key points into the read transaction's mmap, which

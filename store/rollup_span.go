@@ -126,26 +126,30 @@ func actHoursKey(family, customer string, h uint32) []byte {
 }
 
 // neighbours finds the active hours of a customer just before and after h
-// in bucketActHours (h itself excluded).
+// in bucketActHours (h itself excluded). An hour turning on (h not stored:
+// every new customer-hour) takes one seek: the key at or after h is the
+// next, and the cursor steps back from it to the previous; only an hour
+// turning off seeks twice.
 func neighbours(b *bolt.Bucket, family, customer string, h uint32) (p uint32, hasP bool, n uint32, hasN bool) {
 	key := actHoursKey(family, customer, h)
 	prefix := key[:len(key)-4]
 	same := func(k []byte) bool { return k != nil && len(k) == len(key) && bytes.HasPrefix(k, prefix) }
 	c := b.Cursor()
 	at, _ := c.Seek(key)
-	next := at
-	if bytes.Equal(next, key) {
+	var next, prev []byte
+	switch {
+	case at == nil:
+		prev, _ = c.Last()
+	case bytes.Equal(at, key):
 		next, _ = c.Next()
+		c.Seek(key)
+		prev, _ = c.Prev()
+	default:
+		next = at
+		prev, _ = c.Prev()
 	}
 	if same(next) {
 		n, hasN = binary.BigEndian.Uint32(next[len(prefix):]), true
-	}
-	var prev []byte
-	if at == nil {
-		prev, _ = c.Last()
-	} else {
-		c.Seek(key)
-		prev, _ = c.Prev()
 	}
 	if same(prev) {
 		p, hasP = binary.BigEndian.Uint32(prev[len(prefix):]), true
@@ -258,10 +262,18 @@ func (r *Rollups) DistinctActive(family string, from, to uint32) int {
 	// Gaps ending at or after to: by hour up to the next whole day, then by
 	// day (the day keys hold the same sub-keys, summed over the day).
 	day := (to + 23) / 24 * 24
-	n -= r.gapsBefore(spanGap(family), to, day, fromKey)
-	if r.gapDays {
+	n -= r.gapsBeforeByHour(spanGap(family), to, day, from)
+	switch {
+	case r.gapDays && to-from <= bigSetHours:
+		// A trend point: one of many in this view, from the day keys
+		// decoded once.
 		n -= r.gapsBeforeByDay(spanGap(family)+daySuffix, day, from)
-	} else {
+	case r.gapDays:
+		// A report's window, once: walking each day key up to the first
+		// start past the window's is cheaper than decoding them all (a
+		// fifth of the kpi row at 1M).
+		n -= r.gapsBefore(spanGap(family)+daySuffix, day, ^uint32(0), fromKey)
+	default:
 		n -= r.gapsBefore(spanGap(family), day, ^uint32(0), fromKey)
 	}
 	return int(n)

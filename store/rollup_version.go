@@ -24,7 +24,8 @@ import (
 //	   per type, sub-type, source, department, assignee, segment,
 //	   touchpoint), created by assignee and touchpoint, post-resolution
 //	   CSAT per ticket, the closed-loop families (model/metrics_loop.go)
-const rollupVersion = 6
+//	7  the hourly totals of every family in one key an hour (@tot)
+const rollupVersion = 7
 
 var metaRollupVersion = []byte("rollup_version")
 

@@ -81,8 +81,13 @@ func (s *Store) Snapshot(path string, opt SnapshotOptions) (res SnapshotResult, 
 	err = s.db.View(func(tx *bolt.Tx) error {
 		res.Info.TakenAt = opt.Now().UTC()
 		res.Info.Seq = readU64(tx.Bucket(bucketMeta).Get(metaSeq))
-		res.Bytes, err = tx.WriteTo(f)
-		return err
+		// Written in bounded chunks (snapshot_copy.go) so that a
+		// writer's commit meanwhile never waits for the whole copy.
+		w := newCopyWriter(f)
+		if res.Bytes, err = tx.WriteTo(w); err != nil {
+			return err
+		}
+		return w.finish()
 	})
 	res.Copy = time.Since(start)
 	if err == nil {

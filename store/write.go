@@ -43,7 +43,7 @@ func (s *Store) Update(fn func(w *Writer) error) (WriteResult, error) {
 	var w *Writer
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		w = &Writer{s: s, tx: tx, meta: tx.Bucket(bucketMeta), log: tx.Bucket(bucketLog), deltas: rollupDeltas{}}
-		w.keys.sink = w.deltas.add
+		w.keys.sink = w.deltas.sink()
 		w.log.FillPercent = fillAppend
 		w.seq = readU64(w.meta.Get(metaSeq))
 		if err := fn(w); err != nil {

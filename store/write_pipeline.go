@@ -52,7 +52,7 @@ func startPreparer(records []model.Record) *preparer {
 
 func (p *preparer) run() {
 	defer close(p.ready)
-	kb := keyBuilder{sink: p.deltas.add}
+	kb := keyBuilder{sink: p.deltas.sink()}
 	for i, r := range p.records {
 		if p.stop.Load() {
 			return
@@ -200,6 +200,6 @@ func (w *Writer) putPrepared(p *preparer, records []model.Record, decide Decide)
 	p.finish()
 	p.deltas.addAll(w.deltas)
 	w.deltas = p.deltas
-	w.keys.sink = w.deltas.add
+	w.keys.sink = w.deltas.sink()
 	return -1, nil
 }

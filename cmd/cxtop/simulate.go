@@ -8,6 +8,7 @@ import (
 
 	"github.com/cxtop/cxtop/model"
 	"github.com/cxtop/cxtop/model/sim"
+	"github.com/cxtop/cxtop/store"
 )
 
 // Bounds of simulate's flags: a decade of history, ten million tickets.
@@ -56,6 +57,8 @@ give the same records, so running it again rewrites them rather than adding more
 				return err
 			}
 			defer s.Close()
+			// A bulk write: the collector runs less often (store.BulkGC says why).
+			defer store.BulkGC()()
 			start := time.Now()
 			var counts [3]int
 			// History is generated in time order: the time of a batch's

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/store"
 	"github.com/cxtop/cxtop/store/engine"
 	"github.com/cxtop/cxtop/store/replica"
 )
@@ -137,6 +138,9 @@ machine see it in ps. With --once, exit 0 when caught up, or 1 with one line say
 			}
 			// No engine for one pass: the socket is opened here.
 			defer a.serveControl(st, func(f string, args ...any) { logf("sync: "+f, args...) })()
+			// One pass pulls in bulk (the history, on a first sync): the
+			// collector runs less often (store.BulkGC says why).
+			defer store.BulkGC()()
 			c := replica.New(st, remote, opt)
 			before := c.Status()
 			if err := c.SyncOnce(ctx); err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
 	"github.com/cxtop/cxtop/model/kpi"
 	"github.com/cxtop/cxtop/store"
 )
@@ -52,7 +53,7 @@ func TestFirstStateThenEveryWindow(t *testing.T) {
 		t.Fatalf("first state: %d own KPIs, %d open, %d active alerts", len(first.Own.KPIs), first.Open, first.Active)
 	}
 
-	after := withWindows(e.Reader(), first, e.opt.KPIs)
+	after := withWindows(e.Reader(), first, e.opt.KPIs, first.Gen+1)
 	if !after.Complete() || after.DataGen != first.DataGen || after.At != first.At {
 		t.Fatalf("after: computing %v, data gen %d (first %d), at %v", after.Computing, after.DataGen, first.DataGen, after.At)
 	}
@@ -145,4 +146,80 @@ func TestTrendLinesEqualSumsReadOneByOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestFirstStateHoldsTheFirstRowsThenAll: the first state holds the first
+// FirstRows queue rows and alerts (what a first frame draws), in the order
+// of the full ones, with every open ticket and active alert counted; the
+// state right after it holds the full head and list, as a full
+// computation reads them, with the alert list's generation moved.
+func TestFirstStateHoldsTheFirstRowsThenAll(t *testing.T) {
+	s := gateStore(t)
+	const n = FirstRows + 20
+	var recs []model.Record
+	for i := 0; i < n; i++ {
+		created := now.Add(-time.Duration(i+2) * time.Hour)
+		recs = append(recs, model.Record{Ticket: &model.Ticket{ID: fmt.Sprintf("T1%07d", i), Subject: "late", Status: model.StatusNew,
+			Type: "complaint", SubType: "late_delivery", Source: "email", Priority: model.PriorityNormal,
+			CreatedAt: created, UpdatedAt: created, SLADueAt: created.Add(24 * time.Hour), Version: 1}})
+	}
+	if _, err := s.Write(recs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update(func(w *store.Writer) error {
+		for i := 0; i < n; i++ {
+			at := now.Add(-time.Duration(i+2) * time.Minute)
+			if err := w.PutAlert(alert.Alert{Key: fmt.Sprintf("k%d", i), Rule: "r", Severity: alert.Warning, State: alert.Firing,
+				Message: "m", FiredAt: at, UpdatedAt: at}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e := New(s, Options{NoRules: true, Now: func() time.Time { return now }})
+	first := e.computeOver(nil, true, true, firstWindows(DefaultWindows, e.opt.KPIs))
+	full := e.compute(nil, true, true)
+	if first.Err != nil || full.Err != nil {
+		t.Fatal(first.Err, full.Err)
+	}
+	if len(first.Queue) != FirstRows || len(first.Alerts) != FirstRows || first.Open != full.Open || first.Active != full.Active {
+		t.Fatalf("first state: %d queue rows of %d open, %d alerts of %d active; want %d rows, %d open, %d active",
+			len(first.Queue), first.Open, len(first.Alerts), first.Active, FirstRows, full.Open, full.Active)
+	}
+	if len(full.Queue) != n+1 || len(full.Alerts) != n+1 {
+		t.Fatalf("full state: %d queue rows, %d alerts; want %d each", len(full.Queue), len(full.Alerts), n+1)
+	}
+	after := withWindows(e.Reader(), first, e.opt.KPIs, 7)
+	if after.AlertsGen != 7 || after.firstRows || after.Err != nil {
+		t.Fatalf("after: alerts gen %d (want 7), first rows %v, err %v", after.AlertsGen, after.firstRows, after.Err)
+	}
+	for _, c := range []struct {
+		name              string
+		first, after, all []string
+	}{
+		{"queue", ticketIDs(first.Queue), ticketIDs(after.Queue), ticketIDs(full.Queue)},
+		{"alerts", alertKeys(first.Alerts), alertKeys(after.Alerts), alertKeys(full.Alerts)},
+	} {
+		if !slices.Equal(c.after, c.all) || !slices.Equal(c.first, c.all[:len(c.first)]) {
+			t.Fatalf("%s: first %v, after %v, full %v", c.name, c.first, c.after, c.all)
+		}
+	}
+}
+
+func ticketIDs(ts []*model.Ticket) []string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, t.ID)
+	}
+	return out
+}
+
+func alertKeys(as []alert.Alert) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.Key)
+	}
+	return out
 }

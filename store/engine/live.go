@@ -109,8 +109,8 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 	// The first state holds what a first frame shows; the other windows
 	// follow at once (a commit meanwhile waits for them, as it waited for
 	// the first state).
-	if st := e.State(); st != nil && !st.Complete() {
-		publish(withWindows(e.Reader(), st, e.opt.KPIs))
+	if st := e.State(); st != nil && (!st.Complete() || st.firstRows) {
+		publish(withWindows(e.Reader(), st, e.opt.KPIs, e.gen+1))
 	}
 	for {
 		select {
@@ -215,10 +215,16 @@ func (e *Engine) computeOver(prev *State, alerts, full bool, windows []time.Dura
 			return nil
 		}))
 	}
-	st.Queue, st.Open, st.Pending, st.outbox, err = readQueue(r, prev)
+	// The first state (no prev, not every window) reads the rows a first
+	// frame shows; the next one the rest (withWindows).
+	rows, nAlerts := QueueHead, MaxAlerts
+	if prev == nil && len(windows) < len(e.opt.Windows) {
+		rows, nAlerts, st.firstRows = FirstRows, FirstRows, true
+	}
+	st.Queue, st.Open, st.Pending, st.outbox, err = readQueue(r, prev, rows)
 	keep(err)
 	if alerts || prev == nil {
-		st.Alerts, st.Active, err = readAlerts(r)
+		st.Alerts, st.Active, err = readAlerts(r, nAlerts)
 		keep(err)
 		st.AlertsGen = e.gen + 1 // the Gen this state is published with
 	} else {

@@ -79,6 +79,11 @@ type State struct {
 	// Sync is the sync state.
 	Sync Sync
 
+	// firstRows: Queue and Alerts hold the first FirstRows only (the
+	// engine's first state); the state published right after holds them
+	// in full.
+	firstRows bool
+
 	// outbox is the outbox's newest entry and length when Pending was
 	// read: a later computation reads the outbox again only when either
 	// moved (an entry queued, or one delivered).
@@ -110,6 +115,13 @@ const (
 	QueueHead = 100
 	// MaxAlerts bounds the alert list.
 	MaxAlerts = 200
+	// FirstRows is how many queue rows and alerts the engine's first state
+	// holds: more than a pane of a first frame shows (a console of 60
+	// rows). On a freshly opened store each alert and ticket read is a
+	// page fault or two (they lie all over the file): the first state
+	// reads what is drawn, and the state right after it the full head
+	// and list (QueueHead, MaxAlerts).
+	FirstRows = 64
 	// OwnPoints is the length of a trend line in OwnSeries.
 	OwnPoints = 24
 	// TrendPoints bounds the points of a trend series (one an hour below
@@ -233,14 +245,27 @@ func readKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.Def, 
 }
 
 // withWindows is prev with the reports and trends of the windows it was
-// still computing, read at its time: the state published right after the
-// first. The maps are copied, never changed (states share them).
-func withWindows(r Reader, prev *State, defs []kpi.Def) *State {
+// still computing, read at its time, and the queue's head and the alert
+// list in full when prev held their first rows: the state published right
+// after the first, as Gen gen. The maps are copied, never changed (states
+// share them).
+func withWindows(r Reader, prev *State, defs []kpi.Def, gen uint64) *State {
 	next := *prev
-	k, err := readKPIs(r, prev.At, prev.Computing, defs, nil, true, false)
-	if err != nil && next.Err == nil {
-		next.Err = err
+	keep := func(err error) {
+		if err != nil && next.Err == nil {
+			next.Err = err
+		}
 	}
+	if prev.firstRows {
+		var err error
+		next.Queue, next.Open, next.Pending, next.outbox, err = readQueue(r, prev, QueueHead)
+		keep(err)
+		next.Alerts, next.Active, err = readAlerts(r, MaxAlerts)
+		keep(err)
+		next.AlertsGen, next.firstRows = gen, false
+	}
+	k, err := readKPIs(r, prev.At, prev.Computing, defs, nil, true, false)
+	keep(err)
 	next.Reports, next.Trends = maps.Clone(prev.Reports), maps.Clone(prev.Trends)
 	maps.Copy(next.Reports, k.reports)
 	maps.Copy(next.Trends, k.trends)
@@ -273,7 +298,7 @@ func withLast(series, last map[string][]*float64) map[string][]*float64 {
 // readQueue reads the head of the queue and the pending actions; the
 // pending marks of prev are kept when the outbox did not move (reading it
 // decodes every entry, contact requests too).
-func readQueue(r Reader, prev *State) (head []*model.Ticket, open int, pending map[string]int, outbox [2]uint64, err error) {
+func readQueue(r Reader, prev *State, rows int) (head []*model.Ticket, open int, pending map[string]int, outbox [2]uint64, err error) {
 	newest, err := r.st.OutboxNewest()
 	if err != nil {
 		return nil, 0, nil, outbox, err
@@ -291,13 +316,13 @@ func readQueue(r Reader, prev *State) (head []*model.Ticket, open int, pending m
 	if open, err = r.OpenTickets(); err != nil {
 		return nil, 0, nil, outbox, err
 	}
-	head, err = r.Tickets(store.TicketQuery{Limit: QueueHead})
+	head, err = r.Tickets(store.TicketQuery{Limit: rows})
 	return head, open, pending, outbox, err
 }
 
 // readAlerts lists active alerts newest first, then the newest resolved,
 // and counts the active ones: the store's index gives the page and the
 // count without decoding every alert.
-func readAlerts(r Reader) ([]alert.Alert, int, error) {
-	return r.st.AlertFeed(MaxAlerts, true)
+func readAlerts(r Reader, n int) ([]alert.Alert, int, error) {
+	return r.st.AlertFeed(n, true)
 }

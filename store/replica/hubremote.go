@@ -168,10 +168,20 @@ func (h *HubRemote) Pull(ctx context.Context, cursor string, limit int) (*Page, 
 	return parseHubPage(body)
 }
 
-// parseHubPage decodes a changes page; a record that does not parse makes
-// the whole page an error naming it. The page is walked with a streaming
-// decoder so each record's bytes are scanned once before ParseRecord.
+// parseHubPage decodes a changes page; a record that does not parse is
+// quarantined with its reason, a page that is not the protocol's JSON is
+// an error. A page as the hub writes it is read by parseHubPageFast.
 func parseHubPage(body []byte) (*Page, error) {
+	if p, ok := parseHubPageFast(body); ok {
+		return p, nil
+	}
+	return parseHubPageJSON(body)
+}
+
+// parseHubPageJSON is parseHubPage for any layout of the JSON: the page is
+// walked with a streaming decoder, each record's bytes scanned once before
+// ParseRecord.
+func parseHubPageJSON(body []byte) (*Page, error) {
 	malformed := func(err error) error {
 		return &PageError{Index: -1, Err: fmt.Errorf("changes page is not valid JSON (%v)", err)}
 	}
