@@ -328,9 +328,17 @@ func (r *Rollups) DistinctActive(family string, from, to uint32) int {
 	// day (the day keys hold the same sub-keys, summed over the day).
 	day := (to + 23) / 24 * 24
 	n -= r.gapsBeforeByHour(spanGap(family), to, day, from)
-	if r.gapDays {
+	switch {
+	case r.gapDays && to-from <= bigSetHours:
+		// A trend point: one of many in this view, from the day keys
+		// decoded once.
 		n -= r.gapsBeforeByDay(spanGap(family)+daySuffix, day, from)
-	} else {
+	case r.gapDays:
+		// A report's window, once: walking each day key up to the first
+		// start past the window's is cheaper than decoding them all (a
+		// fifth of the kpi row at 1M).
+		n -= r.gapsBefore(spanGap(family)+daySuffix, day, ^uint32(0), fromKey)
+	default:
 		n -= r.gapsBefore(spanGap(family), day, ^uint32(0), fromKey)
 	}
 	return int(n)
