@@ -213,7 +213,7 @@ func (m *Model) updatePrompt(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.submit(p, strings.TrimSpace(p.input.Value()))
 	}
 	var cmd tea.Cmd
-	m.prompt.input, cmd = m.prompt.input.Update(msg)
+	*m.prompt.input, cmd = m.prompt.input.Update(msg)
 	return m, cmd
 }
 

@@ -341,7 +341,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	if m.prompt.active() { // the cursor's blink
 		var cmd tea.Cmd
-		m.prompt.input, cmd = m.prompt.input.Update(msg)
+		*m.prompt.input, cmd = m.prompt.input.Update(msg)
 		return m, cmd
 	}
 	return m, nil

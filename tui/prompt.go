@@ -19,10 +19,13 @@ const (
 // prompt is the one-line input that replaces the status bar while the user
 // types a search, a filter, an assignee, a type or a note.
 type prompt struct {
-	kind     promptKind
-	ticket   string // the ticket a triage prompt is about
-	hint     string // what may be typed, shown after the input
-	input    textinput.Model
+	kind   promptKind
+	ticket string // the ticket a triage prompt is about
+	hint   string // what may be typed, shown after the input
+	// input is made when the prompt opens and dropped when it closes: a
+	// text input is ~5 KB with its styles, and most sessions (every SSH
+	// viewer that only watches) never open one.
+	input    *textinput.Model
 	previous string // the value before, restored by esc
 }
 
@@ -36,7 +39,7 @@ func (p *prompt) open(kind promptKind, label, value, hint, ticket string) {
 	ti.SetValue(value)
 	ti.CursorEnd()
 	ti.Focus()
-	*p = prompt{kind: kind, ticket: ticket, hint: hint, input: ti, previous: value}
+	*p = prompt{kind: kind, ticket: ticket, hint: hint, input: &ti, previous: value}
 }
 
 func (p *prompt) close() { *p = prompt{} }

@@ -52,6 +52,7 @@ func BenchmarkServeLoad(b *testing.B) {
 		n := strconv.Itoa(p.Sessions)
 		b.ReportMetric(p.CPU, "cpu%-"+n)
 		b.ReportMetric(p.HeapMB, "heapMB-"+n)
+		b.ReportMetric(p.LiveMB, "liveMB-"+n)
 		b.ReportMetric(float64(p.P50.Microseconds())/1000, "p50ms-"+n)
 		b.ReportMetric(float64(p.P99.Microseconds())/1000, "p99ms-"+n)
 	}
@@ -71,7 +72,7 @@ func TestRunShowsEveryCommitInEverySession(t *testing.T) {
 		if p.Commits < 1 || p.Seen != p.Want || p.Want != p.Commits*p.Sessions {
 			t.Errorf("%d sessions: %d commits, %d of %d frames seen", p.Sessions, p.Commits, p.Seen, p.Want)
 		}
-		if p.CPU <= 0 || p.HeapMB <= 0 || p.P50 > p.P99 {
+		if p.CPU <= 0 || p.HeapMB <= 0 || p.LiveMB <= 0 || p.P50 > p.P99 {
 			t.Errorf("%d sessions measured nothing: %+v", p.Sessions, p)
 		}
 	}
