@@ -42,6 +42,10 @@ const totalsFamily = "@tot"
 type keyBuilder struct {
 	key, sub []byte
 	sink     func(packedKey, sub []byte, delta int64)
+	// hourly leaves out the day keys: the writer derives them from the
+	// batch's hourly deltas at flush (addDayDeltas), which halves its
+	// contributions' map additions.
+	hourly bool
 }
 
 // add counts delta on metric (with an optional dimension) at hour, for the
@@ -58,8 +62,10 @@ func (kb *keyBuilder) add(metric, dim, value string, hour uint32, suffix string,
 	kb.sub = sub
 	kb.sink(kb.key, sub, delta)
 	if suffix == "" {
-		kb.key = packedDayKey(kb.key[:0], metric, hour)
-		kb.sink(kb.key, sub, delta)
+		if !kb.hourly {
+			kb.key = packedDayKey(kb.key[:0], metric, hour)
+			kb.sink(kb.key, sub, delta)
+		}
 		if dim == "" {
 			// The family's total again, in the hour's totals key.
 			kb.key = packedKey(kb.key[:0], totalsFamily, hour)

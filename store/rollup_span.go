@@ -54,10 +54,11 @@ type spanSink struct {
 	firstF, lastF, gapF string
 	d                   rollupDeltas
 	key                 *[]byte
+	hourly              bool // no day keys: the writer derives them (addDayDeltas)
 }
 
 func newSpanSink(family string, d rollupDeltas) spanSink {
-	return spanSink{spanFirst(family), spanLast(family), spanGap(family), d, new([]byte)}
+	return spanSink{spanFirst(family), spanLast(family), spanGap(family), d, new([]byte), false}
 }
 
 func (s spanSink) add(fam string, hour uint32, sub []byte, delta int64) {
@@ -65,8 +66,71 @@ func (s spanSink) add(fam string, hour uint32, sub []byte, delta int64) {
 	// after a window are read a day at a time (DistinctActive).
 	*s.key = packedKey((*s.key)[:0], fam, hour)
 	s.d.add(*s.key, sub, delta)
+	if s.hourly {
+		return
+	}
 	*s.key = packedDayKey((*s.key)[:0], fam, hour)
 	s.d.add(*s.key, sub, delta)
+}
+
+// hasDayKeys reports whether an hourly family is also kept per day: every
+// family without suffixes (keyBuilder.add adds a day key exactly when the
+// suffix is empty, and only the per-suffix families take one) but the
+// hours' totals, and the spans (spanSink.add), whose gaps have sub-keys.
+func hasDayKeys(family string) bool {
+	if strings.HasSuffix(family, daySuffix) || family == totalsFamily {
+		return false // the hours' totals are kept by hour only
+	}
+	if !suffixFamilies[family] {
+		return true
+	}
+	for _, f := range spanFamilies {
+		if family == spanGap(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// addDayDeltas adds to d the day keys of its hourly deltas, for deltas
+// gathered without them (keyBuilder.hourly, spanSink.hourly): a day's
+// delta of a counter is the sum of its hours' deltas.
+func addDayDeltas(d rollupDeltas) {
+	type hourly struct {
+		family string
+		hour   uint32
+		subs   map[string]*int64
+	}
+	var todo []hourly
+	for k, subs := range d {
+		fam, h, ok := splitPackedKey([]byte(k))
+		if ok && hasDayKeys(fam) {
+			todo = append(todo, hourly{fam, h, subs})
+		}
+	}
+	var key []byte
+	var slab []int64
+	for _, t := range todo {
+		key = packedDayKey(key[:0], t.family, t.hour)
+		m := d[string(key)]
+		if m == nil {
+			m = make(map[string]*int64, len(t.subs))
+			d[string(key)] = m
+		}
+		for sub, n := range t.subs {
+			if p := m[sub]; p != nil {
+				*p += *n
+				continue
+			}
+			if len(slab) == 0 {
+				slab = make([]int64, 512)
+			}
+			p := &slab[0]
+			slab = slab[1:]
+			*p = *n
+			m[sub] = p // the hour's sub-key string, shared
+		}
+	}
 }
 
 func (s spanSink) first(h uint32, d int64) { s.add(s.firstF, h, nil, d) }
@@ -212,6 +276,7 @@ func (w *Writer) spanDeltas() error {
 			return int(int64(a.hour) - int64(b.hour))
 		})
 		s := newSpanSink(family, w.deltas)
+		s.hourly = true
 		for _, t := range ts {
 			p, hasP, n, hasN := neighbours(ib, family, t.customer, t.hour)
 			sign := int64(1)

@@ -43,7 +43,7 @@ func (s *Store) Update(fn func(w *Writer) error) (WriteResult, error) {
 	var w *Writer
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		w = &Writer{s: s, tx: tx, meta: tx.Bucket(bucketMeta), log: tx.Bucket(bucketLog), deltas: rollupDeltas{}}
-		w.keys.sink = w.deltas.sink()
+		w.keys.sink, w.keys.hourly = w.deltas.sink(), true
 		w.log.FillPercent = fillAppend
 		w.seq = readU64(w.meta.Get(metaSeq))
 		if err := fn(w); err != nil {
@@ -255,6 +255,7 @@ func (w *Writer) flush() error {
 	if err := w.spanDeltas(); err != nil {
 		return fmt.Errorf("rollup: activity spans: %w", err)
 	}
+	addDayDeltas(w.deltas)
 	if err := w.mergeDeltas(); err != nil {
 		return err
 	}

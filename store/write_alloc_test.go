@@ -3,10 +3,13 @@ package store
 import (
 	"bytes"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/cxtop/cxtop/model"
+	"github.com/cxtop/cxtop/model/alert"
+	"github.com/cxtop/cxtop/model/sim"
 )
 
 // The index entries built in one buffer (index.go, keyBuf) are the keys and
@@ -109,5 +112,84 @@ func TestDeltaSinkAddsAsAdd(t *testing.T) {
 				t.Fatalf("%q %q: got %v, want %d", k, s, g, *w)
 			}
 		}
+	}
+}
+
+// The writer gathers hourly deltas only and derives the day keys at flush
+// (addDayDeltas): for every kind of record, follow-up tickets and spans
+// included, that gives the deltas keyBuilder and spanSink add with their
+// day keys.
+func TestDayDeltasDerivedEqualAdded(t *testing.T) {
+	var recs []model.Record
+	err := sim.Generate(sim.Options{Seed: 7, End: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Days: 5, Tickets: 800,
+		Taxonomy: model.DefaultTaxonomy(), BatchSize: 500}, func(b []model.Record) error {
+		recs = append(recs, b...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(8, 9))
+	for range 300 {
+		recs = append(recs, randomRecord(rng, 1000))
+	}
+	full, hourly := rollupDeltas{}, rollupDeltas{}
+	kf := keyBuilder{sink: full.add}
+	kh := keyBuilder{sink: hourly.sink(), hourly: true}
+	followUps := 0
+	for i, r := range recs {
+		sign := int64(1)
+		if i%7 == 0 {
+			sign = -1 // taken back, as an update does
+		}
+		contributions(r, sign, &kf)
+		contributions(r, sign, &kh)
+		if r.Ticket != nil {
+			if _, ok := alert.FollowUpOf(r.Ticket.ID); ok {
+				followUps++
+			}
+		}
+	}
+	for _, fam := range spanFamilies {
+		hours := activeHours(fam, full)
+		deriveSpans(fam, hours, full)
+		s := newSpanSink(fam, hourly)
+		s.hourly = true
+		for _, hs := range hours {
+			s.first(hs[0], 1)
+			s.last(hs[len(hs)-1], 1)
+			for i := 1; i < len(hs); i++ {
+				s.gap(hs[i-1], hs[i], 1)
+			}
+		}
+	}
+	addDayDeltas(hourly)
+	nonZero := func(d rollupDeltas) map[string]int64 {
+		out := map[string]int64{}
+		for k, subs := range d {
+			for sub, n := range subs {
+				if *n != 0 {
+					out[k+"\xff"+sub] = *n
+				}
+			}
+		}
+		return out
+	}
+	want, got := nonZero(full), nonZero(hourly)
+	days := 0
+	for k, n := range want {
+		if strings.Contains(k, daySuffix+"\x00") {
+			days++
+		}
+		if got[k] != n {
+			fam, h, _ := splitPackedKey([]byte(k[:strings.IndexByte(k, 0xff)]))
+			t.Fatalf("%s hour %d %q: derived %d, added %d", fam, h, k[strings.IndexByte(k, 0xff)+1:], got[k], n)
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d counters derived, %d added", len(got), len(want))
+	}
+	if days == 0 || followUps == 0 {
+		t.Fatalf("the records exercise too little: %d day counters, %d follow-up tickets", days, followUps)
 	}
 }

@@ -52,7 +52,7 @@ func startPreparer(records []model.Record) *preparer {
 
 func (p *preparer) run() {
 	defer close(p.ready)
-	kb := keyBuilder{sink: p.deltas.sink()}
+	kb := keyBuilder{sink: p.deltas.sink(), hourly: true}
 	for i, r := range p.records {
 		if p.stop.Load() {
 			return

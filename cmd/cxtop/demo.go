@@ -221,12 +221,19 @@ func (a *app) runDemo(ctx context.Context, dir string, seed uint64, rate float64
 		}
 	})
 	// The history is garbage-collected less often while it arrives
-	// (demoGCPercent); the usual pace returns once it is in.
-	gcBefore := debug.SetGCPercent(demoGCPercent)
-	defer debug.SetGCPercent(gcBefore)
+	// (demoGCPercent); the usual pace returns once it is in. As with
+	// store.BulkGC (which stays up for the whole write, so not here: the
+	// console runs on), a GOGC set by the user is left alone.
+	restoreGC := func() {}
+	if os.Getenv("GOGC") == "" {
+		before := debug.SetGCPercent(demoGCPercent)
+		var once sync.Once
+		restoreGC = func() { once.Do(func() { debug.SetGCPercent(before) }) }
+	}
+	defer restoreGC()
 	run("timing", func() error {
 		tm.watch(ctx, local.Store(), logger.Printf, func() {
-			debug.SetGCPercent(gcBefore)
+			restoreGC()
 			if tm.UntilSynced {
 				cancel()
 			}
