@@ -53,8 +53,8 @@ func TestFirstStateThenEveryWindow(t *testing.T) {
 		t.Fatalf("first state: %d own KPIs, %d open, %d active alerts", len(first.Own.KPIs), first.Open, first.Active)
 	}
 
-	after := withWindows(e.Reader(), first, e.opt.KPIs, first.Gen+1)
-	if !after.Complete() || after.DataGen != first.DataGen || after.At != first.At {
+	after := withWindows(e.Reader(), first, e.opt.KPIs, first.Gen+2, first.At)
+	if !after.Complete() || after.DataGen != first.Gen+2 || after.At != first.At {
 		t.Fatalf("after: computing %v, data gen %d (first %d), at %v", after.Computing, after.DataGen, first.DataGen, after.At)
 	}
 	full := e.compute(nil, true, true)
@@ -191,9 +191,11 @@ func TestFirstStateHoldsTheFirstRowsThenAll(t *testing.T) {
 	if len(full.Queue) != n+1 || len(full.Alerts) != n+1 {
 		t.Fatalf("full state: %d queue rows, %d alerts; want %d each", len(full.Queue), len(full.Alerts), n+1)
 	}
-	after := withWindows(e.Reader(), first, e.opt.KPIs, 7)
-	if after.AlertsGen != 7 || after.firstRows || after.Err != nil {
-		t.Fatalf("after: alerts gen %d (want 7), first rows %v, err %v", after.AlertsGen, after.firstRows, after.Err)
+	later := now.Add(time.Minute)
+	after := withWindows(e.Reader(), first, e.opt.KPIs, 7, later)
+	if after.AlertsGen != 7 || after.DataGen != 7 || !after.At.Equal(later) || after.firstRows || after.Err != nil {
+		t.Fatalf("after: alerts gen %d, data gen %d (want 7), at %v (want %v), first rows %v, err %v",
+			after.AlertsGen, after.DataGen, after.At, later, after.firstRows, after.Err)
 	}
 	for _, c := range []struct {
 		name              string

@@ -110,7 +110,7 @@ func (e *Engine) loop(ctx context.Context, sub *store.Subscription) {
 	// follow at once (a commit meanwhile waits for them, as it waited for
 	// the first state).
 	if st := e.State(); st != nil && (!st.Complete() || st.firstRows) {
-		publish(withWindows(e.Reader(), st, e.opt.KPIs, e.gen+1))
+		publish(withWindows(e.Reader(), st, e.opt.KPIs, e.gen+1, e.opt.Now()))
 	}
 	for {
 		select {

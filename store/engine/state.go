@@ -247,9 +247,11 @@ func readKPIs(r Reader, now time.Time, windows []time.Duration, defs []kpi.Def, 
 // withWindows is prev with the reports and trends of the windows it was
 // still computing, read at its time, and the queue's head and the alert
 // list in full when prev held their first rows: the state published right
-// after the first, as Gen gen. The maps are copied, never changed (states
-// share them).
-func withWindows(r Reader, prev *State, defs []kpi.Def, gen uint64) *State {
+// after the first, as Gen gen. Rows read again are read as of now (a
+// commit may have landed since prev): the state then carries now and new
+// data (At, DataGen), so what a session shows is never stamped older than
+// it is. The maps are copied, never changed (states share them).
+func withWindows(r Reader, prev *State, defs []kpi.Def, gen uint64, now time.Time) *State {
 	next := *prev
 	keep := func(err error) {
 		if err != nil && next.Err == nil {
@@ -262,7 +264,7 @@ func withWindows(r Reader, prev *State, defs []kpi.Def, gen uint64) *State {
 		keep(err)
 		next.Alerts, next.Active, err = readAlerts(r, MaxAlerts)
 		keep(err)
-		next.AlertsGen, next.firstRows = gen, false
+		next.At, next.DataGen, next.AlertsGen, next.firstRows = now, gen, gen, false
 	}
 	k, err := readKPIs(r, prev.At, prev.Computing, defs, nil, true, false)
 	keep(err)
