@@ -216,7 +216,7 @@ func (s *Store) initOrVerify(fresh bool) error {
 		}
 		s.schema = binary.BigEndian.Uint64(v)
 		for _, name := range allBuckets {
-			if tx.Bucket(name) == nil && s.readOnly && !newInSchema2(name, s.schema) {
+			if tx.Bucket(name) == nil && s.readOnly && !newInSchema(name, s.schema) {
 				return fmt.Errorf("%w: %s lacks bucket %q: open it once for writing to upgrade it", ErrCorrupt, s.path, name)
 			}
 		}
