@@ -143,6 +143,9 @@ func (s *Store) CheckContext(ctx context.Context) (rep *CheckReport, err error) 
 			rep.problem("meta: open ticket count is %d, records give %d", got, open)
 		}
 		checkAlertIndex(tx, rep)
+		if s.schema >= 3 {
+			checkOutboxIndex(tx, rep)
+		}
 		checkActHours(tx, expected, rep)
 		checkRollups(tx, expected, rep)
 		return nil

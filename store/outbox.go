@@ -55,6 +55,9 @@ func (w *Writer) Enqueue(kind, key string, payload []byte, at time.Time) (queued
 	if err := keys.Put([]byte(key), u64(seq)); err != nil {
 		return false, err
 	}
+	if err := w.indexOutboxEntry(seq, kind, payload, +1); err != nil {
+		return false, err
+	}
 	w.change.Meta = true
 	return true, w.meta.Put(metaOutboxSeq, u64(seq))
 }
@@ -80,11 +83,16 @@ func (s *Store) OutboxAfter(after uint64, limit int) ([]OutboxEntry, error) {
 	return out, err
 }
 
-// OutboxLen is the number of pending entries.
+// OutboxLen is the number of pending entries: kept in meta (schema 3),
+// counted on a read-only store from before it.
 func (s *Store) OutboxLen() (int, error) {
 	n := 0
 	err := s.db.View(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketOutbox).Stats().KeyN
+		if s.schema >= 3 {
+			n = int(readU64(tx.Bucket(bucketMeta).Get(metaOutboxLen)))
+		} else {
+			n = tx.Bucket(bucketOutbox).Stats().KeyN
+		}
 		return nil
 	})
 	return n, err
@@ -102,6 +110,9 @@ func (w *Writer) AckOutbox(seq uint64) error {
 		return fmt.Errorf("%w: outbox entry %d: %v", ErrCorrupt, seq, err)
 	}
 	if err := ob.Delete(u64(seq)); err != nil {
+		return err
+	}
+	if err := w.indexOutboxEntry(seq, e.Kind, e.Payload, -1); err != nil {
 		return err
 	}
 	w.change.Meta = true

@@ -92,7 +92,7 @@ func (s *Store) RewriteAlerts(fn func(*alert.Alert)) error {
 // deliver, and triage notes and contact requests name customers.
 func (s *Store) DropPending() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketOutbox, bucketOutboxKeys, bucketReplies} {
+		for _, name := range [][]byte{bucketOutbox, bucketOutboxKeys, bucketOutboxActions, bucketReplies} {
 			if tx.Bucket(name) == nil {
 				continue
 			}
@@ -103,6 +103,6 @@ func (s *Store) DropPending() error {
 				return err
 			}
 		}
-		return nil
+		return tx.Bucket(bucketMeta).Put(metaOutboxLen, u64(0))
 	})
 }

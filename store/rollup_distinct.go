@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"sort"
 )
@@ -112,13 +111,7 @@ func (r *Rollups) gapsBeforeByDay(family string, day, start uint32) int64 {
 // readGapDays decodes a gap family's keys at [from, to).
 func (r *Rollups) readGapDays(family string, from, to uint32) []gapDay {
 	var out []gapDay
-	prefix := append([]byte(family), 0)
-	c := r.b.Cursor()
-	for k, v := c.Seek(packedKey(nil, family, from)); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
-		_, h, _ := splitPackedKey(k)
-		if h >= to {
-			break
-		}
+	eachHourKey(r.b, family, from, to, func(h uint32, v []byte) bool {
 		d := gapDay{day: h, before: []int64{0}}
 		// Entries are sorted by start (packed values are canonical). A
 		// malformed value reads as what precedes the fault; cxtop check
@@ -130,7 +123,8 @@ func (r *Rollups) readGapDays(family string, from, to uint32) []gapDay {
 			}
 		})
 		out = append(out, d)
-	}
+		return true
+	})
 	return out
 }
 
@@ -202,13 +196,7 @@ func (r *Rollups) gapsBeforeByHour(family string, from, to, start uint32) int64 
 // an hour (zero when the hour has no key).
 func (r *Rollups) readGapHours(family string, from, to uint32) []gapHour {
 	out := make([]gapHour, to-from)
-	prefix := append([]byte(family), 0)
-	c := r.b.Cursor()
-	for k, v := c.Seek(packedKey(nil, family, from)); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
-		_, h, _ := splitPackedKey(k)
-		if h >= to {
-			break
-		}
+	eachHourKey(r.b, family, from, to, func(h uint32, v []byte) bool {
 		g := &out[h-from]
 		// A malformed value reads as what precedes the fault; cxtop check
 		// reports it.
@@ -222,6 +210,7 @@ func (r *Rollups) readGapHours(family string, from, to uint32) []gapHour {
 				g.counts = append(g.counts, n)
 			}
 		})
-	}
+		return true
+	})
 	return out
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"slices"
 	"strings"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // Packed rollups: one bbolt key per metric family and hour (family NUL
@@ -46,6 +48,21 @@ func packedDayKey(dst []byte, family string, hour uint32) []byte {
 	dst = append(dst, daySuffix...)
 	hour -= hour % 24
 	return append(dst, 0, byte(hour>>24), byte(hour>>16), byte(hour>>8), byte(hour))
+}
+
+// eachHourKey calls fn with the hour and value of each of family's packed
+// keys in b at hours [from, to), in hour order, until fn returns false. A
+// family's keys sort together, before its day keys and breakdowns (0 sorts
+// before '@' and '|'), so the walk ends at the first key that is not one.
+func eachHourKey(b *bolt.Bucket, family string, from, to uint32, fn func(hour uint32, v []byte) bool) {
+	prefix := append([]byte(family), 0)
+	c := b.Cursor()
+	for k, v := c.Seek(packedKey(nil, family, from)); k != nil && len(k) == len(prefix)+4 && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		h := binary.BigEndian.Uint32(k[len(prefix):])
+		if h >= to || !fn(h, v) {
+			return
+		}
+	}
 }
 
 // splitPackedKey returns the family and hour of a packed key.

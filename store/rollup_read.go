@@ -45,21 +45,16 @@ func (s *Store) ViewRollups(fn func(r *Rollups) error) error {
 func (r *Rollups) scan(metric string, from, to uint32, fn func(hour uint32, sub []byte, n int64)) {
 	family, sub := splitMetric(metric)
 	all := sub == "" && suffixFamilies[family]
-	prefix := append([]byte(family), 0)
 	subBytes := []byte(sub)
-	c := r.b.Cursor()
-	for k, v := c.Seek(packedKey(nil, family, from)); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
-		_, h, _ := splitPackedKey(k)
-		if h >= to {
-			return
-		}
+	eachHourKey(r.b, family, from, to, func(h uint32, v []byte) bool {
 		// A malformed value reads as empty here; cxtop check reports it.
 		if all {
 			eachEntry(v, func(s []byte, n int64) { fn(h, s, n) })
 		} else if n, ok := findEntry(v, subBytes); ok {
 			fn(h, subBytes, n)
 		}
-	}
+		return true
+	})
 }
 
 // Sum adds metric over hours [from, to): the whole days of the range from

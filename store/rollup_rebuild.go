@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"fmt"
 	"runtime"
 	"slices"
@@ -203,15 +202,14 @@ func finishRebuild(tx *bolt.Tx, staged *bolt.Bucket, mem rollupDeltas) error {
 // come in hour order).
 func stagedHours(b *bolt.Bucket, family string) map[string][]uint32 {
 	hours := map[string][]uint32{}
-	prefix := append([]byte(family), 0)
-	c := b.Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
-		_, h, _ := splitPackedKey(k)
+	// Every hour: model.HourOf's hours are far below the last uint32.
+	eachHourKey(b, family, 0, ^uint32(0), func(h uint32, v []byte) bool {
 		_ = eachEntry(v, func(sub []byte, n int64) { // a malformed value: cxtop check says so
 			if n != 0 {
 				hours[string(sub)] = append(hours[string(sub)], h)
 			}
 		})
-	}
+		return true
+	})
 	return hours
 }

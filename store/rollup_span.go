@@ -348,12 +348,7 @@ func (r *Rollups) DistinctActive(family string, from, to uint32) int {
 // (sub-key) is before start.
 func (r *Rollups) gapsBefore(family string, from, to uint32, start []byte) int64 {
 	var n int64
-	prefix := append([]byte(family), 0)
-	c := r.b.Cursor()
-	for k, v := c.Seek(packedKey(nil, family, from)); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
-		if _, h, _ := splitPackedKey(k); h >= to {
-			break
-		}
+	eachHourKey(r.b, family, from, to, func(_ uint32, v []byte) bool {
 		// Entries are sorted by the gap's start: stop at the first ≥ start.
 		for len(v) > 0 {
 			l, i := binary.Uvarint(v)
@@ -369,6 +364,7 @@ func (r *Rollups) gapsBefore(family string, from, to uint32, start []byte) int64
 			v = v[j:]
 			n += cnt
 		}
-	}
+		return true
+	})
 	return n
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"strings"
 
 	"github.com/cxtop/cxtop/model"
@@ -74,13 +73,7 @@ func appendCol(dst, col []int64, n uint32) []int64 {
 // readTotals decodes the totals keys of hours [from, to).
 func (r *Rollups) readTotals(from, to uint32) map[string][]int64 {
 	cols := map[string][]int64{}
-	prefix := append([]byte(totalsFamily), 0)
-	c := r.b.Cursor()
-	for k, v := c.Seek(packedKey(nil, totalsFamily, from)); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+4; k, v = c.Next() {
-		_, h, _ := splitPackedKey(k)
-		if h >= to {
-			break
-		}
+	eachHourKey(r.b, totalsFamily, from, to, func(h uint32, v []byte) bool {
 		// A malformed value reads as what precedes the fault; cxtop check
 		// reports it.
 		_ = eachEntry(v, func(sub []byte, n int64) {
@@ -91,7 +84,8 @@ func (r *Rollups) readTotals(from, to uint32) map[string][]int64 {
 			}
 			col[h-from] = n
 		})
-	}
+		return true
+	})
 	return cols
 }
 

@@ -10,7 +10,11 @@ package store
 //	2  idx_feedback_at, idx_open_created, idx_alerts (issue 14: the rules,
 //	   the automations' first pass and the alert feed read only what they
 //	   judge or show)
-const SchemaVersion = 2
+//	3  outbox_actions and the outbox's length in meta (a console's first
+//	   state read the whole outbox to mark the queue's pending actions, and
+//	   walked its pages to count it: at 1M tickets, 35k follow-ups waiting
+//	   for delivery made most of a first frame)
+const SchemaVersion = 3
 
 // Buckets. Record buckets map id → value, where a value is the record's
 // change-log sequence (8 bytes, big endian), so sync can resume by
@@ -47,13 +51,16 @@ var (
 	// → "sent" once delivered, so the same key is never queued twice.
 	bucketOutbox     = []byte("outbox")
 	bucketOutboxKeys = []byte("outbox_keys")
+	// Schema 3. bucketOutboxActions maps the sequence of each pending
+	// triage action → its ticket's id (outbox_index.go).
+	bucketOutboxActions = []byte("outbox_actions")
 )
 
 var allBuckets = [][]byte{
 	bucketMeta, bucketTickets, bucketFeedback, bucketEvents, bucketLog,
 	bucketIdxQueue, bucketIdxUpdated, bucketIdxType, bucketIdxSource, bucketIdxCustomer, bucketIdxFbTicket,
 	bucketIdxFeedbackAt, bucketIdxOpenCreated,
-	bucketRollups, bucketOutbox, bucketOutboxKeys,
+	bucketRollups, bucketOutbox, bucketOutboxKeys, bucketOutboxActions,
 	bucketReplies, bucketTombstones, bucketQuarantine, bucketContacts,
 }
 
@@ -70,6 +77,7 @@ var (
 	metaOpenCount = []byte("open_tickets")
 	metaCreated   = []byte("created_at")
 	metaOutboxSeq = []byte("outbox_seq")
+	metaOutboxLen = []byte("outbox_len") // schema 3: pending entries
 	appName       = []byte("cxtop")
 )
 

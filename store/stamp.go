@@ -36,13 +36,18 @@ func (w *Writer) AdvanceStamp(ticketID, from, to string) error {
 		}
 	}
 	ob := w.tx.Bucket(bucketOutbox)
-	type rebased struct {
-		seq []byte
-		v   []byte
+	// Only this ticket's actions are read (the action index, schema 3):
+	// the outbox may hold many thousand contact requests besides.
+	seqs, err := w.pendingActionSeqs(ticketID)
+	if err != nil {
+		return err
 	}
-	var changed []rebased
-	c := ob.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
+	changed := 0
+	for _, k := range seqs {
+		v := ob.Get(k)
+		if v == nil {
+			return fmt.Errorf("%w: outbox action %d is indexed but not queued: run 'cxtop check'", ErrCorrupt, readU64(k))
+		}
 		var e OutboxEntry
 		if err := json.Unmarshal(v, &e); err != nil {
 			return fmt.Errorf("%w: outbox entry %d: %v", ErrCorrupt, readU64(k), err)
@@ -65,15 +70,12 @@ func (w *Writer) AdvanceStamp(ticketID, from, to string) error {
 		if err != nil {
 			return err
 		}
-		changed = append(changed, rebased{append([]byte(nil), k...), nv})
-	}
-	// Written after the scan: a bucket must not change under its cursor.
-	for _, r := range changed {
-		if err := ob.Put(r.seq, r.v); err != nil {
+		if err := ob.Put(k, nv); err != nil {
 			return err
 		}
+		changed++
 	}
-	if len(changed) > 0 {
+	if changed > 0 {
 		w.change.Meta = true
 	}
 	return nil

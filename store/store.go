@@ -235,7 +235,7 @@ func (s *Store) initOrVerify(fresh bool) error {
 			return fmt.Errorf("%w: %s holds the records of a bulk load that was stopped before its indexes and rollups were built", ErrBulkLoadUnfinished, s.path)
 		}
 		for _, name := range allBuckets {
-			if tx.Bucket(name) == nil && s.readOnly && !newInSchema2(name, s.schema) {
+			if tx.Bucket(name) == nil && s.readOnly && !newInSchema(name, s.schema) {
 				return fmt.Errorf("%w: %s lacks bucket %q: open it once for writing to upgrade it", ErrCorrupt, s.path, name)
 			}
 		}

@@ -11,15 +11,23 @@ import (
 // schema2Buckets are the indexes schema 2 adds.
 var schema2Buckets = [][]byte{bucketIdxFeedbackAt, bucketIdxOpenCreated, bucketIdxAlerts}
 
-// newInSchema2 reports whether a read-only store of schema v may lack the
-// bucket: one schema 2 adds, on a store from before it.
-func newInSchema2(name []byte, v uint64) bool {
-	if v >= 2 {
-		return false
-	}
-	for _, b := range schema2Buckets {
-		if bytes.Equal(b, name) {
-			return true
+// schema3Buckets are what schema 3 adds.
+var schema3Buckets = [][]byte{bucketOutboxActions}
+
+// newInSchema reports whether a read-only store of schema v may lack the
+// bucket: one a later schema adds, on a store from before it.
+func newInSchema(name []byte, v uint64) bool {
+	for _, added := range []struct {
+		in      uint64
+		buckets [][]byte
+	}{{2, schema2Buckets}, {3, schema3Buckets}} {
+		if v >= added.in {
+			continue
+		}
+		for _, b := range added.buckets {
+			if bytes.Equal(b, name) {
+				return true
+			}
 		}
 	}
 	return false
@@ -37,26 +45,15 @@ func (s *Store) upgradeSchema() error {
 		s.onSchemaUpgrade(s.schema, SchemaVersion)
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		for _, name := range schema2Buckets {
-			if tx.Bucket(name) != nil {
-				if err := tx.DeleteBucket(name); err != nil {
-					return err
-				}
-			}
-			if _, err := tx.CreateBucket(name); err != nil {
+		if s.schema < 2 {
+			if err := upgradeToSchema2(tx); err != nil {
 				return err
 			}
 		}
-		// The update-time index now also counts a later resolution or
-		// creation (lastActivity): rebuilt from the tickets.
-		if err := tx.DeleteBucket(bucketIdxUpdated); err != nil {
-			return err
-		}
-		if _, err := tx.CreateBucket(bucketIdxUpdated); err != nil {
-			return err
-		}
-		if err := buildSchema2Indexes(tx); err != nil {
-			return err
+		if s.schema < 3 {
+			if err := buildOutboxIndex(tx); err != nil {
+				return err
+			}
 		}
 		return tx.Bucket(bucketMeta).Put(metaSchema, u64(SchemaVersion))
 	})
@@ -65,6 +62,29 @@ func (s *Store) upgradeSchema() error {
 	}
 	s.schema = SchemaVersion
 	return nil
+}
+
+// upgradeToSchema2 builds the indexes schema 2 adds from the records.
+func upgradeToSchema2(tx *bolt.Tx) error {
+	for _, name := range schema2Buckets {
+		if tx.Bucket(name) != nil {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.CreateBucket(name); err != nil {
+			return err
+		}
+	}
+	// The update-time index now also counts a later resolution or
+	// creation (lastActivity): rebuilt from the tickets.
+	if err := tx.DeleteBucket(bucketIdxUpdated); err != nil {
+		return err
+	}
+	if _, err := tx.CreateBucket(bucketIdxUpdated); err != nil {
+		return err
+	}
+	return buildSchema2Indexes(tx)
 }
 
 // buildSchema2Indexes fills the schema 2 indexes, each in key order so

@@ -135,7 +135,7 @@ explains less). Rows: ` + strings.Join(benchRowNames, ", ") + `.`,
 	fl.StringVar(&only, "only", "", "measure only these rows (comma-separated; default all)")
 	fl.BoolVar(&asJSON, "json", false, "print JSON: {machine, results: [{name, value, unit, reference, reference_value, ratio, target, ok}]}")
 	fl.StringVar(&dir, "dir", "", "where to build the stores (default: a temporary directory, removed after)")
-	fl.StringVar(&profile, "profile", "", "write a CPU profile of each row to this directory (ROW.pprof, for go tool pprof)")
+	fl.StringVar(&profile, "profile", "", "write a CPU profile of each row to this directory (ROW.pprof, for go tool pprof), and the serve row's heap at its largest (serve.heap.pprof)")
 	fl.DurationVar(&serveFor, "serve-for", time.Minute, "how long each phase of the serve row (1 SSH session, then --serve-sessions) commits a ticket a second")
 	fl.IntVar(&sessions, "serve-sessions", benchSessions, "SSH sessions of the serve row (its targets are for 200)")
 	fl.StringSliceVar(&knownMiss, "known-miss", nil, "rows, or figures of a row, whose miss of more than 3× is known and reported, not failed (e.g. ingest,first_frame.p99; CI names its known misses)")
