@@ -47,12 +47,14 @@ func (w *Writer) Delete(kind, id string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("%w: %s %s: stored value: %v", ErrCorrupt, kind, id, err)
 	}
-	contributions(rec, -1, &w.keys)
-	if err := w.moveIndexEntries(recordIndexEntries(rec), nil); err != nil {
-		return false, err
-	}
-	if rec.Ticket != nil && rec.Ticket.Open() {
-		w.open--
+	if !w.bulk { // a bulk load builds these at its end (bulk_load.go)
+		contributions(rec, -1, &w.keys)
+		if err := w.moveIndexEntries(recordIndexEntries(rec), nil); err != nil {
+			return false, err
+		}
+		if rec.Ticket != nil && rec.Ticket.Open() {
+			w.open--
+		}
 	}
 	if err := w.log.Delete(old[:8]); err != nil {
 		return false, err

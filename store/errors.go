@@ -20,4 +20,8 @@ var (
 	// ErrRollupsOutdated: the rollups were written by an older cxtop and
 	// are rebuilt by the first open for writing.
 	ErrRollupsOutdated = errors.New("rollups from an older cxtop")
+	// ErrBulkLoadUnfinished: a bulk load into the store was stopped
+	// before its end built the indexes and rollups; the first open for
+	// writing builds them (bulk_load.go).
+	ErrBulkLoadUnfinished = errors.New("a bulk load into the store did not finish")
 )

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -39,6 +40,10 @@ type Options struct {
 	// schema adds are built from the records of an older store (a
 	// writable open, once): a million-ticket store takes tens of seconds.
 	OnSchemaUpgrade func(fromVersion, toVersion uint64)
+	// OnBulkResume, when set, is called before a writable open finishes
+	// a bulk load that was interrupted (bulk_load.go): it builds the
+	// indexes and rollups from the records, which takes a while.
+	OnBulkResume func()
 }
 
 // Store is an open cxtop database. Its methods are safe for concurrent use.
@@ -56,6 +61,17 @@ type Store struct {
 
 	subsMu sync.Mutex
 	subs   map[*Subscription]struct{}
+	// held is what the writes of a bulk load changed, told to the
+	// subscribers once its build is done (bulk_load.go).
+	held Change
+
+	// buildMu: writes hold it shared, a bulk load's build alone.
+	buildMu sync.RWMutex
+	// bulkHint is set while a bulk load runs, so batches are prepared
+	// light (Prepare); the writes themselves read the marker in meta.
+	bulkHint atomic.Bool
+	// onBulkResume is Options.OnBulkResume.
+	onBulkResume func()
 }
 
 // initialMmap is the address space mapped up front. A commit that grows
@@ -105,7 +121,7 @@ func Open(path string, opt Options) (s *Store, err error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	s = &Store{db: db, path: path, readOnly: opt.ReadOnly, onUpgrade: opt.OnUpgrade, onRebuild: opt.OnRebuildProgress, onSchemaUpgrade: opt.OnSchemaUpgrade, subs: map[*Subscription]struct{}{}}
+	s = &Store{db: db, path: path, readOnly: opt.ReadOnly, onUpgrade: opt.OnUpgrade, onRebuild: opt.OnRebuildProgress, onSchemaUpgrade: opt.OnSchemaUpgrade, onBulkResume: opt.OnBulkResume, subs: map[*Subscription]struct{}{}}
 	if !fresh && opt.Create && !opt.ReadOnly && noBuckets(db) {
 		// A process killed while creating the store left bbolt's file
 		// without a bucket: nothing was written yet, so create it now.
@@ -215,6 +231,9 @@ func (s *Store) initOrVerify(fresh bool) error {
 			return fmt.Errorf("%w: %s has schema v%d, this cxtop reads up to v%d: upgrade cxtop", ErrNewer, s.path, got, SchemaVersion)
 		}
 		s.schema = binary.BigEndian.Uint64(v)
+		if s.readOnly && meta.Get(metaBulkLoad) != nil {
+			return fmt.Errorf("%w: %s holds the records of a bulk load that was stopped before its indexes and rollups were built", ErrBulkLoadUnfinished, s.path)
+		}
 		for _, name := range allBuckets {
 			if tx.Bucket(name) == nil && s.readOnly && !newInSchema(name, s.schema) {
 				return fmt.Errorf("%w: %s lacks bucket %q: open it once for writing to upgrade it", ErrCorrupt, s.path, name)
@@ -239,6 +258,10 @@ func (s *Store) initOrVerify(fresh bool) error {
 	}
 	// Indexes of a newer schema are built from the records (upgrade.go).
 	if err := s.upgradeSchema(); err != nil {
+		return err
+	}
+	// A bulk load that was stopped is finished (bulk_load.go).
+	if err := s.resumeBulkLoad(); err != nil {
 		return err
 	}
 	// So are rollup families (rollup_version.go).

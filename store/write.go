@@ -32,6 +32,9 @@ type Writer struct {
 	open   int64 // change in the number of open tickets
 	result WriteResult
 	change Change
+	// bulk: the store is in a bulk load (bulk_load.go): records and their
+	// log entries only; indexes, rollups and counters are built at its end.
+	bulk bool
 }
 
 // Update runs fn in one write transaction. If fn returns an error nothing
@@ -41,11 +44,15 @@ func (s *Store) Update(fn func(w *Writer) error) (WriteResult, error) {
 		return WriteResult{}, fmt.Errorf("write to %s: %w", s.path, ErrReadOnly)
 	}
 	var w *Writer
+	// A bulk load's build (FinishBulkLoad) runs alone.
+	s.buildMu.RLock()
+	defer s.buildMu.RUnlock()
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		w = &Writer{s: s, tx: tx, meta: tx.Bucket(bucketMeta), log: tx.Bucket(bucketLog), deltas: rollupDeltas{}}
 		w.keys.sink, w.keys.hourly = w.deltas.sink(), true
 		w.log.FillPercent = fillAppend
 		w.seq = readU64(w.meta.Get(metaSeq))
+		w.bulk = w.meta.Get(metaBulkLoad) != nil
 		if err := fn(w); err != nil {
 			return err
 		}
@@ -56,7 +63,13 @@ func (s *Store) Update(fn func(w *Writer) error) (WriteResult, error) {
 	}
 	if !w.change.Empty() {
 		w.change.Seq = w.seq
-		s.notify(w.change)
+		if w.bulk {
+			// Told at the end of the load, once its indexes and rollups
+			// are built: a reader woken now would read them empty.
+			s.holdChange(w.change)
+		} else {
+			s.notify(w.change)
+		}
 	}
 	return w.result, nil
 }
@@ -99,6 +112,9 @@ func (w *Writer) Put(r model.Record) error {
 	if err := model.CheckRecord(r); err != nil {
 		return err
 	}
+	if w.bulk {
+		return w.put(r, prepared{encoded: storedValue(r), light: true})
+	}
 	return w.put(r, prepared{encoded: storedValue(r), entries: recordIndexEntries(r)})
 }
 
@@ -109,7 +125,10 @@ type prepared struct {
 	encoded []byte
 	entries []indexEntry
 	counted bool
-	err     error
+	// light: only checked and encoded, for a bulk load (entries and
+	// contributions are left to its build); a normal write makes them.
+	light bool
+	err   error
 }
 
 // put writes a record prepared (and checked) before.
@@ -117,6 +136,12 @@ func (w *Writer) put(r model.Record, p prepared) error {
 	b, kb := recordBucket(w.tx, r.Kind())
 	b.FillPercent = fillAppend
 	id := []byte(r.ID())
+	if w.bulk {
+		return w.putBulk(r, p.encoded, b, kb, id)
+	}
+	if p.light {
+		p.entries = recordIndexEntries(r)
+	}
 	encoded := p.encoded
 	old := b.Get(id)
 	var oldEntries []indexEntry
@@ -236,7 +261,7 @@ func (w *Writer) moveIndexEntries(old, new []indexEntry) error {
 // "open_tickets" and "created_at" are the store's own.
 func (w *Writer) PutMeta(key string, value []byte) error {
 	switch key {
-	case string(metaApp), string(metaSchema), string(metaSeq), string(metaOpenCount), string(metaCreated):
+	case string(metaApp), string(metaSchema), string(metaSeq), string(metaOpenCount), string(metaCreated), string(metaBulkLoad):
 		return fmt.Errorf("meta key %q is reserved", key)
 	}
 	w.change.Meta = true
@@ -252,6 +277,9 @@ func (w *Writer) Ticket(id string) (*model.Ticket, error) {
 // flush applies the batch's rollup deltas (in key order, so pages are
 // touched sequentially) and the counters in meta.
 func (w *Writer) flush() error {
+	if w.bulk { // the build at the end of the load derives the rest
+		return w.meta.Put(metaSeq, u64(w.seq))
+	}
 	if err := w.spanDeltas(); err != nil {
 		return fmt.Errorf("rollup: activity spans: %w", err)
 	}

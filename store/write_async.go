@@ -64,7 +64,7 @@ func (b *BatchWriter) Write(records []model.Record) error {
 	if err := b.firstError(); err != nil {
 		return err
 	}
-	b.jobs <- PrepareBatch(records)
+	b.jobs <- b.s.Prepare(records)
 	return nil
 }
 

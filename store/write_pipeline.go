@@ -35,10 +35,12 @@ type preparer struct {
 	stop    atomic.Bool
 	done    int // as far as the writer has seen
 	ended   bool
+	light   bool // a bulk load's: checked and encoded only
 }
 
-func startPreparer(records []model.Record) *preparer {
+func startPreparer(records []model.Record, light bool) *preparer {
 	p := &preparer{
+		light:   light,
 		records: records,
 		out:     make([]prepared, len(records)),
 		deltas:  rollupDeltas{},
@@ -61,6 +63,8 @@ func (p *preparer) run() {
 		// the writer may be told to skip it (PutAll's decide).
 		if err := model.CheckRecord(r); err != nil {
 			p.out[i].err = err
+		} else if p.light {
+			p.out[i] = prepared{encoded: storedValue(r), light: true}
 		} else {
 			p.out[i] = prepared{encoded: storedValue(r), entries: recordIndexEntries(r), counted: true}
 			contributions(r, 1, &kb)
@@ -123,7 +127,7 @@ func (w *Writer) PutAll(records []model.Record, decide Decide) (int, error) {
 		}
 		return -1, nil
 	}
-	p := startPreparer(records)
+	p := startPreparer(records, w.bulk)
 	defer p.finish()
 	return w.putPrepared(p, records, decide)
 }
@@ -140,9 +144,21 @@ type Prepared struct {
 // must not change them after. A batch never written costs only the CPU of
 // its preparation (call Release to stop it early).
 func PrepareBatch(records []model.Record) *Prepared {
+	return prepareBatch(records, false)
+}
+
+// Prepare is PrepareBatch for this store: during a bulk load
+// (BeginBulkLoad) a batch is only checked and encoded, as the load puts
+// no index entry and no rollup until its end. A batch prepared so and
+// written by a normal write still gets them (put makes them then).
+func (s *Store) Prepare(records []model.Record) *Prepared {
+	return prepareBatch(records, s.bulkHint.Load())
+}
+
+func prepareBatch(records []model.Record, light bool) *Prepared {
 	b := &Prepared{records: records}
 	if len(records) >= pipelineMin {
-		b.p = startPreparer(records)
+		b.p = startPreparer(records, light)
 	}
 	return b
 }

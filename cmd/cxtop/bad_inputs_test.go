@@ -114,7 +114,10 @@ func TestDamagedStores(t *testing.T) {
 	db := simulated(t, dir)
 	data, _ := os.ReadFile(db)
 	truncated := filepath.Join(dir, "truncated.db")
-	os.WriteFile(truncated, data[:len(data)/2], 0o600)
+	// A quarter: bbolt grows a file ahead of its pages and never shrinks
+	// it, and a store built by a bulk load (simulate into an empty store)
+	// uses well under half of its file, so its first half is a whole store.
+	os.WriteFile(truncated, data[:len(data)/4], 0o600)
 	// a record whose stored value is damaged in place: same length, so
 	// bbolt itself finds nothing wrong. A ticket's value is its format
 	// byte (0x01), then its id as a literal (length 9, written 18).

@@ -72,9 +72,10 @@ func (b *bench) ingest() error {
 	return nil
 }
 
-// simulate builds the main store as `cxtop simulate --tickets N` does
-// (transactions of 5,000, fsync on, the generation running ahead of a
-// batch writer). Its reference is the generation alone, a pass of its own
+// simulate builds the main store with `cxtop simulate --tickets N`'s own
+// code (simulateInto: an empty store, so a bulk load with transactions
+// of 5,000 and its build at the end, fsync on, the generation running
+// ahead of a batch writer). Its reference is the generation alone, a pass of its own
 // with no store.
 func (b *bench) simulate() error {
 	// Measured as the commands run it (store.BulkGC).
@@ -87,21 +88,19 @@ func (b *bench) simulate() error {
 	defer st.Close()
 	opts := sim.Options{Seed: 1, End: benchEnd, Days: 90, Tickets: b.n, Taxonomy: b.taxonomy(), BatchSize: simulateBatch}
 	start := time.Now()
-	bw := st.NewBatchWriter()
-	err = sim.GenerateAhead(opts, simulateAhead, func(batch []model.Record) error {
+	bulk, err := simulateInto(st, opts, func(batch []model.Record) {
 		for _, r := range batch {
 			if r.Ticket != nil {
 				b.tickets++
 			}
 		}
 		b.records += len(batch)
-		return bw.Write(batch)
 	})
-	if _, werr := bw.Close(); err == nil {
-		err = werr
-	}
 	if err != nil {
 		return err
+	}
+	if !bulk {
+		return fmt.Errorf("simulate: %s held records before the row", b.mainPath)
 	}
 	total := time.Since(start)
 	// The writes bound the run (the generation runs ahead of them): this is
@@ -155,7 +154,8 @@ func fileBytes(path string) int64 {
 }
 
 // sync pulls the main store, served by the real hub handler over loopback,
-// into an empty store (pages of syncPage, fsync on), against the store's
+// into an empty store (pages of syncPage, fsync on, a bulk load as
+// `cxtop sync --once` does, its build at the end included), against the store's
 // own ingest of the same records in the same batches (the simulation's
 // writes).
 func (b *bench) sync() error {
@@ -188,7 +188,8 @@ func (b *bench) sync() error {
 	if err != nil {
 		return err
 	}
-	c := replica.New(dst, remote, replica.Options{PageSize: syncPage})
+	// As `cxtop sync --once` pulls into an empty store: a bulk load.
+	c := replica.New(dst, remote, replica.Options{PageSize: syncPage, BulkLoad: true})
 	start := time.Now()
 	if err := c.SyncOnce(context.Background()); err != nil {
 		return err

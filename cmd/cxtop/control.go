@@ -64,6 +64,14 @@ func (h *holding) borrow(db string) (*openedStore, error) {
 	if err1 != nil || err2 != nil || !os.SameFile(want, got) {
 		return nil, fmt.Errorf("this control socket serves %s, not %s", h.store.Path(), db)
 	}
+	// A first 'sync --once' loads an empty store in bulk: its indexes and
+	// rollups are built at the end, so until then a read would be wrong.
+	if in, err := h.store.InBulkLoad(); err != nil || in {
+		if err == nil {
+			err = fmt.Errorf("%s is being loaded in bulk by the cxtop that holds it: its indexes and rollups are built when the load ends; try again then", db)
+		}
+		return nil, err
+	}
 	return &openedStore{Store: h.store, borrowed: true}, nil
 }
 

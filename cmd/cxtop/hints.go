@@ -26,6 +26,9 @@ var storeHints = []struct {
 	{store.ErrRollupsOutdated, func(db string) string {
 		return fmt.Sprintf("open it once for writing to rebuild them from its records (e.g. 'cxtop import --db %s /dev/null'; close any other cxtop first)", db)
 	}},
+	{store.ErrBulkLoadUnfinished, func(db string) string {
+		return fmt.Sprintf("open it once for writing to build them from the records it holds (e.g. 'cxtop import --db %s /dev/null'; close any other cxtop first), or run the load again", db)
+	}},
 	{store.ErrNoAlert, func(string) string { return "'cxtop alerts --all' lists them" }},
 }
 

@@ -213,6 +213,10 @@ func (a *app) storeOptions(o store.Options) store.Options {
 		fmt.Fprintf(a.io.err, "cxtop: %s was written by an older cxtop: building its new indexes (schema v%d → v%d) from its records, once; a store of a million tickets takes under a minute\n",
 			a.dbPath, from, to)
 	}
+	o.OnBulkResume = func() {
+		fmt.Fprintf(a.io.err, "cxtop: a bulk load into %s (a first 'cxtop simulate' or 'cxtop sync --once') was stopped before its end: building its indexes and rollups from the records it holds, once; a store of a million tickets takes under a minute\n",
+			a.dbPath)
+	}
 	var prog *progressLine
 	o.OnUpgrade = func(from, to uint64) {
 		fmt.Fprintf(a.io.err, "cxtop: %s was written by an older cxtop: rebuilding its rollups (v%d → v%d) from its records, once; a store of a million tickets takes a few minutes\n",

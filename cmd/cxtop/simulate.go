@@ -66,30 +66,23 @@ give the same records, so running it again rewrites them rather than adding more
 			prog := a.progress("simulate", "records")
 			defer prog.Done()
 			span := time.Duration(days) * 24 * time.Hour
-			// The next batch is generated and prepared while the store
-			// writes this one.
-			bw := s.NewBatchWriter()
-			err = sim.GenerateAhead(sim.Options{Seed: seed, End: end, Days: days, Tickets: tickets, Taxonomy: a.cfg.Taxonomy, BatchSize: simulateBatch}, simulateAhead,
-				func(batch []model.Record) error {
-					if len(batch) > 0 {
-						at := recordTime(batch[len(batch)-1])
-						prog.Update(1-float64(end.Sub(at))/float64(span), int64(counts[0]+counts[1]+counts[2]+len(batch)))
+			opts := sim.Options{Seed: seed, End: end, Days: days, Tickets: tickets, Taxonomy: a.cfg.Taxonomy, BatchSize: simulateBatch}
+			_, err = simulateInto(s.Store, opts, func(batch []model.Record) {
+				if len(batch) > 0 {
+					at := recordTime(batch[len(batch)-1])
+					prog.Update(1-float64(end.Sub(at))/float64(span), int64(counts[0]+counts[1]+counts[2]+len(batch)))
+				}
+				for _, r := range batch {
+					switch {
+					case r.Ticket != nil:
+						counts[0]++
+					case r.Feedback != nil:
+						counts[1]++
+					default:
+						counts[2]++
 					}
-					for _, r := range batch {
-						switch {
-						case r.Ticket != nil:
-							counts[0]++
-						case r.Feedback != nil:
-							counts[1]++
-						default:
-							counts[2]++
-						}
-					}
-					return bw.Write(batch)
-				})
-			if _, werr := bw.Close(); err == nil {
-				err = werr
-			}
+				}
+			})
 			if err != nil {
 				return fmt.Errorf("simulate into %s: %w", a.dbPath, err)
 			}
@@ -104,6 +97,37 @@ give the same records, so running it again rewrites them rather than adding more
 	fl.StringVar(&endFlag, "end", "", "when the history ends (a date like 2026-11-01 or RFC 3339; default now)")
 	fl.Uint64Var(&seed, "seed", 1, "random seed: the same seed gives the same records")
 	return cmd
+}
+
+// simulateInto writes a simulated history into s as 'cxtop simulate' does
+// (the bench's simulate row calls it too), calling each with every batch
+// before it is written. The next batch is generated and prepared while
+// the store writes this one (sim.GenerateAhead, a BatchWriter). Into a
+// store that holds no record it is a bulk load (store.BeginBulkLoad): the
+// records first, then the indexes, rollups and activity spans built from
+// them in key order, which is the end state writing them normally gives.
+// A store with records is written the normal way: the same seed and end
+// rewrite its records. If the history stops early (an error), what was
+// written is still built; if the process dies, the next writable open
+// builds it. It reports whether it was a bulk load.
+func simulateInto(s *store.Store, opts sim.Options, each func(batch []model.Record)) (bulk bool, err error) {
+	if bulk, err = s.BeginBulkLoad(); err != nil {
+		return false, err
+	}
+	bw := s.NewBatchWriter()
+	err = sim.GenerateAhead(opts, simulateAhead, func(batch []model.Record) error {
+		each(batch)
+		return bw.Write(batch)
+	})
+	if _, werr := bw.Close(); err == nil {
+		err = werr
+	}
+	if bulk {
+		if ferr := s.FinishBulkLoad(); err == nil {
+			err = ferr
+		}
+	}
+	return bulk, err
 }
 
 // recordTime is when a record happened: a ticket's creation, an answer's

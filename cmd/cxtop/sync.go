@@ -141,6 +141,9 @@ machine see it in ps. With --once, exit 0 when caught up, or 1 with one line say
 			// One pass pulls in bulk (the history, on a first sync): the
 			// collector runs less often (store.BulkGC says why).
 			defer store.BulkGC()()
+			// A first pass into an empty store is a bulk load: the indexes
+			// and rollups are built once at its end (store/bulk_load.go).
+			opt.BulkLoad = true
 			c := replica.New(st, remote, opt)
 			before := c.Status()
 			if err := c.SyncOnce(ctx); err != nil {

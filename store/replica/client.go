@@ -40,6 +40,14 @@ type Options struct {
 	Now func() time.Time
 	// Seed makes the backoff jitter reproducible (0: random).
 	Seed uint64
+	// BulkLoad makes a pull into a store that holds no record a bulk load
+	// (store.BeginBulkLoad): the pages' records and cursors commit page by
+	// page as always, and the indexes and rollups are built once at the
+	// end of the pull. For a one-pass sync (sync --once) whose process
+	// reads nothing until it ends: a continuous sync's engine reads as
+	// pages land. A pull stopped by its context leaves the build to the
+	// next writable open; one that fails builds what it pulled.
+	BulkLoad bool
 }
 
 func (o *Options) defaults() {

@@ -18,10 +18,28 @@ const MaxEmptyPages = 100
 // pull applies pages from the stored cursor until the remote has no more.
 // An expired cursor restarts from the beginning once: records already held
 // are skipped as identical, so nothing is lost or counted twice.
-func (c *Client) pull(ctx context.Context) error {
+func (c *Client) pull(ctx context.Context) (err error) {
 	cursor, err := ReadCursor(c.st)
 	if err != nil {
 		return err
+	}
+	if c.opt.BulkLoad {
+		// Each page's cursor still commits with its records, so an
+		// interrupted load resumes after the last page that landed.
+		bulk, berr := c.st.BeginBulkLoad()
+		if berr != nil {
+			return berr
+		}
+		if bulk {
+			defer func() {
+				if ctx.Err() != nil {
+					return // the next writable open builds it (store.OnBulkResume)
+				}
+				if ferr := c.st.FinishBulkLoad(); err == nil {
+					err = ferr
+				}
+			}()
+		}
 	}
 	err = c.pullFrom(ctx, cursor)
 	if errors.Is(err, ErrCursorExpired) && cursor != "" {
@@ -72,7 +90,7 @@ func (c *Client) pullFrom(ctx context.Context, cursor string) error {
 			})
 			f := fetched{page: p, err: err}
 			if err == nil {
-				f.prep = store.PrepareBatch(p.Records)
+				f.prep = c.st.Prepare(p.Records)
 			}
 			select {
 			case pages <- f:
