@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -19,7 +20,8 @@ import (
 // (both append buckets), batch by batch as the normal path would, and
 // builds the rest once at its end, from the records in key order: every
 // index with sorted puts, then the rollups and activity spans with the
-// rebuild an upgrade uses (rebuildDerived), then the counters in meta. The
+// rebuild an upgrade uses (rebuildDerivedTo, staged in the rollups bucket
+// itself), then the counters in meta. The
 // end state is the one the normal path gives for the same batches
 // (TestBulkLoadEqualsNormalWrites).
 //
@@ -119,7 +121,7 @@ func (s *Store) finishBulkLoad() error {
 	if err != nil {
 		return err
 	}
-	if err := s.rebuildDerived(); err != nil {
+	if err := s.rebuildDerivedTo(true); err != nil {
 		return err
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
@@ -209,7 +211,13 @@ func (w *Writer) putBulk(r model.Record, encoded []byte, b *bolt.Bucket, kb byte
 // transaction (bounding the memory as the rollups' rebuild does), decoded
 // on every core, and each index's entries of a chunk put in key order
 // (putSortedValues): into an empty bucket that is appending to full
-// pages, and a later chunk rewrites each leaf it touches once.
+// pages, and a later chunk rewrites each leaf it touches once. Most
+// indexes are keyed by a time or by an id that grows with it, so a later
+// chunk mostly appends; the customer index is keyed at random, and a
+// chunk would rewrite nearly all of it (at 1M tickets the index build took
+// 16 s, and its chunks' transactions were the load's largest heap), so its
+// keys are kept (~30 bytes a ticket or answer), sorted once and appended
+// at the end, bulkAppendEvery keys a transaction.
 func (s *Store) buildIndexes() (open uint64, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		for _, name := range indexBuckets {
@@ -222,6 +230,7 @@ func (s *Store) buildIndexes() (open uint64, err error) {
 	if err != nil {
 		return 0, err
 	}
+	var customers keyRun
 	// Events have no index entries (recordIndexEntries).
 	for _, name := range [][]byte{bucketTickets, bucketFeedback} {
 		var after []byte
@@ -249,14 +258,60 @@ func (s *Store) buildIndexes() (open uint64, err error) {
 					return err
 				}
 				open += n
-				return putIndexEntries(tx, entries)
+				return putIndexEntries(tx, entries, &customers)
 			})
 			if err != nil {
 				return 0, err
 			}
 		}
 	}
-	return open, nil
+	return open, customers.appendSorted(s.db, bucketIdxCustomer)
+}
+
+// bulkAppendEvery is how many sorted keys a transaction appends.
+var bulkAppendEvery = 500_000
+
+// keyRun holds keys one after the other in one buffer.
+type keyRun struct {
+	buf  []byte
+	ends []int
+}
+
+func (r *keyRun) add(k []byte) {
+	r.buf = append(r.buf, k...)
+	r.ends = append(r.ends, len(r.buf))
+}
+
+// appendSorted puts the run's keys (empty values) into the empty bucket
+// name in key order, bulkAppendEvery a transaction: each appends to the
+// bucket's last page.
+func (r *keyRun) appendSorted(db *bolt.DB, name []byte) error {
+	keys := make([][]byte, len(r.ends))
+	start := 0
+	for i, end := range r.ends {
+		keys[i] = r.buf[start:end:end]
+		start = end
+	}
+	r.ends = nil
+	slices.SortFunc(keys, bytes.Compare)
+	for len(keys) > 0 {
+		part := keys[:min(len(keys), bulkAppendEvery)]
+		keys = keys[len(part):]
+		err := db.Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket(name)
+			b.FillPercent = fillAppend
+			for _, k := range part {
+				if err := b.Put(k, []byte{}); err != nil {
+					return fmt.Errorf("index %s: %w", name, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // indexEntriesOf decodes recs on workers goroutines and returns their index
@@ -302,9 +357,17 @@ func indexEntriesOf(recs []storedRecord, workers int) ([]indexEntry, uint64, err
 }
 
 // putIndexEntries puts entries into their buckets, each bucket's in key
-// order.
-func putIndexEntries(tx *bolt.Tx, entries []indexEntry) error {
+// order; the customer index's keys go to customers (buildIndexes says why).
+func putIndexEntries(tx *bolt.Tx, entries []indexEntry, customers *keyRun) error {
+	for _, e := range entries {
+		if bytes.Equal(e.bucket, bucketIdxCustomer) {
+			customers.add(e.key)
+		}
+	}
 	for _, name := range indexBuckets {
+		if bytes.Equal(name, bucketIdxCustomer) {
+			continue
+		}
 		var keys, values [][]byte
 		for _, e := range entries {
 			if !bytes.Equal(e.bucket, name) {

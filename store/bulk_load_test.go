@@ -101,8 +101,8 @@ func writeAll(t *testing.T, s *Store, batches [][]model.Record) WriteResult {
 func TestBulkLoadEqualsNormalWrites(t *testing.T) {
 	// Small chunks, so the index build and the rollup rebuild both run
 	// over several transactions.
-	defer func(n int) { rebuildEvery = n }(rebuildEvery)
-	rebuildEvery = 1500
+	defer func(n, m int) { rebuildEvery, bulkAppendEvery = n, m }(rebuildEvery, bulkAppendEvery)
+	rebuildEvery, bulkAppendEvery = 1500, 700
 
 	batches := simHistory(t, 2500)
 	normal, bulk := openTemp(t), openTemp(t)
@@ -225,7 +225,7 @@ func TestBulkLoadInterrupted(t *testing.T) {
 		}
 	}
 
-	for _, stop := range []string{"before the build", "after the indexes", "after the rollups"} {
+	for _, stop := range []string{"before the build", "after the indexes", "inside the rollups", "after the rollups"} {
 		t.Run(stop, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "cx.db")
 			s, err := Open(path, Options{Create: true, NoSync: true})
@@ -245,11 +245,28 @@ func TestBulkLoadInterrupted(t *testing.T) {
 				if _, err := s.buildIndexes(); err != nil {
 					t.Fatal(err)
 				}
+			case "inside the rollups":
+				// Part of the sums staged in the rollups bucket, as a
+				// rebuild stopped after its first chunks leaves it.
+				if _, err := s.buildIndexes(); err != nil {
+					t.Fatal(err)
+				}
+				err := s.db.Update(func(tx *bolt.Tx) error {
+					w := &Writer{tx: tx, meta: tx.Bucket(bucketMeta), deltas: rollupDeltas{}}
+					w.keys.sink = w.deltas.add
+					for _, r := range written[0][:300] {
+						contributions(r, 1, &w.keys)
+					}
+					return w.mergeDeltasInto(tx.Bucket(bucketRollups))
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
 			case "after the rollups":
 				if _, err := s.buildIndexes(); err != nil {
 					t.Fatal(err)
 				}
-				if err := s.rebuildDerived(); err != nil {
+				if err := s.rebuildDerivedTo(true); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -101,32 +101,14 @@ func recreateBucket(tx *bolt.Tx, name []byte) error {
 // anew in key order (bbolt appends to the last page instead of splitting
 // pages all over the bucket), drops the staging and writes the version.
 func finishRebuild(tx *bolt.Tx, staged *bolt.Bucket, mem rollupDeltas) error {
-	if err := recreateBucket(tx, bucketActHours); err != nil {
-		return err
-	}
-	ib := tx.Bucket(bucketActHours)
-	ib.FillPercent = fillAppend
-	spans := rollupDeltas{}
-	for _, family := range spanFamilies {
-		var hours map[string][]uint32
+	spans, err := rebuildActHours(tx, func(family string) map[string][]uint32 {
 		if staged != nil {
-			hours = stagedHours(staged, family)
-		} else {
-			hours = activeHours(family, mem)
+			return stagedHours(staged, family)
 		}
-		deriveSpans(family, hours, spans)
-		custs := make([]string, 0, len(hours))
-		for c := range hours {
-			custs = append(custs, c)
-		}
-		slices.Sort(custs)
-		for _, cust := range custs {
-			for _, h := range hours[cust] {
-				if err := ib.Put(actHoursKey(family, cust, h), nil); err != nil {
-					return err
-				}
-			}
-		}
+		return activeHours(family, mem)
+	})
+	if err != nil {
+		return err
 	}
 	if mem == nil {
 		mem = spans
@@ -185,16 +167,66 @@ func finishRebuild(tx *bolt.Tx, staged *bolt.Bucket, mem rollupDeltas) error {
 			return err
 		}
 	}
-	if staged != nil {
-		if err := tx.DeleteBucket(bucketRollupsStaging); err != nil {
-			return err
-		}
-	} else if tx.Bucket(bucketRollupsStaging) != nil {
-		if err := tx.DeleteBucket(bucketRollupsStaging); err != nil {
-			return err
-		}
+	if err := dropStaging(tx); err != nil {
+		return err
 	}
 	return tx.Bucket(bucketMeta).Put(metaRollupVersion, u64(rollupVersion))
+}
+
+// finishRebuildInPlace is finishRebuild for sums staged in the rollups
+// bucket itself (rebuildDerivedTo): it derives the activity spans and
+// bucketActHours from them and adds the spans to the rollups, as a
+// write's flush merges its deltas; every other key stays as staged.
+func finishRebuildInPlace(tx *bolt.Tx) error {
+	rb := tx.Bucket(bucketRollups)
+	spans, err := rebuildActHours(tx, func(family string) map[string][]uint32 { return stagedHours(rb, family) })
+	if err != nil {
+		return err
+	}
+	w := &Writer{tx: tx, meta: tx.Bucket(bucketMeta), deltas: spans}
+	if err := w.mergeDeltasInto(rb); err != nil {
+		return err
+	}
+	if err := dropStaging(tx); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketMeta).Put(metaRollupVersion, u64(rollupVersion))
+}
+
+// dropStaging deletes a rebuild's staging bucket if there is one.
+func dropStaging(tx *bolt.Tx) error {
+	if tx.Bucket(bucketRollupsStaging) == nil {
+		return nil
+	}
+	return tx.DeleteBucket(bucketRollupsStaging)
+}
+
+// rebuildActHours makes bucketActHours anew from each span family's active
+// hours per customer (hoursOf) and returns the activity spans they give.
+func rebuildActHours(tx *bolt.Tx, hoursOf func(family string) map[string][]uint32) (rollupDeltas, error) {
+	if err := recreateBucket(tx, bucketActHours); err != nil {
+		return nil, err
+	}
+	ib := tx.Bucket(bucketActHours)
+	ib.FillPercent = fillAppend
+	spans := rollupDeltas{}
+	for _, family := range spanFamilies {
+		hours := hoursOf(family)
+		deriveSpans(family, hours, spans)
+		custs := make([]string, 0, len(hours))
+		for c := range hours {
+			custs = append(custs, c)
+		}
+		slices.Sort(custs)
+		for _, cust := range custs {
+			for _, h := range hours[cust] {
+				if err := ib.Put(actHoursKey(family, cust, h), nil); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return spans, nil
 }
 
 // stagedHours lists, per customer, the hours in which an activity family

@@ -93,7 +93,21 @@ var bucketRollupsStaging = []byte("rollups_rebuild")
 // old rollups and version stay until the last transaction commits, so an
 // interrupted rebuild starts again at the next writable open; until then
 // the old version makes every reader refuse the store (RollupsOutdated).
-func (s *Store) rebuildDerived() error {
+func (s *Store) rebuildDerived() error { return s.rebuildDerivedTo(false) }
+
+// rebuildDerivedTo is rebuildDerived; with inPlace, the sums are staged in
+// the rollups bucket itself (emptied first), and the last transaction only
+// adds the activity spans to it: for a bulk load (bulk_load.go), whose
+// marker, not the old rollups, makes an interrupted rebuild visible, and
+// whose rollups are empty until it ends. That last transaction then
+// rewrites only the keys the spans touch instead of every rollup, which
+// was the largest heap of a bulk load (bbolt keeps every node a
+// transaction writes until its commit).
+func (s *Store) rebuildDerivedTo(inPlace bool) error {
+	staging := bucketRollupsStaging
+	if inPlace {
+		staging = bucketRollups
+	}
 	// One chunk a transaction, resuming after the last record read.
 	buckets := [][]byte{bucketTickets, bucketFeedback, bucketEvents}
 	bi, after := 0, []byte(nil)
@@ -113,7 +127,7 @@ func (s *Store) rebuildDerived() error {
 	for bi < len(buckets) {
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			if first { // what an interrupted rebuild staged goes
-				if err := recreateBucket(tx, bucketRollupsStaging); err != nil {
+				if err := recreateBucket(tx, staging); err != nil {
 					return err
 				}
 			}
@@ -146,7 +160,7 @@ func (s *Store) rebuildDerived() error {
 				return finishRebuild(tx, nil, deltas)
 			}
 			w := &Writer{tx: tx, meta: tx.Bucket(bucketMeta), deltas: deltas}
-			return w.mergeDeltasInto(tx.Bucket(bucketRollupsStaging))
+			return w.mergeDeltasInto(tx.Bucket(staging))
 		})
 		if err != nil {
 			return err
@@ -158,6 +172,9 @@ func (s *Store) rebuildDerived() error {
 	}
 	if finished {
 		return nil
+	}
+	if inPlace {
+		return s.db.Update(finishRebuildInPlace)
 	}
 	return s.db.Update(func(tx *bolt.Tx) error { return finishRebuild(tx, tx.Bucket(bucketRollupsStaging), nil) })
 }
