@@ -130,3 +130,36 @@ func TestProtocolMismatchIsOneLine(t *testing.T) {
 		t.Fatalf("stdout %q", r.out)
 	}
 }
+
+// TestHolderRefusesCommandsDuringABulkLoad: while the holder (a first
+// sync --once) loads its empty store in bulk, its indexes and rollups are
+// empty: a command sent to it is refused with one line saying when to try
+// again, and runs once the load has ended.
+func TestHolderRefusesCommandsDuringABulkLoad(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "empty.db")
+	st, err := store.Open(db, store.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if started, err := st.BeginBulkLoad(); err != nil || !started {
+		t.Fatalf("BeginBulkLoad: %v %v", started, err)
+	}
+	a := &app{getenv: func(string) string { return "" }}
+	handle := a.controlHandler(st, nil)
+	run := func(args ...string) (int, string) {
+		var out, errOut bytes.Buffer
+		code := handle(context.Background(), control.Peer{UID: 1000}, control.Request{Args: args, Dir: dir}, &out, &errOut)
+		return code, errOut.String()
+	}
+	if code, errOut := run("kpi", "--db="+db); code != 1 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "is being loaded in bulk") {
+		t.Fatalf("kpi during a bulk load: exit %d, stderr %q", code, errOut)
+	}
+	if err := st.FinishBulkLoad(); err != nil {
+		t.Fatal(err)
+	}
+	if code, errOut := run("check", "--db="+db); code != 0 {
+		t.Fatalf("check after the bulk load: exit %d, stderr %q", code, errOut)
+	}
+}
