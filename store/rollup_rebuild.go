@@ -39,8 +39,11 @@ func contributionsOf(recs []storedRecord, workers int) (rollupDeltas, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// Hourly deltas through the writer's sink, the day keys
+			// derived once at the end, as a write's flush does: the
+			// contributions were 15 % of a bulk load's CPU (issue 14).
 			d := rollupDeltas{}
-			kb := keyBuilder{sink: d.add}
+			kb := keyBuilder{sink: d.sink(), hourly: true}
 			for _, sr := range share {
 				r, err := decodeStored(sr.value)
 				if err != nil {
@@ -62,6 +65,7 @@ func contributionsOf(recs []storedRecord, workers int) (rollupDeltas, error) {
 	for _, d := range parts[1:] {
 		out.addAll(d)
 	}
+	addDayDeltas(out)
 	return out, nil
 }
 
