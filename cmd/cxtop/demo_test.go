@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/cxtop/cxtop/model/alert"
 )
 
 // startDemo runs the real 'cxtop demo' (stdin and stdout are pipes, so the
@@ -107,13 +109,21 @@ func TestDemoUntilSynced(t *testing.T) {
 			if err := json.Unmarshal([]byte(line), &rec); err != nil {
 				t.Fatalf("export %s: %v in %q", db, err, line)
 			}
+			// The tickets the automations derive (a detractor's
+			// follow-up, a bad chatbot chat's escalation) are each
+			// engine's own, made when it reads the answer: the hub's
+			// engine may derive some after the history's last sequence,
+			// which is where the demo quits. The history is the rest.
+			if rec.Kind == "ticket" && (strings.HasPrefix(rec.ID, alert.FollowUpPrefix) || strings.HasPrefix(rec.ID, alert.EscalationPrefix)) {
+				continue
+			}
 			got[rec.Kind+" "+rec.ID] = true
 		}
 		return got
 	}
 	hub, console := ids("hub.db"), ids("cxtop.db")
 	if len(hub) < 1000 || !maps.Equal(hub, console) {
-		t.Fatalf("the console's store holds %d records, the hub's %d: want the same, at least 1000", len(console), len(hub))
+		t.Fatalf("the console's store holds %d records of the history, the hub's %d: want the same, at least 1000", len(console), len(hub))
 	}
 }
 
