@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -161,5 +162,22 @@ func TestHolderRefusesCommandsDuringABulkLoad(t *testing.T) {
 	}
 	if code, errOut := run("check", "--db="+db); code != 0 {
 		t.Fatalf("check after the bulk load: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestHeldByCxtop(t *testing.T) {
+	self := filepath.Base(os.Args[0])
+	for command, want := range map[string]bool{
+		"/usr/local/bin/cxtop simulate --db /tmp/cx.db --tickets 1000000": true,
+		"cxtop import --db x.db records.jsonl":                            true,
+		"/tmp/build/" + self + " sync --once":                             true,
+		"/tmp/go-build1/b001/cxtop.test -test.paniconexit0":               self == "cxtop.test",
+		"python3 hold.py /tmp/cx.db":                                      false,
+		"/usr/bin/cxtopper run":                                           false,
+		"":                                                                false,
+	} {
+		if got := heldByCxtop(command); got != want {
+			t.Errorf("heldByCxtop(%q) = %v, want %v", command, got, want)
+		}
 	}
 }

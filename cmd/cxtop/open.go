@@ -97,6 +97,11 @@ func (a *app) heldError(err error) error {
 		return fmt.Errorf("%w: %s is open read-only in %s, so nothing may write it now", store.ErrInUse, a.dbPath, h)
 	}
 	if a.forwardable() {
+		if heldByCxtop(h.Command) {
+			// simulate, import, sync --once…: they hold the store alone
+			// while they run and serve no socket.
+			return fmt.Errorf("%w: %s is held by %s, a cxtop command that holds the store until it ends and serves no control socket", store.ErrInUse, a.dbPath, h)
+		}
 		return fmt.Errorf("%w: %s is held by %s, which serves no control socket (an older cxtop, or another program)", store.ErrInUse, a.dbPath, h)
 	}
 	what := "the console"
@@ -190,4 +195,15 @@ func absPath(p string) string {
 		return abs
 	}
 	return p
+}
+
+// heldByCxtop reports whether a holder's command line runs this program:
+// its first word is named cxtop or as this process's own binary.
+func heldByCxtop(command string) bool {
+	name, _, _ := strings.Cut(command, " ")
+	if name == "" {
+		return false
+	}
+	base := filepath.Base(name)
+	return base == "cxtop" || base == filepath.Base(os.Args[0])
 }
