@@ -112,8 +112,23 @@ func eachLine(in io.Reader, fn func(n int, line []byte) error) error {
 // importRecords reads, checks and writes every line in one pass and one
 // transaction: what is validated is exactly what is written, and either the
 // whole input lands or, on any failure, none of it. It returns the records
-// read and the tickets kept because the store's version is newer.
+// read and the tickets kept because the store's version is newer. Into a
+// store that holds no record it is a bulk load (store.BeginBulkLoad): the
+// transaction writes the records and their log entries only, and the
+// indexes, rollups and spans are built from them after it, in key order;
+// a failed import leaves nothing to build.
 func importRecords(s *store.Store, in io.Reader, tax *model.Taxonomy, progress func(n int)) (n, kept int, res store.WriteResult, err error) {
+	bulk, err := s.BeginBulkLoad()
+	if err != nil {
+		return 0, 0, res, err
+	}
+	if bulk {
+		defer func() {
+			if ferr := s.FinishBulkLoad(); err == nil {
+				err = ferr
+			}
+		}()
+	}
 	res, err = s.Update(func(w *store.Writer) error {
 		return eachLine(in, func(line int, text []byte) error {
 			r, err := model.ParseRecord(text)
