@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
-	"sync"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -156,56 +155,6 @@ func (s *Store) holdChange(c Change) {
 	s.subsMu.Unlock()
 }
 
-// putBulk is put during a bulk load: the record and its log entry, as
-// put writes them (the same sequence, an unchanged record skipped, an
-// older version's log entry deleted), with no index entry, rollup
-// contribution or counter.
-func (w *Writer) putBulk(r model.Record, encoded []byte, b *bolt.Bucket, kb byte, id []byte) error {
-	if old := b.Get(id); old != nil {
-		if len(old) <= 8 {
-			return fmt.Errorf("%w: %s %s: stored value is %d bytes", ErrCorrupt, r.Kind(), r.ID(), len(old))
-		}
-		same := old[8] != '{' && bytes.Equal(old[8:], encoded[8:])
-		if old[8] == '{' { // written before the binary encoding (see put)
-			oldRec, err := decodeStored(old)
-			if err != nil {
-				return fmt.Errorf("%w: %s %s: stored value: %v", ErrCorrupt, r.Kind(), r.ID(), err)
-			}
-			same = bytes.Equal(model.AppendBinary(nil, oldRec), encoded[8:])
-		}
-		if same {
-			w.result.Unchanged++
-			return nil
-		}
-		if err := w.log.Delete(old[:8]); err != nil {
-			return err
-		}
-		w.result.Updated++
-	} else {
-		if err := w.dropTombstone(kb, id); err != nil {
-			return err
-		}
-		w.result.Inserted++
-	}
-	w.seq++
-	copy(encoded[:8], u64(w.seq))
-	if err := b.Put(id, encoded); err != nil {
-		return fmt.Errorf("put %s %s: %w", r.Kind(), r.ID(), err)
-	}
-	if err := w.log.Put(u64(w.seq), append([]byte{kb}, id...)); err != nil {
-		return err
-	}
-	switch {
-	case r.Ticket != nil:
-		w.noteTicket(r.Ticket.ID)
-	case r.Feedback != nil:
-		w.change.Feedback++
-	case r.Event != nil:
-		w.change.Events++
-	}
-	return nil
-}
-
 // buildIndexes makes every index bucket anew from the records, and counts
 // the open tickets. The records are read a chunk of rebuildEvery a
 // transaction (bounding the memory as the rollups' rebuild does), decoded
@@ -314,42 +263,27 @@ func (r *keyRun) appendSorted(db *bolt.DB, name []byte) error {
 	return nil
 }
 
-// indexEntriesOf decodes recs on workers goroutines and returns their index
-// entries and how many are open tickets. A record that does not decode is
-// an error naming the first such record in recs' order.
+// indexEntriesOf decodes recs on workers goroutines (eachDecoded) and
+// returns their index entries and how many are open tickets.
 func indexEntriesOf(recs []storedRecord, workers int) ([]indexEntry, uint64, error) {
-	workers = max(1, min(workers, len(recs)/1000))
+	workers = decodeWorkers(recs, workers)
 	parts := make([][]indexEntry, workers)
-	opens := make([]uint64, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for i := range workers {
-		share := recs[len(recs)*i/workers : len(recs)*(i+1)/workers]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			out := make([]indexEntry, 0, 3*len(share))
-			for _, sr := range share {
-				r, err := decodeStored(sr.value)
-				if err != nil {
-					errs[i] = fmt.Errorf("%w: %s %q: %v: run 'cxtop check'", ErrCorrupt, sr.bucket, sr.key, err)
-					return
-				}
-				if r.Ticket != nil && r.Ticket.Open() {
-					opens[i]++
-				}
-				out = append(out, recordIndexEntries(r)...)
-			}
-			parts[i] = out
-		}()
+	for i := range parts { // about three entries a record
+		parts[i] = make([]indexEntry, 0, 3*(len(recs)*(i+1)/workers-len(recs)*i/workers))
 	}
-	wg.Wait()
+	opens := make([]uint64, workers)
+	err := eachDecoded(recs, workers, func(i int, r model.Record) {
+		if r.Ticket != nil && r.Ticket.Open() {
+			opens[i]++
+		}
+		parts[i] = append(parts[i], recordIndexEntries(r)...)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
 	var all []indexEntry
 	var open uint64
 	for i := range workers {
-		if errs[i] != nil {
-			return nil, 0, errs[i]
-		}
 		all = append(all, parts[i]...)
 		open += opens[i]
 	}

@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/cxtop/cxtop/model"
 )
 
 // A rebuild decodes every record and adds its contributions: the decoding
@@ -26,12 +28,18 @@ type storedRecord struct {
 // most four (past that the merge of their deltas costs what they save).
 func rebuildWorkers() int { return max(1, min(runtime.GOMAXPROCS(0), 4)) }
 
-// contributionsOf decodes recs and adds up every contribution, on workers
-// goroutines. A record that does not decode is an error naming the first
-// such record (in recs' order), as one goroutine would have found it.
-func contributionsOf(recs []storedRecord, workers int) (rollupDeltas, error) {
-	workers = max(1, min(workers, len(recs)/1000)) // small chunks: not worth a goroutine
-	parts := make([]rollupDeltas, workers)
+// decodeWorkers is how many goroutines decode recs: at most workers, and
+// one for small chunks (not worth a goroutine).
+func decodeWorkers(recs []storedRecord, workers int) int {
+	return max(1, min(workers, len(recs)/1000))
+}
+
+// eachDecoded decodes recs on workers goroutines (decodeWorkers), each a
+// contiguous share in order, and calls fn with the goroutine's number and
+// each record of its share. A record that does not decode is an error
+// naming the first such record in recs' order, as one goroutine would
+// have found it.
+func eachDecoded(recs []storedRecord, workers int, fn func(worker int, r model.Record)) error {
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for i := range workers {
@@ -39,27 +47,40 @@ func contributionsOf(recs []storedRecord, workers int) (rollupDeltas, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// Hourly deltas through the writer's sink, the day keys
-			// derived once at the end, as a write's flush does: the
-			// contributions were 15 % of a bulk load's CPU (issue 14).
-			d := rollupDeltas{}
-			kb := keyBuilder{sink: d.sink(), hourly: true}
 			for _, sr := range share {
 				r, err := decodeStored(sr.value)
 				if err != nil {
 					errs[i] = fmt.Errorf("%w: %s %q: %v: run 'cxtop check'", ErrCorrupt, sr.bucket, sr.key, err)
 					return
 				}
-				contributions(r, 1, &kb)
+				fn(i, r)
 			}
-			parts[i] = d
 		}()
 	}
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return err
 		}
+	}
+	return nil
+}
+
+// contributionsOf decodes recs and adds up every contribution, on workers
+// goroutines (eachDecoded).
+func contributionsOf(recs []storedRecord, workers int) (rollupDeltas, error) {
+	workers = decodeWorkers(recs, workers)
+	// Hourly deltas through the writer's sink, the day keys derived once
+	// at the end, as a write's flush does: the contributions were 15 % of
+	// a bulk load's CPU (issue 14).
+	parts := make([]rollupDeltas, workers)
+	kbs := make([]keyBuilder, workers)
+	for i := range parts {
+		parts[i] = rollupDeltas{}
+		kbs[i] = keyBuilder{sink: parts[i].sink(), hourly: true}
+	}
+	if err := eachDecoded(recs, workers, func(i int, r model.Record) { contributions(r, 1, &kbs[i]) }); err != nil {
+		return nil, err
 	}
 	out := parts[0]
 	for _, d := range parts[1:] {
