@@ -54,12 +54,8 @@ func buildOutboxIndex(tx *bolt.Tx) error {
 	actions := tx.Bucket(bucketOutboxActions)
 	actions.FillPercent = fillAppend
 	n := uint64(0)
-	err := tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+	err := eachOutboxEntry(tx, func(k []byte, e OutboxEntry) error {
 		n++
-		var e OutboxEntry
-		if err := json.Unmarshal(v, &e); err != nil {
-			return fmt.Errorf("%w: outbox entry %d: %v: run 'cxtop check'", ErrCorrupt, readU64(k), err)
-		}
 		if e.Kind != OutboxAction {
 			return nil
 		}
@@ -69,6 +65,18 @@ func buildOutboxIndex(tx *bolt.Tx) error {
 		return err
 	}
 	return tx.Bucket(bucketMeta).Put(metaOutboxLen, u64(n))
+}
+
+// eachOutboxEntry calls fn with each pending entry, decoded, in sequence
+// order; an entry that does not decode is an error.
+func eachOutboxEntry(tx *bolt.Tx, fn func(k []byte, e OutboxEntry) error) error {
+	return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+		var e OutboxEntry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return fmt.Errorf("%w: outbox entry %d: %v: run 'cxtop check'", ErrCorrupt, readU64(k), err)
+		}
+		return fn(k, e)
+	})
 }
 
 // PendingActions counts, per ticket, the triage actions the remote has not
@@ -85,11 +93,7 @@ func (s *Store) PendingActions() (map[string]int, error) {
 			})
 		}
 		// A read-only store from before schema 3: read every entry.
-		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
-			var e OutboxEntry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("%w: outbox entry %d: %v", ErrCorrupt, readU64(k), err)
-			}
+		return eachOutboxEntry(tx, func(_ []byte, e OutboxEntry) error {
 			if id := actionTicketID(e.Payload); e.Kind == OutboxAction && id != "" {
 				out[id]++
 			}

@@ -214,7 +214,7 @@ func (a *app) storeOptions(o store.Options) store.Options {
 			a.dbPath, from, to)
 	}
 	o.OnBulkResume = func() {
-		fmt.Fprintf(a.io.err, "cxtop: a bulk load into %s (a first 'cxtop simulate' or 'cxtop sync --once') was stopped before its end: building its indexes and rollups from the records it holds, once; a store of a million tickets takes under a minute\n",
+		fmt.Fprintf(a.io.err, "cxtop: a bulk load into %s (a first 'cxtop simulate', 'cxtop sync --once' or 'cxtop import') was stopped before its end: building its indexes and rollups from the records it holds, once; a store of a million tickets takes under a minute\n",
 			a.dbPath)
 	}
 	var prog *progressLine
